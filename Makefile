@@ -1,0 +1,49 @@
+# The two commands a new user runs: `make site` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: site test generate check serve schema lint format bench clean
+
+site: $(STAMP)  ## Install, generate content/ from seeds/, build site/
+	$(BIN)/factsheets build
+	@echo "Open site/index.html in a browser, or run 'make serve' for a live preview."
+
+test: $(STAMP)  ## Run the whole test suite (lint included)
+	$(BIN)/ruff check generator tests bench
+	$(BIN)/ruff format --check generator tests bench
+	$(BIN)/python -m pytest
+
+generate: $(STAMP)  ## Regenerate content/ only
+	$(BIN)/factsheets generate
+
+check: $(STAMP)  ## Validate seeds/ and check that content/ is up to date
+	$(BIN)/factsheets check
+	$(BIN)/factsheets generate --check
+
+serve: $(STAMP)  ## Live preview at http://127.0.0.1:8000
+	$(BIN)/factsheets serve
+
+schema: $(STAMP)  ## Rewrite schema/summary.schema.json
+	$(BIN)/factsheets schema -o schema/summary.schema.json
+
+bench: $(STAMP)  ## Benchmark at 100, 1,000 and 10,000 fact sheets
+	$(BIN)/python -m bench
+
+lint: $(STAMP)
+	$(BIN)/ruff check generator tests bench
+
+format: $(STAMP)
+	$(BIN)/ruff format generator tests bench
+	$(BIN)/ruff check --fix generator tests bench
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+clean:
+	rm -rf site $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,47 @@
+"""The pipeline, in order: load, validate, merge, render, write."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import write
+from .errors import Problem, Problems
+from .load import load_all
+from .merge import KnowledgeBase, merge
+from .project import Project
+from .render import Page, render
+from .validate import validate
+
+
+@dataclass
+class Outcome:
+    """What a run found and did."""
+
+    kb: KnowledgeBase
+    pages: list[Page]
+    plan: write.Plan
+    warnings: list[Problem] = field(default_factory=list)
+    backups: list[Path] = field(default_factory=list)
+    written: bool = False
+
+
+def knowledge_base(project: Project) -> tuple[KnowledgeBase, list[Problem]]:
+    """Read and validate every seed, then merge; raises InvalidInput listing every problem."""
+    problems = Problems()
+    loaded = load_all(project.seeds, project.root, problems)
+    sentences = validate(loaded, problems)
+    problems.raise_if_any()
+    return merge(loaded, sentences), problems.warnings
+
+
+def generate(project: Project, *, check: bool = False, force: bool = False) -> Outcome:
+    """Regenerate `content/` from `seeds/`; with `check`, only say what would change."""
+    kb, warnings = knowledge_base(project)
+    pages = render(kb, project.templates)
+    if check:
+        return Outcome(kb, pages, write.plan(project.content, pages), warnings)
+    with write.locked(project.root):
+        plan = write.plan(project.content, pages)
+        backups = write.apply(plan, project.root, project.content, force=force)
+    return Outcome(kb, pages, plan, warnings, backups, written=True)

@@ -1,0 +1,246 @@
+"""The `factsheets` command line.
+
+Exit codes:
+  0  success
+  1  invalid input (nothing was written), or the site build failed
+  2  wrong usage (unknown option, missing argument)
+  3  content/ needs attention: stale (with --check), or pages edited by hand
+     between the markers that were left alone (see --force)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from . import build as pipeline
+from .errors import ContentNeedsAttention, FactsheetsError
+from .model import Summary
+from .project import Project
+from .write import Plan
+
+
+class Context:
+    def __init__(self, root: Path, verbosity: int) -> None:
+        self.root = root
+        self.verbosity = verbosity
+
+    @property
+    def project(self) -> Project:
+        return Project.at(self.root)
+
+    def say(self, message: str, level: int = 0) -> None:
+        if self.verbosity >= level:
+            click.echo(message)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "-C",
+    "--project",
+    "root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="The project folder (the one holding mkdocs.yml).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Also list every file written.")
+@click.version_option(package_name="factsheets")
+@click.pass_context
+def main(ctx: click.Context, root: Path, quiet: bool, verbose: bool) -> None:
+    """Turn structured summaries of news articles into a searchable fact-sheet site.
+
+    Exit codes: 0 success; 1 invalid input or failed site build (nothing written);
+    2 wrong usage; 3 content/ is stale (--check) or has pages edited between the
+    markers that were left alone.
+    """
+    ctx.obj = Context(root, -1 if quiet else (1 if verbose else 0))
+
+
+@main.command()
+@click.option("--check", is_flag=True, help="Write nothing; exit 3 if content/ is not up to date.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Also regenerate pages edited between the markers, after backing them up.",
+)
+@click.pass_obj
+def generate(obj: Context, check: bool, force: bool) -> None:
+    """Generate the fact sheets in content/ from seeds/.
+
+    Only files whose text changes are written. Text outside the generated
+    markers is kept; pages without markers are never touched.
+    """
+    _generate(obj, check=check, force=force)
+
+
+def _generate(obj: Context, *, check: bool = False, force: bool = False) -> None:
+    project = obj.project
+    outcome = pipeline.generate(project, check=check, force=force)
+    for warning in outcome.warnings:
+        obj.say(f"Warning: {warning}")
+    _report(obj, project, outcome.plan, check=check, force=force)
+    for backup in outcome.backups:
+        obj.say(f"Backed up {_rel(backup, project)}")
+    if check and outcome.plan.stale:
+        raise ContentNeedsAttention(
+            "content/ is not up to date with seeds/; run `factsheets generate`."
+        )
+    if outcome.plan.conflicts and not force:
+        raise ContentNeedsAttention(
+            "some pages were left untouched because they were edited between the markers "
+            "or lost them; move the edits below the end marker, or rerun with --force "
+            "(which backs the pages up first)."
+        )
+
+
+def _report(obj: Context, project: Project, plan: Plan, *, check: bool, force: bool) -> None:
+    verb = "would be" if check else "were"
+    for label, paths in (
+        ("created", plan.created),
+        ("updated", plan.updated),
+        ("deleted", plan.deletes),
+    ):
+        for path in paths:
+            obj.say(f"  {label}: {_rel(path, project)}", 1 if not check else 0)
+    for path in plan.edited:
+        action = "regenerated (forced)" if force and not check else "left untouched"
+        obj.say(f"Edited between the markers, {action}: {_rel(path, project)}")
+    for path in plan.unmarked:
+        action = "regenerated (forced)" if force and not check else "left untouched"
+        obj.say(f"No generator markers, {action}: {_rel(path, project)}")
+    for path in plan.orphans:
+        obj.say(f"Kept (edited, but no summary produces it any more): {_rel(path, project)}")
+    counts = (
+        f"{len(plan.created)} created, {len(plan.updated)} updated, "
+        f"{len(plan.deletes)} deleted, {plan.unchanged} unchanged"
+    )
+    obj.say(
+        f"{'Checked' if check else 'Generated'} content/: {counts}"
+        + (f" ({verb} changed)" if check and plan.stale else ".")
+    )
+
+
+def _rel(path: Path, project: Project) -> str:
+    try:
+        return str(path.relative_to(project.root))
+    except ValueError:
+        return str(path)
+
+
+@main.command()
+@click.pass_obj
+def check(obj: Context) -> None:
+    """Validate seeds/ (summaries, sources, quotes, ids) without writing anything."""
+    kb, warnings = pipeline.knowledge_base(obj.project)
+    for warning in warnings:
+        obj.say(f"Warning: {warning}")
+    obj.say(
+        f"OK: {len(kb.sources)} sources, {len(kb.actors)} actors, {len(kb.locations)} locations, "
+        f"{len(kb.events)} events, {len(kb.statements)} statements."
+    )
+
+
+@main.command("build")
+@click.option("--force", is_flag=True, help="As for `generate --force`.")
+@click.pass_obj
+def build_site(obj: Context, force: bool) -> None:
+    """Generate content/, then build the site with `mkdocs build --strict`."""
+    _generate(obj, force=force)
+    project = obj.project
+    started = time.perf_counter()
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project.config_file)]
+    if obj.verbosity < 1:
+        command.append("--quiet")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    status = subprocess.run(command, cwd=project.root, env=env).returncode
+    if status != 0:
+        raise FactsheetsError(f"the site build failed (mkdocs exited with {status}).")
+    obj.say(
+        f"Built the site in {time.perf_counter() - started:.1f} s: "
+        f"open {project.site / 'index.html'}"
+    )
+
+
+@main.command()
+@click.option(
+    "-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on."
+)
+@click.pass_obj
+def serve(obj: Context, dev_addr: str) -> None:
+    """Preview the site, regenerating fact sheets whenever a file in seeds/ changes."""
+    _generate(obj)
+    project = obj.project
+    command = [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "serve",
+        "-f",
+        str(project.config_file),
+        "-a",
+        dev_addr,
+    ]
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    server = subprocess.Popen(command, cwd=project.root, env=env)
+    seen = _snapshot(project.seeds)
+    try:
+        while server.poll() is None:
+            time.sleep(0.5)
+            now = _snapshot(project.seeds)
+            if now != seen:
+                seen = now
+                try:
+                    _generate(obj)
+                except click.ClickException as error:
+                    click.echo(f"Error: {error.format_message()}", err=True)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    return {
+        str(path): (stat.st_mtime_ns, stat.st_size)
+        for path in folder.rglob("*")
+        if path.is_file() and (stat := path.stat())
+    }
+
+
+@main.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the schema to this file instead of standard output.",
+)
+@click.pass_obj
+def schema(obj: Context, output: Path | None) -> None:
+    """Print the JSON Schema of summary.yaml, for editor completion and validation."""
+    text = json.dumps(summary_schema(), indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    obj.say(f"Wrote {output}")
+
+
+def summary_schema() -> dict:
+    schema = Summary.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Fact-sheet summary (summary.yaml)"
+    return schema
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,130 @@
+"""Words readers see for the schema's codes: kinds, roles, relations, dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+_KIND = {
+    "armed-group": "Armed group",
+    "military-unit": "Military unit",
+    "actors": "Actor",
+    "locations": "Location",
+    "events": "Event",
+}
+
+_KIND_PLURAL = {
+    "person": "People",
+    "organization": "Organizations",
+    "armed-group": "Armed groups",
+    "government": "Governments",
+    "military-unit": "Military units",
+    "state": "States",
+    "coalition": "Coalitions",
+    "group": "Groups",
+    "city": "Cities",
+    "country": "Countries",
+    "region": "Regions",
+    "sea": "Seas",
+    "territory": "Territories",
+    "facility": "Facilities",
+}
+
+_RELATION = {
+    "spokesperson-for": ("Spokesperson for", "Spokespeople"),
+    "member-of": ("Member of", "Members"),
+    "part-of": ("Part of", "Parts"),
+    "backed-by": ("Backed by", "Backs"),
+    "leads": ("Leads", "Led by"),
+    "official-of": ("Official of", "Officials"),
+    "allied-with": ("Allied with", "Allied with"),
+    "opposes": ("Opposes", "Opposed by"),
+    "commander-of": ("Commander of", "Commanders"),
+    "response-to": ("In response to", "Responses"),
+    "follows": ("Follows", "Followed by"),
+    "precedes": ("Precedes", "Preceded by"),
+    "coincides-with": ("Coincides with", "Coincides with"),
+}
+
+_CATEGORY = {
+    "actors": "Actors",
+    "locations": "Locations",
+    "events": "Events",
+    "statements": "Statements",
+    "sources": "Sources",
+}
+
+_FIGURE = {
+    "fatalities": "Fatalities",
+    "injured": "Injured",
+    "civilian-casualties": "Civilian casualties",
+    "targets": "Targets hit",
+    "troops": "Troops",
+}
+
+_QUALIFIER = {
+    "exact": "",
+    "over": "over ",
+    "at-least": "at least ",
+    "about": "about ",
+    "up-to": "up to ",
+}
+
+
+def kind_label(kind: str) -> str:
+    return _KIND.get(kind, kind.replace("-", " ").capitalize())
+
+
+def kind_plural(kind: str) -> str:
+    return _KIND_PLURAL.get(kind, kind_label(kind) + "s")
+
+
+def relation_label(kind: str) -> str:
+    return _RELATION.get(kind, (kind.replace("-", " ").capitalize(), ""))[0]
+
+
+def inverse_label(kind: str) -> str:
+    return _RELATION.get(kind, ("", "Related: " + kind.replace("-", " ")))[1]
+
+
+def category_title(category: str) -> str:
+    return _CATEGORY[category]
+
+
+def figure_label(kind: str) -> str:
+    return _FIGURE.get(kind, kind.replace("-", " ").capitalize())
+
+
+def figure_value(value: tuple) -> str:
+    number, qualifier, _ = value
+    return f"{_QUALIFIER.get(qualifier, '')}{number:,}"
+
+
+def role_label(role: str) -> str:
+    return role.replace("-", " ")
+
+
+def partial_date(value: str) -> str:
+    """`2024-02-07` as 7 February 2024, `2024-02` as February 2024, `2024` as is."""
+    parts = [int(p) for p in value.split("-")]
+    if len(parts) == 3:
+        day = dt.date(*parts)
+        return f"{day.day} {day:%B %Y}"
+    if len(parts) == 2:
+        return f"{dt.date(parts[0], parts[1], 1):%B %Y}"
+    return str(parts[0])
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    return f"{count:,} {word if count == 1 else (words or word + 's')}"
+
+
+FILTERS = {
+    "kind_label": kind_label,
+    "kind_plural": kind_plural,
+    "relation_label": relation_label,
+    "inverse_label": inverse_label,
+    "figure_label": figure_label,
+    "figure_value": figure_value,
+    "role_label": role_label,
+    "plural": plural,
+}

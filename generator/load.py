@@ -1,0 +1,270 @@
+"""Read every source and summary under `seeds/`, reporting each problem with file, line and field."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import Problems
+from .model import SLUG_PATTERN, Summary
+from .text import SourceText
+
+SUMMARY_FILE = "summary.yaml"
+MAX_BYTES = 64 * 1024 * 1024
+"""Larger files are refused with a clear error rather than risking a long stall."""
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass
+class Loaded:
+    """One source: its validated summary, its text, and where each field sits in the YAML."""
+
+    folder: Path
+    """The source's folder under `seeds/`."""
+    summary_file: str
+    """The summary's path as shown in messages (relative to the project)."""
+    source_file: str
+    """The source text's path as shown in messages."""
+    summary: Summary
+    """The validated summary."""
+    text: SourceText
+    """The source text, split into sentences."""
+    node: yaml.Node
+    """The YAML node tree, kept to find the line of any field."""
+
+    def line_of(self, path: Path_) -> int | None:
+        return line_of(self.node, path)
+
+
+def load_all(seeds: Path, root: Path, problems: Problems) -> list[Loaded]:
+    """Load every `seeds/*/summary.yaml` with its source text, in a stable order."""
+    if not seeds.is_dir():
+        problems.add(_show(seeds, root), None, None, "no seeds/ folder: nothing to generate from")
+        return []
+    loaded = []
+    for folder in sorted(p for p in seeds.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        item = load_one(folder, root, problems)
+        if item is not None:
+            loaded.append(item)
+    if not loaded and not problems:
+        problems.add(_show(seeds, root), None, None, f"no {SUMMARY_FILE} found in any folder")
+    return loaded
+
+
+def load_one(folder: Path, root: Path, problems: Problems) -> Loaded | None:
+    summary_path = folder / SUMMARY_FILE
+    shown = _show(summary_path, root)
+    raw = _read_text(summary_path, root, problems)
+    if raw is None:
+        return None
+    node = _parse_yaml(raw, shown, problems)
+    if node is None:
+        return None
+    data = _Loader(raw).construct_document(node)
+    try:
+        summary = Summary.model_validate(data)
+    except ValidationError as error:
+        for item in error.errors():
+            problems.add(shown, *_describe(node, item))
+        return None
+    source_path = folder / summary.source.file
+    text = _read_text(source_path, root, problems)
+    if text is None:
+        return None
+    return Loaded(folder, shown, _show(source_path, root), summary, SourceText(text), node)
+
+
+def _show(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def _read_text(path: Path, root: Path, problems: Problems) -> str | None:
+    """Read a UTF-8 file that stays inside the project; report why not otherwise."""
+    shown = _show(path, root)
+    if not path.exists() and not path.is_symlink():
+        problems.add(shown, None, None, "file not found")
+        return None
+    resolved = path.resolve()
+    if not resolved.is_relative_to(root.resolve()):
+        problems.add(shown, None, None, f"is a link to {resolved}, outside the project; refused")
+        return None
+    if not resolved.is_file():
+        problems.add(shown, None, None, "is not a regular file")
+        return None
+    size = resolved.stat().st_size
+    if size > MAX_BYTES:
+        problems.add(
+            shown, None, None, f"is {size / 2**20:.0f} MB; the limit is {MAX_BYTES // 2**20} MB"
+        )
+        return None
+    data = resolved.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        problems.add(
+            shown,
+            line,
+            None,
+            f"is not UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})",
+        )
+        return None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        problems.add(shown, None, None, "is empty")
+        return None
+    return text
+
+
+def _parse_yaml(raw: str, shown: str, problems: Problems) -> yaml.Node | None:
+    try:
+        node = _Loader(raw).get_single_node()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        problems.add(shown, line, None, f"invalid YAML: {error.problem or error.context}")
+        return None
+    except yaml.YAMLError as error:
+        problems.add(shown, None, None, f"invalid YAML: {error}")
+        return None
+    if node is None:
+        problems.add(shown, None, None, "is empty")
+        return None
+    before = len(problems.items)
+    _check_nodes(node, shown, problems)
+    return None if len(problems.items) > before else node
+
+
+def _check_nodes(root: yaml.Node, shown: str, problems: Problems) -> None:
+    """Refuse what YAML allows but a summary must not have: repeated keys, anchors and aliases."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            # An alias: shared nodes can expand exponentially ("billion laughs").
+            problems.add(
+                shown, node.start_mark.line + 1, None, "YAML aliases (*name) are not allowed"
+            )
+            return
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            keys: dict[str, int] = {}
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    line = key.start_mark.line + 1
+                    if key.value in keys:
+                        problems.add(
+                            shown,
+                            line,
+                            key.value,
+                            f"repeated key (first at line {keys[key.value]})",
+                        )
+                    keys.setdefault(key.value, line)
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+
+
+def line_of(node: yaml.Node, path: Path_, *, key: bool = False) -> int | None:
+    """The 1-based line of the field at `path`; the nearest existing parent when it is absent."""
+    found = node
+    for part in path:
+        child = None
+        if isinstance(found, yaml.MappingNode) and isinstance(part, str):
+            for k, v in found.value:
+                if isinstance(k, yaml.ScalarNode) and k.value == part:
+                    child = k if key and part == path[-1] else v
+                    break
+        elif (
+            isinstance(found, yaml.SequenceNode)
+            and isinstance(part, int)
+            and 0 <= part < len(found.value)
+        ):
+            child = found.value[part]
+        if child is None:
+            break
+        found = child
+    return found.start_mark.line + 1
+
+
+def field_name(path: Path_) -> str:
+    """`('actors', 3, 'name')` as `actors[3].name`."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def _describe(node: yaml.Node, error: dict) -> tuple[int | None, str | None, str]:
+    """Turn one pydantic error into (line, field, message) in an editor's terms."""
+    path = tuple(p for p in error["loc"] if isinstance(p, int | str) and not _is_internal(p))
+    kind = error["type"]
+    value = error.get("input")
+    if kind == "extra_forbidden":
+        message = f"unknown field {path[-1]!r}"
+        suggestion = difflib.get_close_matches(str(path[-1]), _fields_at(path[:-1]), n=1)
+        if suggestion:
+            message += f"; did you mean {suggestion[0]!r}?"
+        return line_of(node, path, key=True), field_name(path), message
+    if kind == "missing":
+        return line_of(node, path), field_name(path), "required field is missing"
+    if kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == SLUG_PATTERN:
+        message = f"{value!r} is not a valid id: use lower-case letters, digits and hyphens"
+    elif kind == "enum":
+        message = f"{value!r} is not one of: {error['ctx']['expected']}"
+    elif kind == "value_error":
+        message = str(error["ctx"]["error"])
+        if isinstance(value, str):
+            message = f"{value!r} {message}" if message.startswith(("must", "is")) else message
+    else:
+        message = error["msg"]
+        if not isinstance(value, dict | list) and value is not None:
+            message += f" (got {value!r})"
+    return line_of(node, path), field_name(path) or None, message
+
+
+def _is_internal(part: str | int) -> bool:
+    # pydantic adds validator names such as 'function-after[...]' to locations.
+    return isinstance(part, str) and ("[" in part or part.startswith(("function-", "str")))
+
+
+def _fields_at(path: Path_) -> list[str]:
+    """Field names of the model at `path`, for "did you mean" suggestions."""
+    model: type[BaseModel] = Summary
+    for part in path:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            return []
+        inner = _model_in(field.annotation)
+        if inner is None:
+            return []
+        model = inner
+    return list(model.model_fields)
+
+
+def _model_in(annotation: object) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin in (list, typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            found = _model_in(arg)
+            if found is not None:
+                return found
+    return None

@@ -1,0 +1,253 @@
+"""Merge validated summaries into one knowledge base, keeping every fact's sources.
+
+The same id in two summaries is the same entity. Lists are unioned; a fact that
+sources state differently keeps every value, each with its citations, so pages can
+show disagreements side by side instead of silently picking one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import model as m
+from .load import Loaded
+from .text import Sentence, SourceText
+from .validate import citation_key
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A quote from a source, and the sentence it was found in."""
+
+    source: str
+    """Id of the source."""
+    quote: str
+    """The verbatim quote."""
+    sentence: Sentence
+    """The sentence of the source where the quote starts."""
+
+
+@dataclass
+class Attested:
+    """A value and every citation that supports it."""
+
+    value: Any
+    """The fact itself: a string, an id, or a small tuple."""
+    citations: list[Citation] = field(default_factory=list)
+    """Where it is stated, in the order the sources were read."""
+
+    @property
+    def sources(self) -> list[str]:
+        return list(dict.fromkeys(c.source for c in self.citations))
+
+
+class Facts:
+    """An ordered collection of distinct values, each with its citations."""
+
+    def __init__(self) -> None:
+        self._by_key: dict[Hashable, Attested] = {}
+
+    def add(self, value: Any, citation: Citation, key: Hashable | None = None) -> None:
+        fact = self._by_key.setdefault(value if key is None else key, Attested(value))
+        if citation not in fact.citations:
+            fact.citations.append(citation)
+
+    def __iter__(self):
+        return iter(self._by_key.values())
+
+    def __len__(self) -> int:
+        return len(self._by_key)
+
+    def __bool__(self) -> bool:
+        return bool(self._by_key)
+
+    @property
+    def first(self) -> Attested | None:
+        return next(iter(self._by_key.values()), None)
+
+    @property
+    def disputed(self) -> bool:
+        return len(self._by_key) > 1
+
+
+@dataclass
+class Source:
+    """One source: its metadata and text."""
+
+    meta: m.SourceMeta
+    text: SourceText
+    summary_file: str
+    source_file: str
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+
+@dataclass
+class Entity:
+    """What every fact sheet has: an id, names, descriptions and the passages that introduce it."""
+
+    id: str
+    category: str
+    kind: str | None
+    names: Facts = field(default_factory=Facts)
+    aliases: Facts = field(default_factory=Facts)
+    descriptions: Facts = field(default_factory=Facts)
+    mentions: Facts = field(default_factory=Facts)
+    files: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        """The name shown as the page title: the one most sources use, earliest first on ties."""
+        best = max(self.names, key=lambda fact: len(fact.sources))
+        return best.value
+
+    @property
+    def sources(self) -> list[str]:
+        cited = (c.source for facts in self._all_facts() for fact in facts for c in fact.citations)
+        return sorted(set(cited))
+
+    def _all_facts(self) -> list[Facts]:
+        return [v for v in vars(self).values() if isinstance(v, Facts)]
+
+    def all_citations(self) -> list[Citation]:
+        return [c for facts in self._all_facts() for fact in facts for c in fact.citations]
+
+
+@dataclass
+class Actor(Entity):
+    anonymous: bool = False
+    countries: Facts = field(default_factory=Facts)
+    relations: Facts = field(default_factory=Facts)
+    """Values are (relation type, target id)."""
+
+
+@dataclass
+class Location(Entity):
+    parents: Facts = field(default_factory=Facts)
+    coordinates: Facts = field(default_factory=Facts)
+    """Values are (lat, lon)."""
+
+
+@dataclass
+class Event(Entity):
+    types: Facts = field(default_factory=Facts)
+    """Values are (type, sub_type), either possibly None."""
+    dates: Facts = field(default_factory=Facts)
+    """Values are DateClaim models without their quote."""
+    places: Facts = field(default_factory=Facts)
+    participants: Facts = field(default_factory=Facts)
+    """Values are (actor id, role)."""
+    figures: dict[str, Facts] = field(default_factory=dict)
+    """Per figure kind; values are (value, qualifier, according_to)."""
+    relations: Facts = field(default_factory=Facts)
+    """Values are (relation type, target event id)."""
+
+    def _all_facts(self) -> list[Facts]:
+        return [*super()._all_facts(), *self.figures.values()]
+
+
+@dataclass
+class Statement(Entity):
+    speaker: str = ""
+    type: str = ""
+    about: Facts = field(default_factory=Facts)
+
+
+@dataclass
+class KnowledgeBase:
+    """Everything the site shows, merged across sources."""
+
+    sources: dict[str, Source] = field(default_factory=dict)
+    actors: dict[str, Actor] = field(default_factory=dict)
+    locations: dict[str, Location] = field(default_factory=dict)
+    events: dict[str, Event] = field(default_factory=dict)
+    statements: dict[str, Statement] = field(default_factory=dict)
+
+    def get(self, entity_id: str) -> Entity | None:
+        for table in (self.actors, self.locations, self.events, self.statements):
+            if entity_id in table:
+                return table[entity_id]
+        return None
+
+
+def merge(loaded: list[Loaded], sentences: dict[str, Sentence]) -> KnowledgeBase:
+    """Build the knowledge base; `sentences` maps each validated quote to its sentence."""
+    kb = KnowledgeBase()
+    for item in loaded:
+        meta = item.summary.source
+        kb.sources[meta.id] = Source(meta, item.text, item.summary_file, item.source_file)
+
+        def cite(quote: str, source_id: str = meta.id) -> Citation:
+            return Citation(source_id, quote, sentences[citation_key(source_id, quote)])
+
+        for actor in item.summary.actors:
+            entry = _entity(kb.actors, Actor, actor, "actors", item.summary_file, cite)
+            entry.anonymous = entry.anonymous or actor.anonymous
+            if actor.country and actor.country_quote:
+                entry.countries.add(actor.country, cite(actor.country_quote))
+            for relation in actor.relations:
+                entry.relations.add((relation.type.value, relation.target), cite(relation.quote))
+        for location in item.summary.locations:
+            entry = _entity(kb.locations, Location, location, "locations", item.summary_file, cite)
+            if location.parent and location.parent_quote:
+                entry.parents.add(location.parent, cite(location.parent_quote))
+            if location.coordinates:
+                point = location.coordinates
+                entry.coordinates.add((point.lat, point.lon), cite(point.quote))
+        for event in item.summary.events:
+            _merge_event(kb, event, item.summary_file, cite)
+        for statement in item.summary.statements:
+            entry = kb.statements.get(statement.id)
+            if entry is None:
+                entry = kb.statements[statement.id] = Statement(
+                    statement.id,
+                    "statements",
+                    statement.type.value,
+                    speaker=statement.speaker,
+                    type=statement.type.value,
+                )
+            entry.files.append(item.summary_file)
+            citation = cite(statement.quote)
+            entry.names.add(statement.summary, citation)
+            entry.mentions.add(statement.quote, citation, key=citation)
+            for about in statement.about:
+                entry.about.add(about, citation)
+    return kb
+
+
+def _entity(table, cls, record, category: str, file: str, cite) -> Any:
+    entry = table.get(record.id)
+    if entry is None:
+        kind = getattr(record, "kind", None)
+        entry = table[record.id] = cls(record.id, category, getattr(kind, "value", kind))
+    entry.files.append(file)
+    citation = cite(record.quote)
+    entry.names.add(record.name if hasattr(record, "name") else record.title, citation)
+    entry.mentions.add(record.quote, citation, key=citation)
+    for alias in getattr(record, "aliases", []):
+        entry.aliases.add(alias, citation)
+    if record.description:
+        entry.descriptions.add(record.description, citation)
+    return entry
+
+
+def _merge_event(kb: KnowledgeBase, event: m.Event, file: str, cite) -> None:
+    entry: Event = _entity(kb.events, Event, event, "events", file, cite)
+    if event.type:
+        sub_type = event.sub_type.value if event.sub_type else None
+        entry.types.add((event.type.value, sub_type), cite(event.quote))
+    if event.date:
+        entry.dates.add(event.date.model_copy(update={"quote": "-"}), cite(event.date.quote))
+    for place in event.locations:
+        entry.places.add(place.location, cite(place.quote))
+    for participant in event.participants:
+        entry.participants.add((participant.actor, participant.role.value), cite(participant.quote))
+    for figure in event.figures:
+        value = (figure.value, figure.qualifier.value, figure.according_to)
+        entry.figures.setdefault(figure.kind.value, Facts()).add(value, cite(figure.quote))
+    for relation in event.relations:
+        entry.relations.add((relation.type.value, relation.target), cite(relation.quote))

@@ -1,0 +1,511 @@
+"""The structured summary: what an editor writes for one source, as pydantic models.
+
+The models are declarative on purpose: every field has a docstring, which becomes
+its description in the JSON Schema (`factsheets schema`) that editors' tools use
+for completion and validation. Cross-references (an id that must exist, a quote
+that must occur in the source) are checked later, in `validate.py`, because they
+need every summary at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=120)]
+"""A stable id: lower-case letters, digits and hyphens. Ids name pages, so they never hold a path."""
+
+Text = Annotated[str, StringConstraints(min_length=1, max_length=2000, strip_whitespace=True)]
+"""A short piece of plain text (a name, a title, a description). Never markup."""
+
+Quote = Annotated[str, StringConstraints(min_length=3, max_length=5000, strip_whitespace=True)]
+"""A verbatim span of the source text. Checked against the source when loading."""
+
+
+def _http_url(value: str) -> str:
+    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value, flags=re.IGNORECASE):
+        raise ValueError("must be an http:// or https:// URL")
+    return value
+
+
+HttpUrl = Annotated[str, AfterValidator(_http_url)]
+"""A web address; only http and https are accepted, so no `javascript:` link can reach a page."""
+
+
+class Strict(BaseModel):
+    """Base of every summary model: unknown fields are errors, docstrings document fields."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
+
+
+# --- Dates -------------------------------------------------------------------
+
+
+class Precision(StrEnum):
+    """How precisely a date is known."""
+
+    day = "day"
+    week = "week"
+    month = "month"
+    year = "year"
+    approximate = "approximate"
+    relative = "relative"
+    unknown = "unknown"
+
+
+class DateBasis(StrEnum):
+    """Whether a date says when something happened or only when it was reported."""
+
+    happened = "happened"
+    reported = "reported"
+
+
+_ISO_PARTIAL = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def _partial_date(value: str) -> str:
+    if not _ISO_PARTIAL.match(value):
+        raise ValueError("must be YYYY, YYYY-MM or YYYY-MM-DD")
+    parts = [int(p) for p in value.split("-")]
+    year, month, day = parts + [1] * (3 - len(parts))
+    try:
+        dt.date(year, month, day)
+    except ValueError as error:
+        raise ValueError(f"is not a real date ({error})") from None
+    return value
+
+
+PartialDate = Annotated[str, AfterValidator(_partial_date)]
+"""An ISO date with only the parts that are known: `2024`, `2024-02` or `2024-02-07`."""
+
+
+class DateClaim(Strict):
+    """When something happened or was reported, as precisely as the source says and no more."""
+
+    precision: Precision
+    """How precise the date is. Use `relative` for words like "overnight" or "last week"."""
+    value: PartialDate | None = None
+    """The date, when the source gives one (ISO: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`)."""
+    relative: Text | None = None
+    """The source's own words for a relative or vague time, e.g. `overnight`."""
+    basis: DateBasis = DateBasis.happened
+    """`happened` when the date is when the event took place, `reported` when it is only when it was reported."""
+    quote: Quote
+    """The verbatim sentence part that states the time."""
+
+
+# --- Sources -----------------------------------------------------------------
+
+
+class SourceMeta(Strict):
+    """Metadata of the source article, as far as the article itself carries it."""
+
+    id: Slug
+    """Stable id of the source; names its page under `sources/`."""
+    title: Text
+    """A title for the source. Use the headline when there is one; otherwise describe the article's subject in words it supports."""
+    outlet: Text | None = None
+    """The publication or outlet, e.g. `CBS News`."""
+    authors: list[Text] = []
+    """Bylined authors."""
+    contributors: list[Text] = []
+    """People credited with contributions (e.g. "Contributions from ...")."""
+    published: PartialDate | None = None
+    """Publication date, when known. Relative times in the text are read against it."""
+    url: HttpUrl | None = None
+    """Where the article can be read (http or https only)."""
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")] = "en"
+    """ISO 639 code of the article's language."""
+    file: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")] = "source.txt"
+    """File name of the article text, next to the summary. Kept byte-for-byte as received."""
+
+
+# --- Entities ----------------------------------------------------------------
+
+
+class ActorKind(StrEnum):
+    """What sort of actor this is."""
+
+    person = "person"
+    organization = "organization"
+    armed_group = "armed-group"
+    government = "government"
+    military_unit = "military-unit"
+    state = "state"
+    coalition = "coalition"
+    group = "group"
+
+
+class LocationKind(StrEnum):
+    """What sort of place this is."""
+
+    city = "city"
+    country = "country"
+    region = "region"
+    sea = "sea"
+    territory = "territory"
+    facility = "facility"
+
+
+class RelationType(StrEnum):
+    """How one actor relates to another (read: SUBJECT is TYPE OBJECT)."""
+
+    spokesperson_for = "spokesperson-for"
+    member_of = "member-of"
+    part_of = "part-of"
+    backed_by = "backed-by"
+    leads = "leads"
+    official_of = "official-of"
+    allied_with = "allied-with"
+    opposes = "opposes"
+    commander_of = "commander-of"
+
+
+class Relation(Strict):
+    """A relation from this actor to another actor."""
+
+    type: RelationType
+    """The kind of relation, read as "this actor is TYPE target"."""
+    target: Slug
+    """Id of the other actor."""
+    quote: Quote
+    """The verbatim words that state the relation."""
+
+
+class Mention(Strict):
+    """Fields every entity shares: how it is named and the words that introduce it."""
+
+    id: Slug
+    """Stable id; the same id in two summaries is the same entity."""
+    name: Text
+    """The name used on its fact sheet (for unnamed actors, a plain description such as "Unnamed Iraqi lawmaker")."""
+    aliases: list[Text] = []
+    """Other names the source uses for it, verbatim. They are shown and searchable."""
+    description: Text | None = None
+    """One line on what the source says it is, in the source's terms."""
+    quote: Quote
+    """The verbatim words that introduce the entity and support its name and description."""
+
+
+class Actor(Mention):
+    """A person, organisation, armed group, government, military unit, state, coalition or group."""
+
+    kind: ActorKind
+    """What sort of actor it is."""
+    anonymous: bool = False
+    """True when the source does not name the person or group (e.g. "a lawmaker, speaking anonymously")."""
+    country: Slug | None = None
+    """Id of the location (a country) the actor belongs to, when the source says so."""
+    country_quote: Quote | None = None
+    """The verbatim words that tie the actor to its country; required with `country`."""
+    relations: list[Relation] = []
+    """Relations to other actors."""
+
+    @model_validator(mode="after")
+    def _country_is_quoted(self) -> Actor:
+        if self.country and not self.country_quote:
+            raise ValueError("`country` needs a `country_quote` that supports it")
+        return self
+
+
+class Coordinates(Strict):
+    """A point on the map."""
+
+    lat: Annotated[float, Field(ge=-90, le=90)]
+    """Latitude in decimal degrees."""
+    lon: Annotated[float, Field(ge=-180, le=180)]
+    """Longitude in decimal degrees."""
+    quote: Quote
+    """The verbatim words that give the coordinates."""
+
+
+class Location(Mention):
+    """A city, country, region, sea, territory or facility."""
+
+    kind: LocationKind
+    """What sort of place it is."""
+    parent: Slug | None = None
+    """Id of the location that contains it (a city's country, a base's country)."""
+    parent_quote: Quote | None = None
+    """The verbatim words that place it inside its parent; required with `parent`."""
+    coordinates: Coordinates | None = None
+    """Coordinates, only when the source states them."""
+
+    @model_validator(mode="after")
+    def _parent_is_quoted(self) -> Location:
+        if self.parent and not self.parent_quote:
+            raise ValueError("`parent` needs a `parent_quote` that supports it")
+        return self
+
+
+class EventType(StrEnum):
+    """ACLED event types."""
+
+    battles = "Battles"
+    explosions = "Explosions/Remote violence"
+    violence_against_civilians = "Violence against civilians"
+    protests = "Protests"
+    riots = "Riots"
+    strategic_developments = "Strategic developments"
+
+
+class EventSubType(StrEnum):
+    """ACLED sub-event types."""
+
+    armed_clash = "Armed clash"
+    government_regains_territory = "Government regains territory"
+    non_state_takes_territory = "Non-state actor overtakes territory"
+    chemical_weapon = "Chemical weapon"
+    air_drone_strike = "Air/drone strike"
+    suicide_bomb = "Suicide bomb"
+    shelling = "Shelling/artillery/missile attack"
+    remote_explosive = "Remote explosive/landmine/IED"
+    grenade = "Grenade"
+    sexual_violence = "Sexual violence"
+    attack = "Attack"
+    abduction = "Abduction/forced disappearance"
+    peaceful_protest = "Peaceful protest"
+    protest_with_intervention = "Protest with intervention"
+    excessive_force = "Excessive force against protesters"
+    violent_demonstration = "Violent demonstration"
+    mob_violence = "Mob violence"
+    agreement = "Agreement"
+    arrests = "Arrests"
+    change_to_group = "Change to group/activity"
+    disrupted_weapons_use = "Disrupted weapons use"
+    headquarters_established = "Headquarters or base established"
+    looting = "Looting/property destruction"
+    non_violent_transfer = "Non-violent transfer of territory"
+    other = "Other"
+
+
+SUBTYPES_OF: dict[EventType, frozenset[EventSubType]] = {
+    EventType.battles: frozenset(
+        {
+            EventSubType.armed_clash,
+            EventSubType.government_regains_territory,
+            EventSubType.non_state_takes_territory,
+        }
+    ),
+    EventType.explosions: frozenset(
+        {
+            EventSubType.chemical_weapon,
+            EventSubType.air_drone_strike,
+            EventSubType.suicide_bomb,
+            EventSubType.shelling,
+            EventSubType.remote_explosive,
+            EventSubType.grenade,
+        }
+    ),
+    EventType.violence_against_civilians: frozenset(
+        {EventSubType.sexual_violence, EventSubType.attack, EventSubType.abduction}
+    ),
+    EventType.protests: frozenset(
+        {
+            EventSubType.peaceful_protest,
+            EventSubType.protest_with_intervention,
+            EventSubType.excessive_force,
+        }
+    ),
+    EventType.riots: frozenset({EventSubType.violent_demonstration, EventSubType.mob_violence}),
+    EventType.strategic_developments: frozenset(
+        {
+            EventSubType.agreement,
+            EventSubType.arrests,
+            EventSubType.change_to_group,
+            EventSubType.disrupted_weapons_use,
+            EventSubType.headquarters_established,
+            EventSubType.looting,
+            EventSubType.non_violent_transfer,
+            EventSubType.other,
+        }
+    ),
+}
+"""ACLED's typology: which sub-event types belong to which event type."""
+
+
+class Role(StrEnum):
+    """The part an actor played in an event."""
+
+    perpetrator = "perpetrator"
+    suspected_perpetrator = "suspected-perpetrator"
+    target = "target"
+    victim = "victim"
+    mediator = "mediator"
+    participant = "participant"
+    attendee = "attendee"
+
+
+class Participant(Strict):
+    """An actor taking part in an event, with its role."""
+
+    actor: Slug
+    """Id of the actor."""
+    role: Role
+    """The part the actor played."""
+    quote: Quote
+    """The verbatim words that state the actor's part."""
+
+
+class FigureKind(StrEnum):
+    """What a figure counts."""
+
+    fatalities = "fatalities"
+    injured = "injured"
+    civilian_casualties = "civilian-casualties"
+    targets = "targets"
+    troops = "troops"
+
+
+class Qualifier(StrEnum):
+    """How exact a figure is, in the source's words."""
+
+    exact = "exact"
+    over = "over"
+    at_least = "at-least"
+    about = "about"
+    up_to = "up-to"
+
+
+class Figure(Strict):
+    """A number the source reports about an event. Sources may disagree; all values are shown."""
+
+    kind: FigureKind
+    """What is counted."""
+    value: Annotated[int, Field(ge=0)]
+    """The number."""
+    qualifier: Qualifier = Qualifier.exact
+    """`over 85` is value 85 with qualifier `over`."""
+    according_to: Slug | None = None
+    """Id of the actor the source attributes the figure to, if any."""
+    quote: Quote
+    """The verbatim words that give the figure."""
+
+
+class EventRelationType(StrEnum):
+    """How one event relates to another (read: THIS EVENT is TYPE target)."""
+
+    response_to = "response-to"
+    part_of = "part-of"
+    follows = "follows"
+    precedes = "precedes"
+    coincides_with = "coincides-with"
+
+
+class EventRelation(Strict):
+    """A relation from this event to another event."""
+
+    type: EventRelationType
+    """The kind of relation, read as "this event is TYPE target"."""
+    target: Slug
+    """Id of the other event."""
+    quote: Quote
+    """The verbatim words that state the relation."""
+
+
+class PlaceRef(Strict):
+    """A location where an event took place."""
+
+    location: Slug
+    """Id of the location."""
+    quote: Quote
+    """The verbatim words that place the event there."""
+
+
+class Event(Strict):
+    """Something that happened: a strike, an attack, a funeral, talks, a call."""
+
+    id: Slug
+    """Stable id; the same id in two summaries is the same event."""
+    title: Text
+    """A short title in the source's terms, e.g. "US drone strike in Baghdad"."""
+    aliases: list[Text] = []
+    """Other names the source uses for the event, verbatim (e.g. "the Gaza conflict")."""
+    description: Text | None = None
+    """One or two lines on what the source reports."""
+    quote: Quote
+    """The verbatim words that report the event."""
+    type: EventType | None = None
+    """ACLED event type; leave empty when the source does not say enough to classify it."""
+    sub_type: EventSubType | None = None
+    """ACLED sub-event type; must belong to `type`."""
+    date: DateClaim | None = None
+    """When it happened, as precisely as the source says. Omit when the source gives no time."""
+    locations: list[PlaceRef] = []
+    """Where it happened."""
+    participants: list[Participant] = []
+    """Actors involved, with their roles."""
+    figures: list[Figure] = []
+    """Numbers the source reports (fatalities, injured, targets, troops)."""
+    relations: list[EventRelation] = []
+    """Relations to other events (response to, part of, follows)."""
+
+    @model_validator(mode="after")
+    def _sub_type_fits_type(self) -> Event:
+        if self.sub_type and (self.type is None or self.sub_type not in SUBTYPES_OF[self.type]):
+            allowed = (
+                ", ".join(sorted(s.value for s in SUBTYPES_OF[self.type]))
+                if self.type
+                else "none without a type"
+            )
+            raise ValueError(
+                f"sub_type {self.sub_type.value!r} does not belong to type {getattr(self.type, 'value', None)!r} (allowed: {allowed})"
+            )
+        return self
+
+
+class StatementType(StrEnum):
+    """What a statement does."""
+
+    condemns = "condemns"
+    claims = "claims"
+    denies = "denies"
+    accuses = "accuses"
+    vows = "vows"
+    confirms = "confirms"
+    calls_for = "calls-for"
+
+
+class Statement(Strict):
+    """Who said what about whom or what."""
+
+    id: Slug
+    """Stable id of the statement."""
+    speaker: Slug
+    """Id of the actor who made it (unnamed speakers are actors with `anonymous: true`)."""
+    type: StatementType
+    """What the statement does."""
+    summary: Text
+    """What was said, in a line, in the source's terms."""
+    about: list[Slug] = []
+    """Ids of the actors, locations or events the statement is about."""
+    quote: Quote
+    """The verbatim words that report the statement."""
+
+
+class Summary(Strict):
+    """The structured summary of one source: everything it reports, each fact with its quote."""
+
+    source: SourceMeta
+    """Metadata of the source."""
+    actors: list[Actor] = []
+    """People, organisations, armed groups, governments, states and coalitions the source names or describes."""
+    locations: list[Location] = []
+    """Places the source mentions."""
+    events: list[Event] = []
+    """Things that happened."""
+    statements: list[Statement] = []
+    """Statements reported by the source."""

@@ -1,0 +1,59 @@
+"""Where a fact-sheet project keeps its files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .errors import FactsheetsError
+
+
+@dataclass(frozen=True)
+class Project:
+    """The folders of one project, found from its `mkdocs.yml`."""
+
+    root: Path
+    """The folder holding `mkdocs.yml`."""
+    seeds: Path
+    """`seeds/`: one folder per source, with its text and summary."""
+    content: Path
+    """MkDocs' `docs_dir` (`content/`): generated fact sheets and hand-written pages."""
+    templates: Path
+    """`templates/`: the site's own templates, overriding the generator's."""
+    site: Path
+    """MkDocs' `site_dir`: the built site."""
+
+    @property
+    def config_file(self) -> Path:
+        return self.root / "mkdocs.yml"
+
+    @classmethod
+    def at(cls, root: Path) -> Project:
+        root = root.resolve()
+        config_file = root / "mkdocs.yml"
+        if not config_file.is_file():
+            raise FactsheetsError(f"{config_file} not found: run this inside a fact-sheet project.")
+        try:
+            # mkdocs.yml may hold !!python tags for Material's extensions; read only our keys.
+            config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_LenientLoader) or {}
+        except yaml.YAMLError as error:
+            raise FactsheetsError(f"{config_file}: not valid YAML: {error}") from None
+        docs_dir = config.get("docs_dir", "docs") if isinstance(config, dict) else "docs"
+        site_dir = config.get("site_dir", "site") if isinstance(config, dict) else "site"
+        return cls(
+            root=root,
+            seeds=root / "seeds",
+            content=root / str(docs_dir),
+            templates=root / "templates",
+            site=root / str(site_dir),
+        )
+
+
+class _LenientLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml, turning the tags MkDocs understands (!ENV, !!python/name) into plain values."""
+
+
+_LenientLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+_LenientLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)

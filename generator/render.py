@@ -1,0 +1,422 @@
+"""Render the knowledge base into Markdown pages with Jinja2 templates.
+
+Every value printed by a template is escaped unless a helper marked it as
+Markdown it built itself (`Md`): escaping is the default, so a template cannot
+forget it. A site overrides any template by putting a file of the same name in
+its own `templates/` folder.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from . import labels
+from .merge import Attested, Citation, Entity, Event, KnowledgeBase
+from .model import DateClaim, Precision
+from .timeline import chronological
+
+CATEGORY_DIRS = ("actors", "locations", "events", "statements", "sources")
+"""Folders of `content/` that hold generated pages."""
+
+
+class Md(str):
+    """Markdown built by a helper from escaped parts: printed as is."""
+
+
+# Characters with a meaning anywhere in a line; the rest (# + - = : 1.) only at its start.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]|~^=$])")
+_MD_LEADING = re.compile(r"^([#+\-:]|\d+[.)])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
+
+
+def escape(value: Any) -> Md:
+    """Plain text as Markdown that renders as the same text and nothing else.
+
+    HTML-significant characters become entities; every Markdown-significant ASCII
+    character is backslash-escaped (pymdownx.escapeall makes any escape valid);
+    line breaks fold to spaces so a value cannot start a block (heading, list, table row).
+    """
+    if isinstance(value, Md) or hasattr(value, "__html__"):
+        return value if isinstance(value, Md) else Md(value)
+    text = _CONTROL.sub(" ", str(value))
+    text = " ".join(text.split())
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = _MD_LEADING.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], text)
+    return Md(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+
+
+@dataclass
+class Footnotes:
+    """The citations of one page, numbered in order of first use."""
+
+    kb: KnowledgeBase
+    numbers: dict[Citation, int] = field(default_factory=dict)
+
+    def cite(self, *items: Attested | Citation | list) -> Md:
+        marks = []
+        for citation in _citations(items):
+            number = self.numbers.setdefault(citation, len(self.numbers) + 1)
+            mark = f"[^{number}]"
+            if mark not in marks:
+                marks.append(mark)
+        return Md("".join(marks))
+
+    def definitions(self) -> Md:
+        lines = []
+        for citation, number in self.numbers.items():
+            source = self.kb.sources[citation.source]
+            sentence = citation.sentence
+            target = f"../sources/{source.id}.md#{sentence.anchor}"
+            lines.append(
+                f"[^{number}]: “{escape(citation.quote)}” — "
+                f"[{escape(source.meta.title)}, {sentence.label}]({target})"
+            )
+        return Md("\n".join(lines))
+
+
+def _citations(items) -> list[Citation]:
+    out: list[Citation] = []
+    for item in items:
+        if isinstance(item, Citation):
+            out.append(item)
+        elif isinstance(item, Attested):
+            out.extend(item.citations)
+        elif isinstance(item, list | tuple):
+            out.extend(_citations(item))
+        elif item is not None and hasattr(item, "__iter__"):
+            out.extend(_citations(list(item)))
+    return out
+
+
+@dataclass(frozen=True)
+class Page:
+    """A generated page: where it goes, its front matter and its Markdown body."""
+
+    path: str
+    """Path under `content/`, with forward slashes."""
+    front_matter: dict[str, Any]
+    """Title, tags and search settings."""
+    body: str
+    """The generated Markdown, without front matter."""
+
+
+class Renderer:
+    """Renders every page of a knowledge base."""
+
+    def __init__(self, kb: KnowledgeBase, site_templates: Path | None = None) -> None:
+        self.kb = kb
+        loaders: list[jinja2.BaseLoader] = []
+        if site_templates is not None and site_templates.is_dir():
+            loaders.append(jinja2.FileSystemLoader(site_templates))
+        loaders.append(jinja2.PackageLoader("generator", "templates"))
+        self.env = jinja2.Environment(
+            loader=jinja2.ChoiceLoader(loaders),
+            autoescape=False,  # Markdown, not HTML: `finalize` escapes instead.
+            finalize=escape,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+            undefined=jinja2.StrictUndefined,
+        )
+        self.env.filters.update(labels.FILTERS)
+        self.env.filters["url"] = url
+        self.env.filters["sentence"] = _sentence
+        self.timeline = chronological(kb)
+        self.order = {event.id: index for index, event in enumerate(self.timeline)}
+        self.index = _Backlinks(kb)
+        self._stats: Stats | None = None
+
+    def pages(self) -> list[Page]:
+        kb = self.kb
+        pages: list[Page] = []
+        for category, table, template in (
+            ("actors", kb.actors, "actor.md.j2"),
+            ("locations", kb.locations, "location.md.j2"),
+            ("events", kb.events, "event.md.j2"),
+        ):
+            for entity in table.values():
+                pages.append(self._fact_sheet(category, entity, template))
+        for source in kb.sources.values():
+            pages.append(
+                self._page(
+                    f"sources/{source.id}.md",
+                    "source.md.j2",
+                    {"title": source.meta.title, "tags": ["Source"]},
+                    source=source,
+                )
+            )
+        for category in CATEGORY_DIRS:
+            pages.append(
+                self._page(
+                    f"{category}/index.md",
+                    f"{category}-index.md.j2",
+                    {"title": labels.category_title(category)},
+                )
+            )
+        return sorted(pages, key=lambda page: page.path)
+
+    def _fact_sheet(self, category: str, entity: Entity, template: str) -> Page:
+        front = {
+            "title": entity.name,
+            "tags": [labels.kind_label(entity.kind or category)],
+            "search": {"boost": 2},
+        }
+        return self._page(f"{category}/{entity.id}.md", template, front, entity=entity)
+
+    def _page(self, path: str, template: str, front: dict, **context: Any) -> Page:
+        notes = Footnotes(self.kb)
+        body = self.env.get_template(template).render(
+            kb=self.kb,
+            cite=notes.cite,
+            footnotes=notes.definitions,
+            facts=lambda items, linked=False: self.facts(notes, items, linked),
+            when=lambda event: self.when(notes, event),
+            statement=lambda item, show_speaker=True: self.statement(notes, item, show_speaker),
+            sources_list=self.sources_list,
+            describe=lambda entity: Md(
+                " ".join(
+                    f"{escape(_sentence(f.value))}{notes.cite(f)}" for f in entity.descriptions
+                )
+            ),
+            link=self.link,
+            date=self.date,
+            timeline=self.timeline,
+            chrono=self.chrono,
+            backlinks=self.index,
+            page_path=path,
+            groups=_groups,
+            paragraphs=_paragraphs,
+            cited_from=self.cited_from,
+            by_speaker=self.by_speaker,
+            stats=self.stats,
+            date_text=labels.partial_date,
+            **context,
+        )
+        return Page(path, front, body.strip() + "\n")
+
+    # Composite pieces templates share. They live here, not in Jinja macros, because
+    # they return Md: Markdown built from escaped parts that `finalize` prints as is.
+
+    def facts(self, notes: Footnotes, facts, linked: bool = False) -> Md:
+        """Values with their footnotes: `A[^1]; B[^2]`."""
+        parts = [
+            f"{self.link(fact.value) if linked else escape(fact.value)}{notes.cite(fact)}"
+            for fact in facts
+        ]
+        return Md("; ".join(parts))
+
+    def when(self, notes: Footnotes, event: Event) -> Md:
+        parts = [
+            f"{escape(self.date(fact.value, fact.citations[0].source))}{notes.cite(fact)}"
+            for fact in event.dates
+        ]
+        return Md("; ".join(parts) or "—")
+
+    def statement(self, notes: Footnotes, statement, show_speaker: bool = True) -> Md:
+        """A statement as a list item: speaker, what it does, the summary, and its quote."""
+        verb = escape(statement.type)
+        head = (
+            f"{self.link(statement.speaker)} **{verb}**"
+            if show_speaker
+            else f"**{escape(statement.type.capitalize())}**"
+        )
+        line = f"- {head}: {self.facts(notes, statement.names)}"
+        about = [self.link(fact.value) for fact in statement.about]
+        if about:
+            line += f" *About:* {', '.join(about)}"
+        quotes = " ".join(f"“{escape(f.value)}”{notes.cite(f)}" for f in statement.mentions)
+        return Md(f"{line}\n\n    > {quotes}")
+
+    def sources_list(self, entity_id: str) -> Md:
+        lines = []
+        for source_id in self.index.sources_of(entity_id):
+            meta = self.kb.sources[source_id].meta
+            outlet = f" — {escape(meta.outlet)}" if meta.outlet else ""
+            lines.append(f"- [{escape(meta.title)}](../sources/{source_id}.md){outlet}")
+        return Md("\n".join(lines))
+
+    def cited_from(self, source_id: str, category: str) -> list[Entity]:
+        """Entities of a category with at least one fact from the source."""
+        table = getattr(self.kb, category)
+        return [e for e in table.values() if source_id in e.sources]
+
+    def by_speaker(self) -> list[tuple[str, list]]:
+        speakers = sorted(self.index.said_by, key=lambda a: self.kb.actors[a].name.casefold())
+        return [(speaker, self.index.said_by[speaker]) for speaker in speakers]
+
+    @property
+    def stats(self) -> Stats:
+        if self._stats is None:
+            self._stats = Stats.of(self.kb)
+        return self._stats
+
+    def link(self, entity_id: str, text: str | None = None) -> Md:
+        """A link to an entity's fact sheet, from any generated page (all sit one folder deep)."""
+        entity = self.kb.get(entity_id)
+        if entity is None:
+            return escape(text or entity_id)
+        folder = entity.category
+        if folder == "statements":
+            return Md(f"[{escape(text or entity.name)}](../statements/index.md#{entity.id})")
+        return Md(f"[{escape(text or entity.name)}](../{folder}/{entity.id}.md)")
+
+    def chrono(self, events) -> list:
+        """Events (or (event, anything) pairs) in timeline order."""
+        return sorted(events, key=lambda e: self.order[(e[0] if isinstance(e, tuple) else e).id])
+
+    def date(self, claim: DateClaim | None, source_id: str | None = None) -> str:
+        """A date as readers say it, never more precise than the source."""
+        if claim is None:
+            return "date not reported"
+        if claim.precision is Precision.relative:
+            text = claim.relative or "relative time"
+            published = self.kb.sources[source_id].meta.published if source_id else None
+            anchor = f"the report of {published}" if published else "the report (date not recorded)"
+            text = f"{text}, relative to {anchor}"
+        elif claim.precision is Precision.unknown:
+            text = claim.relative or "date unknown"
+        else:
+            text = labels.partial_date(claim.value) if claim.value else (claim.relative or "")
+            if claim.precision is Precision.week:
+                text = f"week of {text}"
+            elif claim.precision is Precision.approximate:
+                text = f"around {text}" if text else (claim.relative or "approximate date")
+        if claim.basis.value == "reported":
+            text = f"reported {text}"
+        return text
+
+
+def _sentence(text: str) -> str:
+    """Capitalised, ending with a full stop unless it already ends with punctuation."""
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?", "…", '"', "”")) else text + "."
+
+
+def url(value: str) -> Md:
+    """A validated http(s) URL as a Markdown link target."""
+    quoted = "".join(f"%{ord(c):02X}" if c in ' ()<>"\\`[]' else c for c in value)
+    return Md(quoted)
+
+
+def _groups(entities) -> list[tuple[str, list[Entity]]]:
+    """Entities grouped by kind, kinds and names in a stable order."""
+    grouped: dict[str, list[Entity]] = {}
+    for entity in sorted(entities, key=lambda e: (e.name.casefold(), e.id)):
+        grouped.setdefault(entity.kind or "", []).append(entity)
+    return sorted(grouped.items())
+
+
+def _paragraphs(source) -> list[list]:
+    paragraphs: dict[int, list] = {}
+    for sentence in source.text.sentences:
+        paragraphs.setdefault(sentence.paragraph, []).append(sentence)
+    return list(paragraphs.values())
+
+
+@dataclass
+class Stats:
+    """Counts for the coverage table: how much the site says, and how well supported it is."""
+
+    sources: int
+    actors: int
+    locations: int
+    events: int
+    statements: int
+    claims: int
+    corroborated: int
+    disputed: int
+    claims_per_source: dict[str, int]
+
+    @classmethod
+    def of(cls, kb: KnowledgeBase) -> Stats:
+        per_source = dict.fromkeys(kb.sources, 0)
+        claims = corroborated = disputed = 0
+        for table in (kb.actors, kb.locations, kb.events, kb.statements):
+            for entity in table.values():
+                for facts in entity._all_facts():
+                    for fact in facts:
+                        claims += len(fact.citations)
+                        corroborated += len(fact.sources) > 1
+                        for citation in fact.citations:
+                            per_source[citation.source] += 1
+                if isinstance(entity, Event):
+                    disputed += sum(
+                        facts.disputed
+                        for facts in (entity.dates, entity.types, *entity.figures.values())
+                    )
+        return cls(
+            sources=len(kb.sources),
+            actors=len(kb.actors),
+            locations=len(kb.locations),
+            events=len(kb.events),
+            statements=len(kb.statements),
+            claims=claims,
+            corroborated=corroborated,
+            disputed=disputed,
+            claims_per_source=per_source,
+        )
+
+
+class _Backlinks:
+    """Reverse lookups templates need: who points at an entity, and how."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.participations: dict[str, list[tuple[Event, Attested]]] = {}
+        self.places: dict[str, list[tuple[Event, Attested]]] = {}
+        self.incoming: dict[str, list[tuple[Entity, Attested]]] = {}
+        self.children: dict[str, list[tuple[Entity, Attested]]] = {}
+        self.said_by: dict[str, list] = {}
+        self.said_about: dict[str, list] = {}
+        self.countries: dict[str, list[tuple[Entity, Attested]]] = {}
+        self.figures_by: dict[str, list[tuple[Event, str, Attested]]] = {}
+        for event in kb.events.values():
+            for fact in event.participants:
+                self.participations.setdefault(fact.value[0], []).append((event, fact))
+            for fact in event.places:
+                self.places.setdefault(fact.value, []).append((event, fact))
+            for fact in event.relations:
+                self.incoming.setdefault(fact.value[1], []).append((event, fact))
+            for kind, facts in event.figures.items():
+                for fact in facts:
+                    if fact.value[2]:
+                        self.figures_by.setdefault(fact.value[2], []).append((event, kind, fact))
+        for actor in kb.actors.values():
+            for fact in actor.relations:
+                self.incoming.setdefault(fact.value[1], []).append((actor, fact))
+            for fact in actor.countries:
+                self.countries.setdefault(fact.value, []).append((actor, fact))
+        for location in kb.locations.values():
+            for fact in location.parents:
+                self.children.setdefault(fact.value, []).append((location, fact))
+        for statement in kb.statements.values():
+            self.said_by.setdefault(statement.speaker, []).append(statement)
+            for fact in statement.about:
+                self.said_about.setdefault(fact.value, []).append(statement)
+
+    def sources_of(self, entity_id: str) -> list[str]:
+        """Ids of every source that states something about the entity, on its page or others'."""
+        entity = self.kb.get(entity_id)
+        found = set(entity.sources) if entity else set()
+        for table in (
+            self.participations,
+            self.places,
+            self.incoming,
+            self.children,
+            self.countries,
+        ):
+            for _, fact in table.get(entity_id, []):
+                found.update(fact.sources)
+        for statement in self.said_by.get(entity_id, []) + self.said_about.get(entity_id, []):
+            found.update(statement.sources)
+        return sorted(found)
+
+
+def render(kb: KnowledgeBase, site_templates: Path | None = None) -> list[Page]:
+    """Every generated page of the site, sorted by path."""
+    return Renderer(kb, site_templates).pages()

@@ -1,0 +1,221 @@
+"""Source texts: normalising for quote matching, splitting into anchored sentences."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+# Editors type straight quotes and hyphens; articles use typographic ones.
+_TYPOGRAPHIC = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+        "\u2026": "...",
+    }
+)
+_SPACE = re.compile(r"\s+")
+
+
+def normalize(text: str) -> str:
+    """The form quotes are compared in: typographic quotes and dashes plain, whitespace folded."""
+    return _SPACE.sub(" ", text.translate(_TYPOGRAPHIC)).strip()
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a source, with the anchor its page gives it."""
+
+    paragraph: int
+    """1-based paragraph number."""
+    number: int
+    """1-based sentence number within the paragraph."""
+    start: int
+    """Offset of the first character in the original text."""
+    end: int
+    """Offset just past the last character in the original text."""
+    text: str
+    """The sentence as it stands in the source."""
+
+    @property
+    def anchor(self) -> str:
+        return f"p{self.paragraph}-s{self.number}"
+
+    @property
+    def label(self) -> str:
+        return f"¶{self.paragraph}.{self.number}"
+
+
+# A period after these does not end a sentence.
+_ABBREVIATIONS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "gen",
+        "lt",
+        "col",
+        "maj",
+        "capt",
+        "sgt",
+        "adm",
+        "gov",
+        "sen",
+        "rep",
+        "rev",
+        "st",
+        "jr",
+        "sr",
+        "no",
+        "vol",
+        "vs",
+        "etc",
+        "inc",
+        "corp",
+        "co",
+        "ltd",
+        "dept",
+        "univ",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "approx",
+        "est",
+    ]
+)
+_BOUNDARY = re.compile(r"[.!?]+['\"\u2019\u201d)\]]*\s+(?=['\"\u2018\u201c(\[]?[A-Z0-9])")
+_INITIALS = re.compile(r"(?:^|\s|\()(?:[A-Za-z]\.)+$")
+
+
+def _ends_with_abbreviation(before: str) -> bool:
+    if _INITIALS.search(before):
+        return True
+    word = re.search(r"([A-Za-z]+)\.$", before)
+    return bool(word and word.group(1).lower() in _ABBREVIATIONS)
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split a source into anchored sentences.
+
+    Paragraphs are blocks separated by blank lines; a text without blank lines (as
+    many plain-text articles are) has a paragraph per line. Sentences end at . ! or ?
+    before a capital letter, except after initials ("U.S.") and common abbreviations.
+    """
+    separator = r"\n[ \t]*\n\s*" if re.search(r"\n[ \t]*\n", text) else r"\n\s*"
+    sentences: list[Sentence] = []
+    paragraph = 0
+    cursor = 0
+    for gap in [*re.finditer(separator, text), None]:
+        block_end = gap.start() if gap else len(text)
+        spans = _sentence_spans(text, cursor, block_end)
+        if spans:
+            paragraph += 1
+            for number, (start, end) in enumerate(spans, 1):
+                sentences.append(Sentence(paragraph, number, start, end, text[start:end]))
+        cursor = gap.end() if gap else len(text)
+    return sentences
+
+
+def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    cut = start
+    for match in _BOUNDARY.finditer(text, start, end):
+        if _ends_with_abbreviation(text[cut : match.start() + 1]):
+            continue
+        spans.append((cut, match.start() + len(match.group().rstrip())))
+        cut = match.end()
+    spans.append((cut, end))
+    return [(a, b) for a, b in (_strip(text, a, b) for a, b in spans) if b > a]
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+class SourceText:
+    """A source's text, ready for quote lookups and sentence citations."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.sentences = split_sentences(text)
+        self._starts = [s.start for s in self.sentences]
+        self.normalized, self._origin = _normalize_with_origin(text)
+
+    def find(self, quote: str) -> Sentence | None:
+        """The sentence where the quote starts, or None when the quote is not in the text."""
+        at = self.normalized.find(normalize(quote))
+        if at < 0:
+            return None
+        offset = self._origin[at]
+        index = bisect.bisect_right(self._starts, offset) - 1
+        return self.sentences[max(index, 0)]
+
+    def closest(self, quote: str) -> tuple[str, float]:
+        """The passage most like the quote, and its similarity in percent, for error messages."""
+        wanted = normalize(quote)
+        match = fuzz.partial_ratio_alignment(wanted, self.normalized)
+        if match is None:
+            return "", 0.0
+        start, end = match.dest_start, match.dest_end
+        # Widen to whole words so the editor sees a passage they can copy.
+        start = self.normalized.rfind(" ", 0, start) + 1
+        space = self.normalized.find(" ", end)
+        end = len(self.normalized) if space < 0 else space
+        return self.normalized[start:end], match.score
+
+
+def _normalize_with_origin(text: str) -> tuple[str, list[int]]:
+    """Normalise like `normalize`, remembering each output character's offset in `text`."""
+    out: list[str] = []
+    origin: list[int] = []
+    in_space = True  # drops leading whitespace
+    for index, char in enumerate(text):
+        if char.isspace():
+            if not in_space:
+                out.append(" ")
+                origin.append(index)
+            in_space = True
+            continue
+        in_space = False
+        for piece in char.translate(_TYPOGRAPHIC):
+            if piece == " ":
+                continue
+            out.append(piece)
+            origin.append(index)
+    if out and out[-1] == " ":
+        out.pop()
+        origin.pop()
+    return "".join(out), origin

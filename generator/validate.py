@@ -1,0 +1,194 @@
+"""Checks that need every summary at once: ids, references and quotes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from .errors import Problems
+from .load import Loaded, field_name
+from .model import Actor, Event, Location, Statement, Summary
+from .text import Sentence
+
+CATEGORIES: dict[str, type[BaseModel]] = {
+    "actors": Actor,
+    "locations": Location,
+    "events": Event,
+    "statements": Statement,
+}
+"""The four kinds of things a summary lists, by the key they sit under."""
+
+
+@dataclass(frozen=True)
+class Definition:
+    """Where an id is defined."""
+
+    category: str
+    """`actors`, `locations`, `events` or `statements`."""
+    kind: str | None
+    """The entity's kind (person, city, ...), part of its identity."""
+    file: str
+    line: int | None
+
+
+def validate(loaded: list[Loaded], problems: Problems) -> dict[str, Sentence]:
+    """Check ids, references and quotes; return the sentence each quote was found in."""
+    definitions = _collect_ids(loaded, problems)
+    for item in loaded:
+        _check_references(item, definitions, problems)
+    return _check_quotes(loaded, problems)
+
+
+def _collect_ids(loaded: list[Loaded], problems: Problems) -> dict[str, Definition]:
+    definitions: dict[str, Definition] = {}
+    source_ids: dict[str, str] = {}
+    for item in loaded:
+        source_id = item.summary.source.id
+        if source_id in source_ids:
+            problems.add(
+                item.summary_file,
+                item.line_of(("source", "id")),
+                "source.id",
+                f"source id {source_id!r} is already used by {source_ids[source_id]}",
+            )
+        source_ids.setdefault(source_id, item.summary_file)
+        for category in CATEGORIES:
+            for index, entity in enumerate(getattr(item.summary, category)):
+                path = (category, index, "id")
+                here = Definition(category, _kind(entity), item.summary_file, item.line_of(path))
+                earlier = definitions.get(entity.id)
+                if earlier is None:
+                    definitions[entity.id] = here
+                elif earlier.file == here.file:
+                    problems.add(
+                        here.file,
+                        here.line,
+                        field_name(path),
+                        f"duplicate id {entity.id!r} (first defined at line {earlier.line})",
+                    )
+                elif (earlier.category, earlier.kind) != (here.category, here.kind):
+                    problems.add(
+                        here.file,
+                        here.line,
+                        field_name(path),
+                        f"id {entity.id!r} is {_what(here)} here but {_what(earlier)} in "
+                        f"{earlier.file}:{earlier.line}; one id must name one entity",
+                    )
+    return definitions
+
+
+def _kind(entity: BaseModel) -> str | None:
+    kind = getattr(entity, "kind", None)
+    return getattr(kind, "value", kind)
+
+
+def _what(definition: Definition) -> str:
+    singular = definition.category.removesuffix("s")
+    return f"a {definition.kind} ({singular})" if definition.kind else f"a {singular}"
+
+
+def references(summary: Summary) -> Iterator[tuple[tuple[str | int, ...], str, str | None]]:
+    """Every id a summary refers to: (field path, id, required category or None for any)."""
+    for i, actor in enumerate(summary.actors):
+        if actor.country:
+            yield ("actors", i, "country"), actor.country, "locations"
+        for j, relation in enumerate(actor.relations):
+            yield ("actors", i, "relations", j, "target"), relation.target, "actors"
+    for i, location in enumerate(summary.locations):
+        if location.parent:
+            yield ("locations", i, "parent"), location.parent, "locations"
+    for i, event in enumerate(summary.events):
+        for j, place in enumerate(event.locations):
+            yield ("events", i, "locations", j, "location"), place.location, "locations"
+        for j, participant in enumerate(event.participants):
+            yield ("events", i, "participants", j, "actor"), participant.actor, "actors"
+        for j, figure in enumerate(event.figures):
+            if figure.according_to:
+                yield ("events", i, "figures", j, "according_to"), figure.according_to, "actors"
+        for j, relation in enumerate(event.relations):
+            yield ("events", i, "relations", j, "target"), relation.target, "events"
+    for i, statement in enumerate(summary.statements):
+        yield ("statements", i, "speaker"), statement.speaker, "actors"
+        for j, about in enumerate(statement.about):
+            yield ("statements", i, "about", j), about, None
+
+
+def _check_references(item: Loaded, definitions: dict[str, Definition], problems: Problems) -> None:
+    for path, target, category in references(item.summary):
+        found = definitions.get(target)
+        if found is None:
+            message = f"unknown id {target!r}"
+            close = _close_ids(target, definitions, category)
+            if close:
+                message += f"; did you mean {close!r}?"
+            problems.add(item.summary_file, item.line_of(path), field_name(path), message)
+        elif category and found.category != category:
+            problems.add(
+                item.summary_file,
+                item.line_of(path),
+                field_name(path),
+                f"{target!r} is {_what(found)}, but this field needs one of the "
+                f"{category} (defined at {found.file}:{found.line})",
+            )
+    for i, event in enumerate(item.summary.events):
+        for j, relation in enumerate(event.relations):
+            if relation.target == event.id:
+                path = ("events", i, "relations", j, "target")
+                problems.add(
+                    item.summary_file,
+                    item.line_of(path),
+                    field_name(path),
+                    "an event cannot relate to itself",
+                )
+
+
+def _close_ids(target: str, definitions: dict[str, Definition], category: str | None) -> str | None:
+    import difflib
+
+    pool = [i for i, d in definitions.items() if category is None or d.category == category]
+    match = difflib.get_close_matches(target, pool, n=1, cutoff=0.75)
+    return match[0] if match else None
+
+
+def quotes(model: BaseModel, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple, str]]:
+    """Every quote in a model, with its field path: fields named `quote` or ending in `_quote`."""
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        here = (*path, name)
+        if isinstance(value, str) and (name == "quote" or name.endswith("_quote")):
+            yield here, value
+        elif isinstance(value, BaseModel):
+            yield from quotes(value, here)
+        elif isinstance(value, list):
+            for index, element in enumerate(value):
+                if isinstance(element, BaseModel):
+                    yield from quotes(element, (*here, index))
+
+
+def _check_quotes(loaded: list[Loaded], problems: Problems) -> dict[str, Sentence]:
+    found: dict[str, Sentence] = {}
+    for item in loaded:
+        for path, quote in quotes(item.summary):
+            key = citation_key(item.summary.source.id, quote)
+            if key in found:
+                continue
+            sentence = item.text.find(quote)
+            if sentence is not None:
+                found[key] = sentence
+                continue
+            passage, score = item.text.closest(quote)
+            message = f"quote not found in {item.source_file}: {_clip(quote)!r}"
+            if passage and score >= 50:
+                message += f"\n    closest passage ({score:.0f}% similar): {_clip(passage)!r}"
+            problems.add(item.summary_file, item.line_of(path), field_name(path), message)
+    return found
+
+
+def citation_key(source_id: str, quote: str) -> str:
+    return f"{source_id}\x00{quote}"
+
+
+def _clip(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

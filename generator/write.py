@@ -1,0 +1,241 @@
+"""Write generated pages into `content/` without ever losing an editor's work.
+
+A generated page looks like this:
+
+    ---
+    title: ...            (front matter, generated)
+    ---
+    <!-- factsheets:begin ... -->
+    generated Markdown
+    <!-- factsheets:end sha256=0123456789abcdef -->
+    anything an editor writes here is kept
+
+The checksum covers the front matter and the generated Markdown, so an edit
+inside the markers is detected and the page is left alone. Text before the begin
+marker and after the end marker belongs to editors and is carried over
+byte-for-byte. Files without markers are hand-written and never touched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import FactsheetsError
+from .render import CATEGORY_DIRS, Page
+
+BEGIN = (
+    "<!-- factsheets:begin: generated from seeds/ by `factsheets generate`. Do not edit between "
+    "the markers: change the summary instead. Write notes below the end marker; they are kept. -->"
+)
+_END = "<!-- factsheets:end sha256={} -->"
+_PAGE = re.compile(
+    r"\A---\n(?P<front>.*?\n)---\n(?P<preamble>.*?)<!-- factsheets:begin[^\n]*-->\n"
+    r"(?P<body>.*?)<!-- factsheets:end sha256=(?P<hash>[0-9a-f]{16}) -->\n?(?P<tail>.*)\Z",
+    re.DOTALL,
+)
+_HAS_MARKER = re.compile(r"<!-- factsheets:(begin|end)")
+BACKUPS = ".factsheets/backups"
+LOCK = ".factsheets.lock"
+
+
+def _checksum(front: str, body: str) -> str:
+    return hashlib.sha256((front + "\x00" + body).encode("utf-8")).hexdigest()[:16]
+
+
+def _front_matter(page: Page) -> str:
+    return yaml.safe_dump(page.front_matter, sort_keys=False, allow_unicode=True, width=1000)
+
+
+def compose(page: Page, preamble: str = "\n", tail: str = "") -> str:
+    """The full text of a generated page, keeping an editor's preamble and tail."""
+    front = _front_matter(page)
+    end = _END.format(_checksum(front, page.body))
+    return f"---\n{front}---\n{preamble}{BEGIN}\n{page.body}{end}\n{tail}"
+
+
+@dataclass(frozen=True)
+class Existing:
+    """A generated page as found on disk, split into its parts."""
+
+    front: str
+    preamble: str
+    body: str
+    tail: str
+    intact: bool
+    """True when nobody edited between the markers."""
+
+    @property
+    def pristine(self) -> bool:
+        """True when nobody wrote anything on the page at all."""
+        return self.intact and not self.preamble.strip() and not self.tail.strip()
+
+
+def parse(text: str) -> Existing | None:
+    """Split a page into its parts; None when it has no (complete) generator markers."""
+    match = _PAGE.match(text)
+    if match is None:
+        return None
+    front, body = match["front"], match["body"]
+    intact = _checksum(front, body) == match["hash"]
+    return Existing(front, match["preamble"], body, match["tail"], intact)
+
+
+@dataclass
+class Plan:
+    """What a generation would do to `content/`, decided before anything is written."""
+
+    writes: dict[Path, str] = field(default_factory=dict)
+    """Pages to create or update, with their new text."""
+    created: list[Path] = field(default_factory=list)
+    updated: list[Path] = field(default_factory=list)
+    unchanged: int = 0
+    deletes: list[Path] = field(default_factory=list)
+    """Generated pages no summary produces any more, that nobody edited."""
+    orphans: list[Path] = field(default_factory=list)
+    """Pages no summary produces any more, kept because an editor wrote on them."""
+    edited: list[Path] = field(default_factory=list)
+    """Pages edited between the markers: left alone unless forced."""
+    unmarked: list[Path] = field(default_factory=list)
+    """Files at a generated page's path without markers: left alone unless forced."""
+    forced: dict[Path, str] = field(default_factory=dict)
+    """Text for edited or unmarked pages, written only with --force (after a backup)."""
+
+    @property
+    def conflicts(self) -> list[Path]:
+        return sorted(self.edited + self.unmarked)
+
+    @property
+    def stale(self) -> bool:
+        return bool(self.writes or self.deletes or self.conflicts)
+
+
+def plan(content: Path, pages: list[Page]) -> Plan:
+    """Compare the pages with what is on disk; read-only."""
+    result = Plan()
+    wanted = set()
+    for page in pages:
+        path = content / page.path
+        wanted.add(path)
+        current = _read(path)
+        if current is None:
+            result.writes[path] = compose(page)
+            result.created.append(path)
+            continue
+        existing = parse(current)
+        if existing is None:
+            result.unmarked.append(path)
+            result.forced[path] = compose(page)
+            continue
+        text = compose(page, existing.preamble, existing.tail)
+        if not existing.intact:
+            result.edited.append(path)
+            result.forced[path] = text
+        elif text != current:
+            result.writes[path] = text
+            result.updated.append(path)
+        else:
+            result.unchanged += 1
+    for path in _generated_files(content):
+        if path in wanted:
+            continue
+        existing = parse(_read(path) or "")
+        if existing is None:
+            continue  # hand-written
+        (result.deletes if existing.pristine else result.orphans).append(path)
+    return result
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except UnicodeDecodeError:
+        return ""  # not ours: it will count as unmarked and be left alone
+
+
+def _generated_files(content: Path) -> Iterator[Path]:
+    for folder in CATEGORY_DIRS:
+        directory = content / folder
+        if directory.is_dir():
+            yield from sorted(p for p in directory.glob("*.md") if p.is_file())
+
+
+def apply(plan: Plan, root: Path, content: Path, *, force: bool = False) -> list[Path]:
+    """Carry out a plan: atomic writes, then deletions. Returns the backups made by --force."""
+    backups: list[Path] = []
+    _clean_temporaries(content)
+    writes = dict(plan.writes)
+    if force:
+        for path, text in plan.forced.items():
+            backups.append(_backup(path, root))
+            writes[path] = text
+    # Fact sheets first, index pages last: an interrupted run never leaves an index
+    # pointing at a page that is not there yet.
+    for path in sorted(writes, key=lambda p: (p.name == "index.md", str(p))):
+        atomic_write(path, writes[path])
+    for path in plan.deletes:
+        path.unlink(missing_ok=True)
+    return backups
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write to a temporary file beside the target, then rename it over the target."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        with open(temporary, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(temporary, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+
+
+def _clean_temporaries(content: Path) -> None:
+    """Remove what an interrupted run left behind."""
+    for folder in CATEGORY_DIRS:
+        directory = content / folder
+        if directory.is_dir():
+            for leftover in directory.glob(".*.tmp-*"):
+                leftover.unlink(missing_ok=True)
+
+
+def _backup(path: Path, root: Path) -> Path:
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()[:12]
+    target = root / BACKUPS / f"{path.relative_to(root)}.{digest}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(path, target)
+    return target
+
+
+@contextlib.contextmanager
+def locked(root: Path) -> Iterator[None]:
+    """Hold the project's lock, so two runs never write `content/` at the same time."""
+    with open(root / LOCK, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise FactsheetsError(
+                f"another factsheets run is writing to this project (it holds {LOCK}); "
+                "wait for it to finish and try again"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def has_markers(text: str) -> bool:
+    return bool(_HAS_MARKER.search(text))
