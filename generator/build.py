@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import write
+from .duplicates import LikelyDuplicate, likely_duplicates, read_distinct
 from .errors import Problem, Problems
 from .load import load_all
 from .merge import KnowledgeBase, merge
@@ -45,3 +46,11 @@ def generate(project: Project, *, check: bool = False, force: bool = False) -> O
         plan = write.plan(project.content, pages)
         backups = write.apply(plan, project.root, project.content, force=force)
     return Outcome(kb, pages, plan, warnings, backups, written=True)
+
+
+def duplicates(project: Project, kb: KnowledgeBase) -> list[LikelyDuplicate]:
+    """Ids that probably name the same entity, minus the pairs recorded as distinct."""
+    problems = Problems()
+    distinct = read_distinct(project.seeds, project.root, problems)
+    problems.raise_if_any()
+    return likely_duplicates(kb, distinct)

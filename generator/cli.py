@@ -21,6 +21,7 @@ import click
 
 from . import build as pipeline
 from .errors import ContentNeedsAttention, FactsheetsError
+from .labels import plural
 from .model import Summary
 from .project import Project
 from .write import Plan
@@ -138,14 +139,26 @@ def _rel(path: Path, project: Project) -> str:
 @main.command()
 @click.pass_obj
 def check(obj: Context) -> None:
-    """Validate seeds/ (summaries, sources, quotes, ids) without writing anything."""
-    kb, warnings = pipeline.knowledge_base(obj.project)
+    """Validate seeds/ without writing anything, and warn about likely duplicate ids.
+
+    Checks every summary, source text, quote and id reference. Two ids that share
+    a name or alias, or have near-identical names, are reported; record pairs
+    that really are different entities in seeds/distinct.yaml.
+    """
+    project = obj.project
+    kb, warnings = pipeline.knowledge_base(project)
     for warning in warnings:
         obj.say(f"Warning: {warning}")
-    obj.say(
-        f"OK: {len(kb.sources)} sources, {len(kb.actors)} actors, {len(kb.locations)} locations, "
-        f"{len(kb.events)} events, {len(kb.statements)} statements."
-    )
+    for duplicate in pipeline.duplicates(project, kb):
+        obj.say(f"Warning: {duplicate.message()}")
+    counts = [
+        plural(len(kb.sources), "source"),
+        plural(len(kb.actors), "actor"),
+        plural(len(kb.locations), "location"),
+        plural(len(kb.events), "event"),
+        plural(len(kb.statements), "statement"),
+    ]
+    obj.say(f"OK: {', '.join(counts)}.")
 
 
 @main.command("build")

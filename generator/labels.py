@@ -99,6 +99,21 @@ def figure_value(value: tuple) -> str:
     return f"{_QUALIFIER.get(qualifier, '')}{number:,}"
 
 
+_STATEMENT_VERB = {
+    "condemns": "Condemned by",
+    "claims": "Claimed by",
+    "denies": "Denied by",
+    "accuses": "Accusations by",
+    "vows": "Vowed by",
+    "confirms": "Confirmed by",
+    "calls-for": "Called for by",
+}
+
+
+def statement_verb(kind: str) -> str:
+    return _STATEMENT_VERB.get(kind, kind.capitalize())
+
+
 def role_label(role: str) -> str:
     return role.replace("-", " ")
 

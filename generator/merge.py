@@ -177,7 +177,8 @@ class KnowledgeBase:
 def merge(loaded: list[Loaded], sentences: dict[str, Sentence]) -> KnowledgeBase:
     """Build the knowledge base; `sentences` maps each validated quote to its sentence."""
     kb = KnowledgeBase()
-    for item in loaded:
+    # Oldest sources first, so each fact's citations read in the order they were reported.
+    for item in sorted(loaded, key=_publication_order):
         meta = item.summary.source
         kb.sources[meta.id] = Source(meta, item.text, item.summary_file, item.source_file)
 
@@ -217,6 +218,11 @@ def merge(loaded: list[Loaded], sentences: dict[str, Sentence]) -> KnowledgeBase
             for about in statement.about:
                 entry.about.add(about, citation)
     return kb
+
+
+def _publication_order(item: Loaded) -> tuple:
+    meta = item.summary.source
+    return (meta.published is None, meta.published or "", meta.id)
 
 
 def _entity(table, cls, record, category: str, file: str, cite) -> Any:

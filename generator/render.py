@@ -178,6 +178,8 @@ class Renderer:
             when=lambda event: self.when(notes, event),
             statement=lambda item, show_speaker=True: self.statement(notes, item, show_speaker),
             sources_list=self.sources_list,
+            source_ref=self.source_ref,
+            positions=self.positions,
             describe=lambda entity: Md(
                 " ".join(
                     f"{escape(_sentence(f.value))}{notes.cite(f)}" for f in entity.descriptions
@@ -231,6 +233,25 @@ class Renderer:
             line += f" *About:* {', '.join(about)}"
         quotes = " ".join(f"“{escape(f.value)}”{notes.cite(f)}" for f in statement.mentions)
         return Md(f"{line}\n\n    > {quotes}")
+
+    def source_ref(self, source_id: str) -> Md:
+        """A link to a source, with its publication date as the "as of" of what it states."""
+        meta = self.kb.sources[source_id].meta
+        as_of = f" (as of {labels.partial_date(meta.published)})" if meta.published else ""
+        return Md(f"[{escape(meta.title)}](../sources/{source_id}.md){escape(as_of)}")
+
+    def positions(self, statements) -> Md:
+        """Who condemned, claimed, denied, confirmed...: one line per kind of statement."""
+        by_type: dict[str, list[str]] = {}
+        for statement in statements:
+            speakers = by_type.setdefault(statement.type, [])
+            if statement.speaker not in speakers:
+                speakers.append(statement.speaker)
+        lines = [
+            f"- **{escape(labels.statement_verb(kind))}**: {', '.join(self.link(a) for a in speakers)}"
+            for kind, speakers in sorted(by_type.items())
+        ]
+        return Md("\n".join(lines))
 
     def sources_list(self, entity_id: str) -> Md:
         lines = []

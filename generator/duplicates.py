@@ -1,0 +1,110 @@
+"""Find ids that probably name the same entity: a shared alias, or near-identical names.
+
+Editors record pairs they have checked and found to be different entities in
+`seeds/distinct.yaml`, so the warning stops:
+
+    - [iran-backed-groups, iran-backed-militia]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from rapidfuzz import fuzz, process
+
+from .errors import Problems
+from .merge import Entity, KnowledgeBase
+from .model import SLUG_PATTERN
+from .text import normalize
+
+DISTINCT_FILE = "distinct.yaml"
+SIMILARITY = 90
+"""Names at least this similar (token-sorted, 0–100) are reported."""
+
+
+@dataclass(frozen=True)
+class LikelyDuplicate:
+    """Two ids that look like one entity, and why."""
+
+    first: Entity
+    second: Entity
+    reason: str
+
+    def message(self) -> str:
+        files = sorted(set(self.first.files) | set(self.second.files))
+        return (
+            f"{self.first.id!r} and {self.second.id!r} may be the same {self.first.category[:-1]}: "
+            f"{self.reason}. If they are, use one id in {', '.join(files)}; if not, add "
+            f"[{self.first.id}, {self.second.id}] to seeds/{DISTINCT_FILE}."
+        )
+
+
+def read_distinct(seeds: Path, root: Path, problems: Problems) -> set[frozenset[str]]:
+    """The pairs editors have declared different; problems for a malformed file."""
+    path = seeds / DISTINCT_FILE
+    if not path.is_file():
+        return set()
+    shown = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        problems.add(shown, None, None, f"cannot be read: {error}")
+        return set()
+    pairs: set[frozenset[str]] = set()
+    if not isinstance(data, list):
+        problems.add(shown, None, None, "must be a list of [id, id] pairs")
+        return pairs
+    for index, pair in enumerate(data):
+        if (
+            not isinstance(pair, list)
+            or len(pair) != 2
+            or not all(isinstance(i, str) and re.match(SLUG_PATTERN, i) for i in pair)
+        ):
+            problems.add(shown, None, f"[{index}]", f"must be a pair of ids, got {pair!r}")
+            continue
+        pairs.add(frozenset(pair))
+    return pairs
+
+
+def likely_duplicates(kb: KnowledgeBase, distinct: set[frozenset[str]]) -> list[LikelyDuplicate]:
+    """Pairs of same-category entities sharing a name or alias, or with near-identical names."""
+    found: dict[frozenset[str], LikelyDuplicate] = {}
+    for table in (kb.actors, kb.locations, kb.events):
+        entities = sorted(table.values(), key=lambda e: e.id)
+        by_label: dict[str, list[Entity]] = {}
+        for entity in entities:
+            for label in _labels(entity):
+                by_label.setdefault(label, []).append(entity)
+        for label, sharing in sorted(by_label.items()):
+            for i, first in enumerate(sharing):
+                for second in sharing[i + 1 :]:
+                    pair = frozenset((first.id, second.id))
+                    if first.id != second.id and pair not in distinct and pair not in found:
+                        found[pair] = LikelyDuplicate(first, second, f"both are called {label!r}")
+        names = [_key(e.name) for e in entities]
+        for i, name in enumerate(names):
+            # extract() scores one name against all later ones in C; no numpy needed.
+            later = names[i + 1 :]
+            matches = process.extract(
+                name, later, scorer=fuzz.token_sort_ratio, score_cutoff=SIMILARITY, limit=None
+            )
+            for _, score, offset in matches:
+                first, second = entities[i], entities[i + 1 + offset]
+                pair = frozenset((first.id, second.id))
+                if pair not in distinct and pair not in found:
+                    reason = (
+                        f"their names {first.name!r} and {second.name!r} are {score:.0f}% alike"
+                    )
+                    found[pair] = LikelyDuplicate(first, second, reason)
+    return sorted(found.values(), key=lambda d: (d.first.id, d.second.id))
+
+
+def _labels(entity: Entity) -> set[str]:
+    return {_key(fact.value) for facts in (entity.names, entity.aliases) for fact in facts}
+
+
+def _key(name: str) -> str:
+    return normalize(name).casefold()
