@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
+LINTED := generator tests $(wildcard bench)
+
 .PHONY: site test generate check serve schema lint format bench clean
 
 site: $(STAMP)  ## Install, generate content/ from seeds/, build site/
@@ -12,8 +14,8 @@ site: $(STAMP)  ## Install, generate content/ from seeds/, build site/
 	@echo "Open site/index.html in a browser, or run 'make serve' for a live preview."
 
 test: $(STAMP)  ## Run the whole test suite (lint included)
-	$(BIN)/ruff check generator tests bench
-	$(BIN)/ruff format --check generator tests bench
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/python -m pytest
 
 generate: $(STAMP)  ## Regenerate content/ only
@@ -33,11 +35,11 @@ bench: $(STAMP)  ## Benchmark at 100, 1,000 and 10,000 fact sheets
 	$(BIN)/python -m bench
 
 lint: $(STAMP)
-	$(BIN)/ruff check generator tests bench
+	$(BIN)/ruff check $(LINTED)
 
 format: $(STAMP)
-	$(BIN)/ruff format generator tests bench
-	$(BIN)/ruff check --fix generator tests bench
+	$(BIN)/ruff format $(LINTED)
+	$(BIN)/ruff check --fix $(LINTED)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
