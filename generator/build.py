@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import write
+from . import cache, write
 from .duplicates import LikelyDuplicate, likely_duplicates, read_distinct
 from .errors import Problem, Problems
 from .load import load_all
 from .merge import KnowledgeBase, merge
 from .project import Project
-from .render import Page, render
+from .render import render
 from .validate import validate
 
 
@@ -19,9 +19,9 @@ from .validate import validate
 class Outcome:
     """What a run found and did."""
 
-    kb: KnowledgeBase
-    pages: list[Page]
     plan: write.Plan
+    kb: KnowledgeBase | None = None
+    """None when nothing had changed since the last run, so nothing was read."""
     warnings: list[Problem] = field(default_factory=list)
     backups: list[Path] = field(default_factory=list)
     written: bool = False
@@ -33,19 +33,29 @@ def knowledge_base(project: Project) -> tuple[KnowledgeBase, list[Problem]]:
     loaded = load_all(project.seeds, project.root, problems)
     sentences = validate(loaded, problems)
     problems.raise_if_any()
+    cache.write_summaries(project.root, ((item.cache_key, item.summary) for item in loaded))
     return merge(loaded, sentences), problems.warnings
 
 
 def generate(project: Project, *, check: bool = False, force: bool = False) -> Outcome:
     """Regenerate `content/` from `seeds/`; with `check`, only say what would change."""
+    inputs = cache.fingerprint(project.seeds, project.templates)
+    if not check and not force:
+        count = cache.unchanged_since_last_run(project.root, project.content, inputs)
+        if count is not None:
+            return Outcome(write.Plan(unchanged=count))
     kb, warnings = knowledge_base(project)
     pages = render(kb, project.templates)
     if check:
-        return Outcome(kb, pages, write.plan(project.content, pages), warnings)
+        return Outcome(write.plan(project.content, pages), kb, warnings)
     with write.locked(project.root):
         plan = write.plan(project.content, pages)
         backups = write.apply(plan, project.root, project.content, force=force)
-    return Outcome(kb, pages, plan, warnings, backups, written=True)
+        if plan.conflicts and not force:
+            cache.forget_run(project.root)
+        else:
+            cache.record_run(project.root, project.content, inputs, [p.path for p in pages])
+    return Outcome(plan, kb, warnings, backups, written=True)
 
 
 def duplicates(project: Project, kb: KnowledgeBase) -> list[LikelyDuplicate]:

@@ -6,11 +6,13 @@ import difflib
 import types
 import typing
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from . import cache
 from .errors import Problems
 from .model import SLUG_PATTERN, Summary
 from .text import SourceText
@@ -19,7 +21,19 @@ SUMMARY_FILE = "summary.yaml"
 MAX_BYTES = 64 * 1024 * 1024
 """Larger files are refused with a clear error rather than risking a long stall."""
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """YAML's safe loader (libyaml when available), but dates stay text.
+
+    Summaries hold partial dates (`2024-02`) that the schema checks itself; YAML's
+    own timestamp type would turn `2024-02-07` into a date and crash on `2024-02-30`.
+    """
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _Loader.yaml_implicit_resolvers.items()
+}
 
 Path_ = tuple[str | int, ...]
 
@@ -38,8 +52,15 @@ class Loaded:
     """The validated summary."""
     text: SourceText
     """The source text, split into sentences."""
-    node: yaml.Node
-    """The YAML node tree, kept to find the line of any field."""
+    raw: str
+    """The summary's YAML text."""
+    cache_key: str
+    """Key of the validated summary in the cache."""
+
+    @cached_property
+    def node(self) -> yaml.Node:
+        """The YAML node tree, to find the line of any field (parsed again only when needed)."""
+        return _Loader(self.raw).get_single_node()
 
     def line_of(self, path: Path_) -> int | None:
         return line_of(self.node, path)
@@ -66,21 +87,33 @@ def load_one(folder: Path, root: Path, problems: Problems) -> Loaded | None:
     raw = _read_text(summary_path, root, problems)
     if raw is None:
         return None
-    node = _parse_yaml(raw, shown, problems)
-    if node is None:
-        return None
-    data = _Loader(raw).construct_document(node)
-    try:
-        summary = Summary.model_validate(data)
-    except ValidationError as error:
-        for item in error.errors():
-            problems.add(shown, *_describe(node, item))
+    key = cache.summary_key(raw.encode("utf-8"))
+    summary = cache.read_summary(root, key) or _parse_summary(raw, shown, problems)
+    if summary is None:
         return None
     source_path = folder / summary.source.file
     text = _read_text(source_path, root, problems)
     if text is None:
         return None
-    return Loaded(folder, shown, _show(source_path, root), summary, SourceText(text), node)
+    return Loaded(folder, shown, _show(source_path, root), summary, SourceText(text), raw, key)
+
+
+def _parse_summary(raw: str, shown: str, problems: Problems) -> Summary | None:
+    node = _parse_yaml(raw, shown, problems)
+    if node is None:
+        return None
+    try:
+        data = _Loader(raw).construct_document(node)
+    except yaml.MarkedYAMLError as error:  # e.g. an unknown !tag
+        mark = error.problem_mark or error.context_mark
+        problems.add(shown, mark.line + 1 if mark else None, None, f"invalid YAML: {error.problem}")
+        return None
+    try:
+        return Summary.model_validate(data)
+    except ValidationError as error:
+        for item in error.errors():
+            problems.add(shown, *_describe(node, item))
+        return None
 
 
 def _show(path: Path, root: Path) -> str:
@@ -144,20 +177,20 @@ def _parse_yaml(raw: str, shown: str, problems: Problems) -> yaml.Node | None:
         problems.add(shown, None, None, "is empty")
         return None
     before = len(problems.items)
-    _check_nodes(node, shown, problems)
+    _check_nodes(node, raw, shown, problems)
     return None if len(problems.items) > before else node
 
 
-def _check_nodes(root: yaml.Node, shown: str, problems: Problems) -> None:
+def _check_nodes(root: yaml.Node, raw: str, shown: str, problems: Problems) -> None:
     """Refuse what YAML allows but a summary must not have: repeated keys, anchors and aliases."""
     seen: set[int] = set()
-    stack = [root]
+    stack: list[tuple[yaml.Node, Path_]] = [(root, ())]
     while stack:
-        node = stack.pop()
+        node, path = stack.pop()
         if id(node) in seen:
             # An alias: shared nodes can expand exponentially ("billion laughs").
             problems.add(
-                shown, node.start_mark.line + 1, None, "YAML aliases (*name) are not allowed"
+                shown, _first_alias_line(raw), None, "YAML aliases (*name) are not allowed"
             )
             return
         seen.add(id(node))
@@ -170,13 +203,21 @@ def _check_nodes(root: yaml.Node, shown: str, problems: Problems) -> None:
                         problems.add(
                             shown,
                             line,
-                            key.value,
+                            field_name((*path, key.value)),
                             f"repeated key (first at line {keys[key.value]})",
                         )
                     keys.setdefault(key.value, line)
-                stack.append(value)
+                    stack.append((value, (*path, key.value)))
         elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
+            stack.extend((child, (*path, index)) for index, child in enumerate(node.value))
+
+
+def _first_alias_line(raw: str) -> int | None:
+    # The node tree cannot tell where an alias stands (it shares the anchored node).
+    for event in yaml.parse(raw, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            return event.start_mark.line + 1
+    return None
 
 
 def line_of(node: yaml.Node, path: Path_, *, key: bool = False) -> int | None:

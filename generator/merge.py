@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from . import model as m
-from .load import Loaded
 from .text import Sentence, SourceText
 from .validate import citation_key
+
+if TYPE_CHECKING:
+    from .load import Loaded
 
 
 @dataclass(frozen=True)
@@ -105,8 +108,9 @@ class Entity:
         best = max(self.names, key=lambda fact: len(fact.sources))
         return best.value
 
-    @property
+    @cached_property
     def sources(self) -> list[str]:
+        """Ids of the sources that state anything on this entity's own record (read after merging)."""
         cited = (c.source for facts in self._all_facts() for fact in facts for c in fact.citations)
         return sorted(set(cited))
 

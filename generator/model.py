@@ -76,7 +76,8 @@ class DateBasis(StrEnum):
 _ISO_PARTIAL = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
-def _partial_date(value: str) -> str:
+def _partial_date(value: str | int) -> str:
+    value = str(value)  # an unquoted `2024` in YAML is a number
     if not _ISO_PARTIAL.match(value):
         raise ValueError("must be YYYY, YYYY-MM or YYYY-MM-DD")
     parts = [int(p) for p in value.split("-")]
@@ -88,7 +89,7 @@ def _partial_date(value: str) -> str:
     return value
 
 
-PartialDate = Annotated[str, AfterValidator(_partial_date)]
+PartialDate = Annotated[str | int, AfterValidator(_partial_date)]
 """An ISO date with only the parts that are known: `2024`, `2024-02` or `2024-02-07`."""
 
 

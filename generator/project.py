@@ -9,6 +9,9 @@ import yaml
 
 from .errors import FactsheetsError
 
+CATEGORY_DIRS = ("actors", "locations", "events", "statements", "sources")
+"""Folders of `content/` that hold generated pages."""
+
 
 @dataclass(frozen=True)
 class Project:

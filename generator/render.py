@@ -18,10 +18,8 @@ import jinja2
 from . import labels
 from .merge import Attested, Citation, Entity, Event, KnowledgeBase
 from .model import DateClaim, Precision
+from .project import CATEGORY_DIRS
 from .timeline import chronological
-
-CATEGORY_DIRS = ("actors", "locations", "events", "statements", "sources")
-"""Folders of `content/` that hold generated pages."""
 
 
 class Md(str):
@@ -31,6 +29,11 @@ class Md(str):
 # Characters with a meaning anywhere in a line; the rest (# + - = : 1.) only at its start.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]|~^=$])")
 _MD_LEADING = re.compile(r"^([#+\-:]|\d+[.)])")
+# Fast path: text with none of these needs no escaping (special characters,
+# whitespace other than single spaces, or a block marker at the start).
+_NEEDS_ESCAPING = re.compile(
+    r"[\\`*_{}\[\]|~^=$&<>\x00-\x1f\x7f\u2028\u2029]|[^\S ]|  |^[ #+\-:]|^\d+[.)]| $"
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
 
 
@@ -43,7 +46,10 @@ def escape(value: Any) -> Md:
     """
     if isinstance(value, Md) or hasattr(value, "__html__"):
         return value if isinstance(value, Md) else Md(value)
-    text = _CONTROL.sub(" ", str(value))
+    text = str(value)
+    if not _NEEDS_ESCAPING.search(text):
+        return Md(text)  # the common case: plain words, nothing to do
+    text = _CONTROL.sub(" ", text)
     text = " ".join(text.split())
     text = _MD_SPECIAL.sub(r"\\\1", text)
     text = _MD_LEADING.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], text)
@@ -263,8 +269,7 @@ class Renderer:
 
     def cited_from(self, source_id: str, category: str) -> list[Entity]:
         """Entities of a category with at least one fact from the source."""
-        table = getattr(self.kb, category)
-        return [e for e in table.values() if source_id in e.sources]
+        return self.index.by_source.get((source_id, category), [])
 
     def by_speaker(self) -> list[tuple[str, list]]:
         speakers = sorted(self.index.said_by, key=lambda a: self.kb.actors[a].name.casefold())
@@ -415,6 +420,11 @@ class _Backlinks:
         for location in kb.locations.values():
             for fact in location.parents:
                 self.children.setdefault(fact.value, []).append((location, fact))
+        self.by_source: dict[tuple[str, str], list[Entity]] = {}
+        for table in (kb.actors, kb.locations, kb.events, kb.statements):
+            for entity in table.values():
+                for source_id in entity.sources:
+                    self.by_source.setdefault((source_id, entity.category), []).append(entity)
         for statement in kb.statements.values():
             self.said_by.setdefault(statement.speaker, []).append(statement)
             for fact in statement.about:

@@ -130,7 +130,8 @@ def split_sentences(text: str) -> list[Sentence]:
     many plain-text articles are) has a paragraph per line. Sentences end at . ! or ?
     before a capital letter, except after initials ("U.S.") and common abbreviations.
     """
-    separator = r"\n[ \t]*\n\s*" if re.search(r"\n[ \t]*\n", text) else r"\n\s*"
+    blank_line = r"\r?\n[ \t\r]*\n"
+    separator = rf"{blank_line}\s*" if re.search(blank_line, text) else r"\r?\n\s*"
     sentences: list[Sentence] = []
     paragraph = 0
     cursor = 0
@@ -199,23 +200,18 @@ class SourceText:
 
 def _normalize_with_origin(text: str) -> tuple[str, list[int]]:
     """Normalise like `normalize`, remembering each output character's offset in `text`."""
-    out: list[str] = []
+    pieces: list[str] = []
     origin: list[int] = []
-    in_space = True  # drops leading whitespace
-    for index, char in enumerate(text):
-        if char.isspace():
-            if not in_space:
-                out.append(" ")
-                origin.append(index)
-            in_space = True
-            continue
-        in_space = False
-        for piece in char.translate(_TYPOGRAPHIC):
-            if piece == " ":
-                continue
-            out.append(piece)
-            origin.append(index)
-    if out and out[-1] == " ":
-        out.pop()
-        origin.pop()
-    return "".join(out), origin
+    for word in re.finditer(r"\S+", text):
+        if pieces:
+            pieces.append(" ")
+            origin.append(word.start() - 1)
+        start, end = word.span()
+        plain = word.group().translate(_TYPOGRAPHIC)
+        if len(plain) == end - start:
+            origin.extend(range(start, end))
+        else:  # a character widened (… to ...): map each output character back
+            for index in range(start, end):
+                origin.extend([index] * len(text[index].translate(_TYPOGRAPHIC)))
+        pieces.append(plain)
+    return "".join(pieces), origin

@@ -29,8 +29,19 @@ class Definition:
     """`actors`, `locations`, `events` or `statements`."""
     kind: str | None
     """The entity's kind (person, city, ...), part of its identity."""
-    file: str
-    line: int | None
+    item: Loaded
+    """The summary that defines it."""
+    path: tuple[str | int, ...]
+    """The field path of its id."""
+
+    @property
+    def file(self) -> str:
+        return self.item.summary_file
+
+    @property
+    def line(self) -> int | None:
+        # Looked up only for messages: finding lines means parsing the YAML again.
+        return self.item.line_of(self.path)
 
 
 def validate(loaded: list[Loaded], problems: Problems) -> dict[str, Sentence]:
@@ -57,11 +68,11 @@ def _collect_ids(loaded: list[Loaded], problems: Problems) -> dict[str, Definiti
         for category in CATEGORIES:
             for index, entity in enumerate(getattr(item.summary, category)):
                 path = (category, index, "id")
-                here = Definition(category, _kind(entity), item.summary_file, item.line_of(path))
+                here = Definition(category, _kind(entity), item, path)
                 earlier = definitions.get(entity.id)
                 if earlier is None:
                     definitions[entity.id] = here
-                elif earlier.file == here.file:
+                elif earlier.item is here.item:
                     problems.add(
                         here.file,
                         here.line,

@@ -1,0 +1,112 @@
+"""Make repeated runs cheap: skip work whose inputs have not changed.
+
+Two caches live in the project's `.factsheets/` folder (never committed):
+
+- validated summaries, keyed by a hash of the YAML bytes and of the schema, so an
+  unchanged summary is read back with pydantic's fast JSON parser instead of
+  being parsed and validated again;
+- the state of the last successful run: a fingerprint of every input (seeds,
+  templates, the generator's own code) and the size and modification time of
+  every page it produced. When neither changed, there is nothing to do.
+
+Both are only shortcuts: deleting `.factsheets/` gives the same result, slower.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+from .model import Summary
+from .project import CATEGORY_DIRS
+from .write import atomic_write
+
+CACHE_DIR = ".factsheets/cache"
+STATE_FILE = ".factsheets/state.json"
+_PACKAGE = Path(__file__).resolve().parent
+
+
+@cache
+def _schema_digest() -> bytes:
+    schema = json.dumps(Summary.model_json_schema(), sort_keys=True).encode()
+    return hashlib.sha256(schema).digest()
+
+
+def summary_key(raw: bytes) -> str:
+    return hashlib.sha256(_schema_digest() + raw).hexdigest()
+
+
+def read_summary(root: Path, key: str) -> Summary | None:
+    path = root / CACHE_DIR / f"{key}.json"
+    try:
+        return Summary.model_validate_json(path.read_bytes())
+    except (OSError, ValueError):
+        return None  # missing or damaged: parse the YAML instead
+
+
+def write_summaries(root: Path, summaries: Iterable[tuple[str, Summary]]) -> None:
+    folder = root / CACHE_DIR
+    for key, summary in summaries:
+        path = folder / f"{key}.json"
+        if not path.exists():
+            atomic_write(path, summary.model_dump_json())
+
+
+def _stat(path: Path) -> list[int]:
+    info = path.stat()
+    return [info.st_size, info.st_mtime_ns]
+
+
+def fingerprint(seeds: Path, templates: Path) -> str:
+    """A digest of every input's path, size and modification time."""
+    digest = hashlib.sha256()
+    for folder in (seeds, templates, _PACKAGE):
+        if not folder.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(folder):
+            dirnames.sort()
+            dirnames[:] = [d for d in dirnames if d != "__pycache__"]
+            for name in sorted(filenames):
+                path = Path(dirpath, name)
+                digest.update(f"{path}\0{_stat(path)}\n".encode())
+    return digest.hexdigest()
+
+
+def _generated_listing(content: Path) -> list[str]:
+    names = []
+    for folder in CATEGORY_DIRS:
+        directory = content / folder
+        if directory.is_dir():
+            names.extend(f"{folder}/{p.name}" for p in directory.glob("*.md"))
+    return sorted(names)
+
+
+def unchanged_since_last_run(root: Path, content: Path, inputs: str) -> int | None:
+    """The number of pages, when inputs and outputs are as the last run left them; else None."""
+    try:
+        state = json.loads((root / STATE_FILE).read_text(encoding="utf-8"))
+        if state["inputs"] != inputs or state["listing"] != _generated_listing(content):
+            return None
+        for page, recorded in state["outputs"].items():
+            if _stat(content / page) != recorded:
+                return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return len(state["outputs"])
+
+
+def record_run(root: Path, content: Path, inputs: str, pages: Iterable[str]) -> None:
+    state = {
+        "inputs": inputs,
+        "listing": _generated_listing(content),
+        "outputs": {page: _stat(content / page) for page in pages},
+    }
+    atomic_write(root / STATE_FILE, json.dumps(state))
+
+
+def forget_run(root: Path) -> None:
+    (root / STATE_FILE).unlink(missing_ok=True)
