@@ -10,6 +10,7 @@ from .duplicates import LikelyDuplicate, likely_duplicates, read_distinct
 from .errors import Problem, Problems
 from .load import load_all
 from .merge import KnowledgeBase, merge
+from .progress import Progress, silent
 from .project import Project
 from .render import render
 from .validate import validate
@@ -27,30 +28,34 @@ class Outcome:
     written: bool = False
 
 
-def knowledge_base(project: Project) -> tuple[KnowledgeBase, list[Problem]]:
+def knowledge_base(
+    project: Project, progress: Progress = silent
+) -> tuple[KnowledgeBase, list[Problem]]:
     """Read and validate every seed, then merge; raises InvalidInput listing every problem."""
     problems = Problems()
-    loaded = load_all(project.seeds, project.root, problems)
+    loaded = load_all(project.seeds, project.root, problems, progress)
     sentences = validate(loaded, problems)
     problems.raise_if_any()
     cache.write_summaries(project.root, ((item.cache_key, item.summary) for item in loaded))
     return merge(loaded, sentences), problems.warnings
 
 
-def generate(project: Project, *, check: bool = False, force: bool = False) -> Outcome:
+def generate(
+    project: Project, *, check: bool = False, force: bool = False, progress: Progress = silent
+) -> Outcome:
     """Regenerate `content/` from `seeds/`; with `check`, only say what would change."""
     inputs = cache.fingerprint(project.seeds, project.templates)
     if not check and not force:
         count = cache.unchanged_since_last_run(project.root, project.content, inputs)
         if count is not None:
             return Outcome(write.Plan(unchanged=count))
-    kb, warnings = knowledge_base(project)
-    pages = render(kb, project.templates)
+    kb, warnings = knowledge_base(project, progress)
+    pages = render(kb, project.templates, progress)
     if check:
         return Outcome(write.plan(project.content, pages), kb, warnings)
     with write.locked(project.root):
         plan = write.plan(project.content, pages)
-        backups = write.apply(plan, project.root, project.content, force=force)
+        backups = write.apply(plan, project.root, project.content, force=force, progress=progress)
         if plan.conflicts and not force:
             cache.forget_run(project.root)
         else:

@@ -23,6 +23,7 @@ from . import build as pipeline
 from .errors import ContentNeedsAttention, FactsheetsError
 from .labels import plural
 from .model import Summary
+from .progress import silent, terminal_bar
 from .project import Project
 from .write import Plan
 
@@ -84,7 +85,8 @@ def generate(obj: Context, check: bool, force: bool) -> None:
 
 def _generate(obj: Context, *, check: bool = False, force: bool = False) -> None:
     project = obj.project
-    outcome = pipeline.generate(project, check=check, force=force)
+    progress = terminal_bar if obj.verbosity >= 0 else silent
+    outcome = pipeline.generate(project, check=check, force=force, progress=progress)
     for warning in outcome.warnings:
         obj.say(f"Warning: {warning}")
     _report(obj, project, outcome.plan, check=check, force=force)

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from . import cache
 from .errors import Problems
 from .model import SLUG_PATTERN, Summary
+from .progress import Progress, silent
 from .text import SourceText
 
 SUMMARY_FILE = "summary.yaml"
@@ -66,13 +67,16 @@ class Loaded:
         return line_of(self.node, path)
 
 
-def load_all(seeds: Path, root: Path, problems: Problems) -> list[Loaded]:
+def load_all(
+    seeds: Path, root: Path, problems: Problems, progress: Progress = silent
+) -> list[Loaded]:
     """Load every `seeds/*/summary.yaml` with its source text, in a stable order."""
     if not seeds.is_dir():
         problems.add(_show(seeds, root), None, None, "no seeds/ folder: nothing to generate from")
         return []
     loaded = []
-    for folder in sorted(p for p in seeds.iterdir() if p.is_dir() and not p.name.startswith(".")):
+    folders = sorted(p for p in seeds.iterdir() if p.is_dir() and not p.name.startswith("."))
+    for folder in progress(folders, "Reading"):
         item = load_one(folder, root, problems)
         if item is not None:
             loaded.append(item)

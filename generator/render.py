@@ -18,6 +18,7 @@ import jinja2
 from . import labels
 from .merge import Attested, Citation, Entity, Event, KnowledgeBase
 from .model import DateClaim, Precision
+from .progress import Progress, silent
 from .project import CATEGORY_DIRS
 from .timeline import chronological
 
@@ -137,16 +138,20 @@ class Renderer:
         self.index = _Backlinks(kb)
         self._stats: Stats | None = None
 
-    def pages(self) -> list[Page]:
+    def pages(self, progress: Progress = silent) -> list[Page]:
         kb = self.kb
         pages: list[Page] = []
-        for category, table, template in (
-            ("actors", kb.actors, "actor.md.j2"),
-            ("locations", kb.locations, "location.md.j2"),
-            ("events", kb.events, "event.md.j2"),
-        ):
-            for entity in table.values():
-                pages.append(self._fact_sheet(category, entity, template))
+        sheets = [
+            (category, entity, template)
+            for category, table, template in (
+                ("actors", kb.actors, "actor.md.j2"),
+                ("locations", kb.locations, "location.md.j2"),
+                ("events", kb.events, "event.md.j2"),
+            )
+            for entity in table.values()
+        ]
+        for category, entity, template in progress(sheets, "Rendering"):
+            pages.append(self._fact_sheet(category, entity, template))
         for source in kb.sources.values():
             pages.append(
                 self._page(
@@ -448,6 +453,8 @@ class _Backlinks:
         return sorted(found)
 
 
-def render(kb: KnowledgeBase, site_templates: Path | None = None) -> list[Page]:
+def render(
+    kb: KnowledgeBase, site_templates: Path | None = None, progress: Progress = silent
+) -> list[Page]:
     """Every generated page of the site, sorted by path."""
-    return Renderer(kb, site_templates).pages()
+    return Renderer(kb, site_templates).pages(progress)

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import FactsheetsError
+from .progress import Progress, silent
 from .project import CATEGORY_DIRS
 
 if TYPE_CHECKING:
@@ -179,7 +180,9 @@ def _generated_files(content: Path) -> Iterator[Path]:
             yield from sorted(p for p in directory.glob("*.md") if p.is_file())
 
 
-def apply(plan: Plan, root: Path, content: Path, *, force: bool = False) -> list[Path]:
+def apply(
+    plan: Plan, root: Path, content: Path, *, force: bool = False, progress: Progress = silent
+) -> list[Path]:
     """Carry out a plan: atomic writes, then deletions. Returns the backups made by --force."""
     backups: list[Path] = []
     _clean_temporaries(content)
@@ -190,7 +193,7 @@ def apply(plan: Plan, root: Path, content: Path, *, force: bool = False) -> list
             writes[path] = text
     # Fact sheets first, index pages last: an interrupted run never leaves an index
     # pointing at a page that is not there yet.
-    for path in sorted(writes, key=lambda p: (p.name == "index.md", str(p))):
+    for path in progress(sorted(writes, key=lambda p: (p.name == "index.md", str(p))), "Writing"):
         atomic_write(path, writes[path])
     for path in plan.deletes:
         path.unlink(missing_ok=True)
