@@ -29,14 +29,18 @@ class Outcome:
 
 
 def knowledge_base(
-    project: Project, progress: Progress = silent
+    project: Project, progress: Progress = silent, *, remember: bool = False
 ) -> tuple[KnowledgeBase, list[Problem]]:
-    """Read and validate every seed, then merge; raises InvalidInput listing every problem."""
+    """Read and validate every seed, then merge; raises InvalidInput listing every problem.
+
+    With `remember`, validated summaries go into the cache for the next run.
+    """
     problems = Problems()
     loaded = load_all(project.seeds, project.root, problems, progress)
     sentences = validate(loaded, problems)
     problems.raise_if_any()
-    cache.write_summaries(project.root, ((item.cache_key, item.summary) for item in loaded))
+    if remember:
+        cache.write_summaries(project.root, ((item.cache_key, item.summary) for item in loaded))
     return merge(loaded, sentences), problems.warnings
 
 
@@ -49,7 +53,7 @@ def generate(
         count = cache.unchanged_since_last_run(project.root, project.content, inputs)
         if count is not None:
             return Outcome(write.Plan(unchanged=count))
-    kb, warnings = knowledge_base(project, progress)
+    kb, warnings = knowledge_base(project, progress, remember=not check)
     pages = render(kb, project.templates, progress)
     if check:
         return Outcome(write.plan(project.content, pages), kb, warnings)

@@ -75,15 +75,19 @@ def likely_duplicates(kb: KnowledgeBase, distinct: set[frozenset[str]]) -> list[
     for table in (kb.actors, kb.locations, kb.events):
         entities = sorted(table.values(), key=lambda e: e.id)
         by_label: dict[str, list[Entity]] = {}
+        shown: dict[str, str] = {}
         for entity in entities:
-            for label in _labels(entity):
+            for label, original in _labels(entity).items():
                 by_label.setdefault(label, []).append(entity)
+                shown.setdefault(label, original)
         for label, sharing in sorted(by_label.items()):
             for i, first in enumerate(sharing):
                 for second in sharing[i + 1 :]:
                     pair = frozenset((first.id, second.id))
                     if first.id != second.id and pair not in distinct and pair not in found:
-                        found[pair] = LikelyDuplicate(first, second, f"both are called {label!r}")
+                        found[pair] = LikelyDuplicate(
+                            first, second, f"both are called {shown[label]!r}"
+                        )
         names = [_key(e.name) for e in entities]
         for i, name in enumerate(names):
             # extract() scores one name against all later ones in C; no numpy needed.
@@ -102,8 +106,11 @@ def likely_duplicates(kb: KnowledgeBase, distinct: set[frozenset[str]]) -> list[
     return sorted(found.values(), key=lambda d: (d.first.id, d.second.id))
 
 
-def _labels(entity: Entity) -> set[str]:
-    return {_key(fact.value) for facts in (entity.names, entity.aliases) for fact in facts}
+def _labels(entity: Entity) -> dict[str, str]:
+    """Comparable forms of every name and alias, each with the text as written."""
+    return {
+        _key(fact.value): fact.value for facts in (entity.names, entity.aliases) for fact in facts
+    }
 
 
 def _key(name: str) -> str:

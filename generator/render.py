@@ -29,12 +29,13 @@ class Md(str):
 
 # Characters with a meaning anywhere in a line; the rest (# + - = : 1.) only at its start.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]|~^=$])")
-_MD_LEADING = re.compile(r"^([#+\-:]|\d+[.)])")
+_MD_LEADING = re.compile(r"^( ?)([#+\-:]|\d+[.)])")
 # Fast path: text with none of these needs no escaping (special characters,
 # whitespace other than single spaces, or a block marker at the start).
 _NEEDS_ESCAPING = re.compile(
     r"[\\`*_{}\[\]|~^=$&<>\x00-\x1f\x7f\u2028\u2029]|[^\S ]|  |^[ #+\-:]|^\d+[.)]| $"
 )
+_WHITESPACE = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
 
 
@@ -51,10 +52,13 @@ def escape(value: Any) -> Md:
     if not _NEEDS_ESCAPING.search(text):
         return Md(text)  # the common case: plain words, nothing to do
     text = _CONTROL.sub(" ", text)
-    text = " ".join(text.split())
+    text = _WHITESPACE.sub(" ", text)  # one space: no line breaks, no indented code
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    text = _MD_LEADING.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], text)
+    text = _MD_LEADING.sub(lambda m: m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], text)
     return Md(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+
+
+_MARK_SEPARATOR = '<sup class="fs-sep">,</sup>'
 
 
 @dataclass
@@ -65,13 +69,11 @@ class Footnotes:
     numbers: dict[Citation, int] = field(default_factory=dict)
 
     def cite(self, *items: Attested | Citation | list) -> Md:
-        marks = []
+        numbers = set()
         for citation in _citations(items):
-            number = self.numbers.setdefault(citation, len(self.numbers) + 1)
-            mark = f"[^{number}]"
-            if mark not in marks:
-                marks.append(mark)
-        return Md("".join(marks))
+            numbers.add(self.numbers.setdefault(citation, len(self.numbers) + 1))
+        # A visible comma between marks, or [^4][^13] would read as footnote 413.
+        return Md(_MARK_SEPARATOR.join(f"[^{n}]" for n in sorted(numbers)))
 
     def definitions(self) -> Md:
         lines = []
@@ -191,6 +193,9 @@ class Renderer:
             sources_list=self.sources_list,
             source_ref=self.source_ref,
             positions=self.positions,
+            links=self.links,
+            date_disagreement=lambda event: self.date_disagreement(notes, event),
+            figure_disagreement=self.figure_disagreement,
             describe=lambda entity: Md(
                 " ".join(
                     f"{escape(_sentence(f.value))}{notes.cite(f)}" for f in entity.descriptions
@@ -203,7 +208,7 @@ class Renderer:
             backlinks=self.index,
             page_path=path,
             groups=_groups,
-            paragraphs=_paragraphs,
+            source_text=_source_text,
             cited_from=self.cited_from,
             by_speaker=self.by_speaker,
             stats=self.stats,
@@ -251,6 +256,34 @@ class Renderer:
         as_of = f" (as of {labels.partial_date(meta.published)})" if meta.published else ""
         return Md(f"[{escape(meta.title)}](../sources/{source_id}.md){escape(as_of)}")
 
+    def links(self, entity_ids) -> Md:
+        return Md(", ".join(self.link(entity_id) for entity_id in entity_ids))
+
+    def date_disagreement(self, notes: Footnotes, event: Event) -> Md:
+        """A warning listing each date sources give, with the sources giving it."""
+        if len(event.dates) < 2:
+            return Md("")
+        lines = ['!!! warning "Sources disagree on the date"']
+        for fact in event.dates:
+            when = escape(self.date(fact.value, fact.citations[0].source))
+            sources = ", ".join(self.source_ref(s) for s in fact.sources)
+            lines.append(f"    - {when}{notes.cite(fact)}: {sources}")
+        return Md("\n".join(lines) + "\n")
+
+    def figure_disagreement(self, kind: str, facts) -> Md:
+        """A warning with the low–high range when sources give different numbers."""
+        values = sorted({fact.value[:2] for fact in facts}, key=lambda v: v[0])
+        if len({number for number, _ in values}) < 2:
+            return Md("")  # the same number, perhaps attributed differently
+        low = labels.figure_value((*values[0], None))
+        high = labels.figure_value((*values[-1], None))
+        label = escape(labels.figure_label(kind).lower())
+        return Md(
+            f'!!! warning "Sources disagree on {label}"\n'
+            f"    Reported values range from {escape(low)} to {escape(high)}; "
+            "every value is listed above with its source.\n"
+        )
+
     def positions(self, statements) -> Md:
         """Who condemned, claimed, denied, confirmed...: one line per kind of statement."""
         by_type: dict[str, list[str]] = {}
@@ -259,7 +292,7 @@ class Renderer:
             if statement.speaker not in speakers:
                 speakers.append(statement.speaker)
         lines = [
-            f"- **{escape(labels.statement_verb(kind))}**: {', '.join(self.link(a) for a in speakers)}"
+            f"| {escape(labels.statement_verb(kind))} | {self.links(speakers)} |"
             for kind, speakers in sorted(by_type.items())
         ]
         return Md("\n".join(lines))
@@ -307,7 +340,11 @@ class Renderer:
         if claim.precision is Precision.relative:
             text = claim.relative or "relative time"
             published = self.kb.sources[source_id].meta.published if source_id else None
-            anchor = f"the report of {published}" if published else "the report (date not recorded)"
+            anchor = (
+                f"the report of {labels.partial_date(published)}"
+                if published
+                else "the report (date not recorded)"
+            )
             text = f"{text}, relative to {anchor}"
         elif claim.precision is Precision.unknown:
             text = claim.relative or "date unknown"
@@ -316,7 +353,7 @@ class Renderer:
             if claim.precision is Precision.week:
                 text = f"week of {text}"
             elif claim.precision is Precision.approximate:
-                text = f"around {text}" if text else (claim.relative or "approximate date")
+                text = f"around {text}" if claim.value else (claim.relative or "approximate date")
         if claim.basis.value == "reported":
             text = f"reported {text}"
         return text
@@ -342,11 +379,16 @@ def _groups(entities) -> list[tuple[str, list[Entity]]]:
     return sorted(grouped.items())
 
 
-def _paragraphs(source) -> list[list]:
-    paragraphs: dict[int, list] = {}
+def _source_text(source) -> Md:
+    """The source's text, a paragraph per paragraph, each sentence wrapped in its anchor."""
+    paragraphs: dict[int, list[str]] = {}
     for sentence in source.text.sentences:
-        paragraphs.setdefault(sentence.paragraph, []).append(sentence)
-    return list(paragraphs.values())
+        paragraphs.setdefault(sentence.paragraph, []).append(
+            f'<span class="fs-sentence" id="{sentence.anchor}">'
+            f'<a class="fs-anchor" href="#{sentence.anchor}" title="Link to this sentence">'
+            f"{sentence.label}</a> {escape(sentence.text)}</span>"
+        )
+    return Md("\n\n".join(" ".join(sentences) for sentences in paragraphs.values()))
 
 
 @dataclass
@@ -436,7 +478,7 @@ class _Backlinks:
                 self.said_about.setdefault(fact.value, []).append(statement)
 
     def sources_of(self, entity_id: str) -> list[str]:
-        """Ids of every source that states something about the entity, on its page or others'."""
+        """Ids of every source that states something about the entity, oldest first."""
         entity = self.kb.get(entity_id)
         found = set(entity.sources) if entity else set()
         for table in (
@@ -450,7 +492,7 @@ class _Backlinks:
                 found.update(fact.sources)
         for statement in self.said_by.get(entity_id, []) + self.said_about.get(entity_id, []):
             found.update(statement.sources)
-        return sorted(found)
+        return [source_id for source_id in self.kb.sources if source_id in found]
 
 
 def render(

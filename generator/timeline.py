@@ -39,7 +39,14 @@ def chronological(kb: KnowledgeBase) -> list[Event]:
                 before[event.id].add(target)
             elif kind == "precedes" and target in events:
                 before[target].add(event.id)
-    inherited = {eid: _inherited_key(eid, events, before) for eid in events}
+    after: dict[str, set[str]] = {eid: set() for eid in events}
+    for eid, deps in before.items():
+        for dep in deps:
+            after[dep].add(eid)
+    inherited = {
+        eid: _inherited_key(eid, events, before, max) or _inherited_key(eid, events, after, min)
+        for eid in events
+    }
 
     def rank(eid: str) -> tuple:
         key = inherited[eid]
@@ -71,12 +78,19 @@ def chronological(kb: KnowledgeBase) -> list[Event]:
     return [events[eid] for eid in order]
 
 
-def _inherited_key(eid: str, events: dict[str, Event], before: dict[str, set[str]]) -> str | None:
-    """An undated event sorts with the latest dated event it (transitively) follows."""
+def _inherited_key(
+    eid: str, events: dict[str, Event], edges: dict[str, set[str]], pick
+) -> str | None:
+    """An undated event sorts with the nearest dated events along `edges`.
+
+    Called with the "comes before" edges and `max`, it takes the latest date among
+    the events it follows; with the "comes after" edges and `min`, the earliest
+    among those that follow it, so a cause sorts just ahead of its dated effect.
+    """
     own = sort_key(events[eid])
     if own is not None:
         return own
-    seen, stack, best = {eid}, list(before[eid]), None
+    seen, stack, best = {eid}, list(edges[eid]), None
     while stack:
         current = stack.pop()
         if current in seen:
@@ -84,9 +98,9 @@ def _inherited_key(eid: str, events: dict[str, Event], before: dict[str, set[str
         seen.add(current)
         key = sort_key(events[current])
         if key is not None:
-            best = key if best is None else max(best, key)
+            best = key if best is None else pick(best, key)
         else:
-            stack.extend(before[current])
+            stack.extend(edges[current])
     return best
 
 

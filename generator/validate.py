@@ -65,21 +65,24 @@ def _collect_ids(loaded: list[Loaded], problems: Problems) -> dict[str, Definiti
                 f"source id {source_id!r} is already used by {source_ids[source_id]}",
             )
         source_ids.setdefault(source_id, item.summary_file)
+        in_this_file: dict[str, Definition] = {}
         for category in CATEGORIES:
             for index, entity in enumerate(getattr(item.summary, category)):
                 path = (category, index, "id")
                 here = Definition(category, _kind(entity), item, path)
-                earlier = definitions.get(entity.id)
-                if earlier is None:
-                    definitions[entity.id] = here
-                elif earlier.item is here.item:
+                earlier = definitions.setdefault(entity.id, here)
+                first_here = in_this_file.setdefault(entity.id, here)
+                if first_here is not here:
                     problems.add(
                         here.file,
                         here.line,
                         field_name(path),
-                        f"duplicate id {entity.id!r} (first defined at line {earlier.line})",
+                        f"duplicate id {entity.id!r} (first defined at line {first_here.line})",
                     )
-                elif (earlier.category, earlier.kind) != (here.category, here.kind):
+                elif earlier is not here and (earlier.category, earlier.kind) != (
+                    here.category,
+                    here.kind,
+                ):
                     problems.add(
                         here.file,
                         here.line,
@@ -97,7 +100,8 @@ def _kind(entity: BaseModel) -> str | None:
 
 def _what(definition: Definition) -> str:
     singular = definition.category.removesuffix("s")
-    return f"a {definition.kind} ({singular})" if definition.kind else f"a {singular}"
+    noun = f"{definition.kind} ({singular})" if definition.kind else singular
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
 
 
 def references(summary: Summary) -> Iterator[tuple[tuple[str | int, ...], str, str | None]]:
