@@ -30,16 +30,17 @@ _KIND_PLURAL = {
 }
 
 _RELATION = {
-    "spokesperson-for": ("Spokesperson for", "Spokespeople"),
-    "member-of": ("Member of", "Members"),
-    "part-of": ("Part of", "Parts"),
+    # code: (how this page states its own relation, how the other end lists it)
+    "spokesperson-for": ("Spokesperson for", "Spokesperson"),
+    "member-of": ("Member of", "Member"),
+    "part-of": ("Part of", "Includes"),
     "backed-by": ("Backed by", "Backs"),
     "leads": ("Leads", "Led by"),
-    "official-of": ("Official of", "Officials"),
+    "official-of": ("Official of", "Official"),
     "allied-with": ("Allied with", "Allied with"),
     "opposes": ("Opposes", "Opposed by"),
-    "commander-of": ("Commander of", "Commanders"),
-    "response-to": ("In response to", "Responses"),
+    "commander-of": ("Commander of", "Commander"),
+    "response-to": ("In response to", "Answered by"),
     "follows": ("Follows", "Followed by"),
     "precedes": ("Precedes", "Preceded by"),
     "coincides-with": ("Coincides with", "Coincides with"),
