@@ -34,6 +34,9 @@ class Problems:
 
     items: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    unverified_ids: set[str] = field(default_factory=set)
+    """Ids defined in summaries that failed validation: references to them are not reported
+    as unknown, since the file's own errors already explain them."""
 
     def add(self, file: str | Path, line: int | None, field: str | None, message: str) -> None:
         self.items.append(Problem(str(file), line, field, message))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from dataclasses import dataclass
@@ -117,7 +118,21 @@ def _parse_summary(raw: str, shown: str, problems: Problems) -> Summary | None:
     except ValidationError as error:
         for item in error.errors():
             problems.add(shown, *_describe(node, item))
+        problems.unverified_ids.update(_ids_in(data))
         return None
+
+
+def _ids_in(data: object) -> set[str]:
+    """The ids an invalid summary defines, so other files' references to them are not blamed."""
+    found: set[str] = set()
+    if isinstance(data, dict):
+        for category in ("actors", "locations", "events", "statements"):
+            entries = data.get(category)
+            if isinstance(entries, list):
+                found.update(
+                    e["id"] for e in entries if isinstance(e, dict) and isinstance(e.get("id"), str)
+                )
+    return found
 
 
 def _show(path: Path, root: Path) -> str:
@@ -143,7 +158,7 @@ def _read_text(path: Path, root: Path, problems: Problems) -> str | None:
     size = resolved.stat().st_size
     if size > MAX_BYTES:
         problems.add(
-            shown, None, None, f"is {size / 2**20:.0f} MB; the limit is {MAX_BYTES // 2**20} MB"
+            shown, None, None, f"is {size / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB"
         )
         return None
     data = resolved.read_bytes()
@@ -166,7 +181,28 @@ def _read_text(path: Path, root: Path, problems: Problems) -> str | None:
     return text
 
 
+# libyaml builds nodes recursively: tens of thousands of nested levels crash the
+# process. Summaries need fewer than ten, so refuse deep nesting before parsing.
+MAX_DEPTH = 64
+_DEEP_FLOW = re.compile(rf"(?:[\[{{]\s*(?:[^\s\[\]{{}},:]+\s*:\s*)?){{{MAX_DEPTH},}}")
+_DEEP_DASHES = re.compile(rf"(?:-[ \t]+){{{MAX_DEPTH},}}")
+_DEEP_INDENT = re.compile(rf"^[ ]{{{MAX_DEPTH * 4},}}\S", re.MULTILINE)
+
+
+def _too_deep(raw: str) -> int | None:
+    """The line where nesting gets deeper than any summary needs, if it does."""
+    for pattern in (_DEEP_FLOW, _DEEP_DASHES, _DEEP_INDENT):
+        match = pattern.search(raw)
+        if match:
+            return raw.count("\n", 0, match.start()) + 1
+    return None
+
+
 def _parse_yaml(raw: str, shown: str, problems: Problems) -> yaml.Node | None:
+    deep = _too_deep(raw)
+    if deep is not None:
+        problems.add(shown, deep, None, f"nesting deeper than {MAX_DEPTH} levels is not allowed")
+        return None
     try:
         node = _Loader(raw).get_single_node()
     except yaml.MarkedYAMLError as error:
@@ -278,8 +314,12 @@ def _describe(node: yaml.Node, error: dict) -> tuple[int | None, str | None, str
     else:
         message = error["msg"]
         if not isinstance(value, dict | list) and value is not None:
-            message += f" (got {value!r})"
+            message += f" (got {_clip(repr(value))})"
     return line_of(node, path), field_name(path) or None, message
+
+
+def _clip(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _is_internal(part: str | int) -> bool:

@@ -153,6 +153,19 @@ class Event(Entity):
     def _all_facts(self) -> list[Facts]:
         return [*super()._all_facts(), *self.figures.values()]
 
+    def disputes(self) -> int:
+        """How many of its facts sources state differently: date, type, each kind of figure."""
+        return (
+            self.dates.disputed
+            + self.types.disputed
+            + sum(figures_disagree(facts) for facts in self.figures.values())
+        )
+
+
+def figures_disagree(facts: Facts) -> bool:
+    """Sources disagree when they give different numbers; who they credit does not count."""
+    return len({fact.value[0] for fact in facts}) > 1
+
 
 @dataclass
 class Statement(Entity):
@@ -251,7 +264,14 @@ def _merge_event(kb: KnowledgeBase, event: m.Event, file: str, cite) -> None:
         sub_type = event.sub_type.value if event.sub_type else None
         entry.types.add((event.type.value, sub_type), cite(event.quote))
     if event.date:
-        entry.dates.add(event.date.model_copy(update={"quote": "-"}), cite(event.date.quote))
+        date = event.date
+        # The same date in other words ("on Monday") is agreement, not a dispute.
+        key = (
+            (date.precision, date.value, date.basis)
+            if date.value
+            else (date.precision, date.relative, date.basis)
+        )
+        entry.dates.add(date.model_copy(update={"quote": "-"}), cite(date.quote), key=key)
     for place in event.locations:
         entry.places.add(place.location, cite(place.quote))
     for participant in event.participants:

@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 
 from . import labels
-from .merge import Attested, Citation, Entity, Event, KnowledgeBase
+from .merge import Attested, Citation, Entity, Event, KnowledgeBase, figures_disagree
 from .model import DateClaim, Precision
 from .progress import Progress, silent
 from .project import CATEGORY_DIRS
@@ -272,9 +272,9 @@ class Renderer:
 
     def figure_disagreement(self, kind: str, facts) -> Md:
         """A warning with the low–high range when sources give different numbers."""
+        if not figures_disagree(facts):
+            return Md("")
         values = sorted({fact.value[:2] for fact in facts}, key=lambda v: v[0])
-        if len({number for number, _ in values}) < 2:
-            return Md("")  # the same number, perhaps attributed differently
         low = labels.figure_value((*values[0], None))
         high = labels.figure_value((*values[-1], None))
         label = escape(labels.figure_label(kind).lower())
@@ -418,10 +418,7 @@ class Stats:
                         for citation in fact.citations:
                             per_source[citation.source] += 1
                 if isinstance(entity, Event):
-                    disputed += sum(
-                        facts.disputed
-                        for facts in (entity.dates, entity.types, *entity.figures.values())
-                    )
+                    disputed += entity.disputes()
         return cls(
             sources=len(kb.sources),
             actors=len(kb.actors),

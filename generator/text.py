@@ -187,15 +187,30 @@ class SourceText:
     def closest(self, quote: str) -> tuple[str, float]:
         """The passage most like the quote, and its similarity in percent, for error messages."""
         wanted = normalize(quote)
-        match = fuzz.partial_ratio_alignment(wanted, self.normalized)
-        if match is None:
-            return "", 0.0
-        start, end = match.dest_start, match.dest_end
+        if len(wanted) * len(self.normalized) <= _FULL_SEARCH_LIMIT:
+            match = fuzz.partial_ratio_alignment(wanted, self.normalized)
+            if match is None:
+                return "", 0.0
+            start, end, score = match.dest_start, match.dest_end, match.score
+        else:
+            # Aligning a long quote with a long text costs their product; locate its first
+            # words instead (fast for short patterns), then score the passage there.
+            probe = wanted[:_PROBE]
+            match = fuzz.partial_ratio_alignment(probe, self.normalized)
+            if match is None:
+                return "", 0.0
+            start = max(match.dest_start - match.src_start, 0)
+            end = min(start + len(wanted), len(self.normalized))
+            score = fuzz.ratio(wanted, self.normalized[start:end])
         # Widen to whole words so the editor sees a passage they can copy.
         start = self.normalized.rfind(" ", 0, start) + 1
         space = self.normalized.find(" ", end)
         end = len(self.normalized) if space < 0 else space
-        return self.normalized[start:end], match.score
+        return self.normalized[start:end], score
+
+
+_FULL_SEARCH_LIMIT = 5_000_000
+_PROBE = 64
 
 
 def _normalize_with_origin(text: str) -> tuple[str, list[int]]:

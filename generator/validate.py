@@ -79,6 +79,8 @@ def _collect_ids(loaded: list[Loaded], problems: Problems) -> dict[str, Definiti
                         field_name(path),
                         f"duplicate id {entity.id!r} (first defined at line {first_here.line})",
                     )
+                elif earlier is not here and category == "statements":
+                    _check_same_statement(earlier, here, entity.id, problems)
                 elif earlier is not here and (earlier.category, earlier.kind) != (
                     here.category,
                     here.kind,
@@ -91,6 +93,23 @@ def _collect_ids(loaded: list[Loaded], problems: Problems) -> dict[str, Definiti
                         f"{earlier.file}:{earlier.line}; one id must name one entity",
                     )
     return definitions
+
+
+def _check_same_statement(
+    earlier: Definition, here: Definition, statement_id: str, problems
+) -> None:
+    """Two sources may report one statement, but then it has one speaker and one type."""
+    first = earlier.item.summary.statements[earlier.path[1]]
+    second = here.item.summary.statements[here.path[1]]
+    if (first.speaker, first.type) != (second.speaker, second.type):
+        problems.add(
+            here.file,
+            here.line,
+            field_name(here.path),
+            f"statement {statement_id!r} is by {second.speaker!r} ({second.type}) here but by "
+            f"{first.speaker!r} ({first.type}) in {earlier.file}:{earlier.line}; "
+            "one id must name one statement",
+        )
 
 
 def _kind(entity: BaseModel) -> str | None:
@@ -133,6 +152,8 @@ def references(summary: Summary) -> Iterator[tuple[tuple[str | int, ...], str, s
 def _check_references(item: Loaded, definitions: dict[str, Definition], problems: Problems) -> None:
     for path, target, category in references(item.summary):
         found = definitions.get(target)
+        if found is None and target in problems.unverified_ids:
+            continue
         if found is None:
             message = f"unknown id {target!r}"
             close = _close_ids(target, definitions, category)

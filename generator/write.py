@@ -166,7 +166,8 @@ def plan(content: Path, pages: list[Page]) -> Plan:
 
 def _read(path: Path) -> str | None:
     try:
-        return path.read_text(encoding="utf-8")
+        # utf-8-sig: a page an editor saved with a byte order mark is still ours.
+        return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         return None
     except UnicodeDecodeError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,6 +11,10 @@ import pytest
 from click.testing import CliRunner, Result
 
 from generator.cli import main
+from generator.errors import Problems
+from generator.load import Loaded, load_all
+from generator.merge import KnowledgeBase, merge
+from generator.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 """The repository: its mkdocs.yml, seeds/ and committed content/ are the demo project."""
@@ -45,3 +50,45 @@ def cli() -> Callable[..., Result]:
         return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
 
     return run
+
+
+class FictionalProject:
+    """A throw-away project whose seeds each test writes: small, made-up sources and summaries."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        (root / "seeds").mkdir(parents=True)
+        (root / "content").mkdir()
+        (root / "mkdocs.yml").write_text("site_name: Test\ndocs_dir: content\n", encoding="utf-8")
+
+    def add(self, name: str, text: str, summary: str) -> Path:
+        """Write seeds/<name>/source.txt and summary.yaml (dedented); returns the folder."""
+        folder = self.root / "seeds" / name
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "source.txt").write_text(text, encoding="utf-8")
+        summary = textwrap.dedent(summary).lstrip("\n")
+        (folder / "summary.yaml").write_text(summary, encoding="utf-8")
+        return folder
+
+    def load(self) -> tuple[list[Loaded], Problems]:
+        problems = Problems()
+        return load_all(self.root / "seeds", self.root, problems), problems
+
+    def problems(self) -> list[str]:
+        """Every problem load and validate report, as the CLI prints them (sorted)."""
+        loaded, problems = self.load()
+        validate(loaded, problems)
+        return [str(problem) for problem in sorted(problems.items)]
+
+    def kb(self) -> KnowledgeBase:
+        """The merged knowledge base; fails the test if the seeds are invalid."""
+        loaded, problems = self.load()
+        sentences = validate(loaded, problems)
+        assert not problems, [str(problem) for problem in problems.items]
+        return merge(loaded, sentences)
+
+
+@pytest.fixture
+def fictional(tmp_path: Path) -> FictionalProject:
+    """An empty project (mkdocs.yml, seeds/, content/) to write fictional sources into."""
+    return FictionalProject(tmp_path / "fictional")

@@ -1,0 +1,78 @@
+"""Golden output: generating the demo from seeds/ reproduces the committed content/ exactly."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from conftest import ROOT, copy_project
+
+from generator.render import CATEGORY_DIRS
+
+
+def generated(paths) -> list[str]:
+    return [p for p in paths if p.split("/")[0] in CATEGORY_DIRS and p.endswith(".md")]
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_generating_from_seeds_reproduces_the_committed_content(cli, tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project", with_content=False)
+    result = cli("-C", project, "generate")
+    assert result.exit_code == 0, result.output
+
+    expected = files(ROOT / "content")
+    actual = files(project / "content")
+    missing = sorted(expected.keys() - actual.keys())
+    extra = sorted(actual.keys() - expected.keys())
+    differing = sorted(p for p in expected.keys() & actual.keys() if expected[p] != actual[p])
+    assert not (missing or extra or differing), (
+        "content/ differs from what `factsheets generate` makes from seeds/ "
+        "(run `make generate` and review the diff):\n"
+        f"  not generated: {missing}\n  not committed: {extra}\n  differing: {differing}"
+    )
+    assert result.output == (
+        f"Generated content/: {len(generated(expected))} created, 0 updated, 0 deleted, 0 unchanged.\n"
+    )
+
+
+def test_generating_twice_is_a_no_op(cli, tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project", with_content=False)
+    assert cli("-C", project, "generate").exit_code == 0
+    before = snapshot(project / "content")
+    pages = len(generated(before))
+
+    result = cli("-C", project, "generate")
+    assert (result.exit_code, result.output) == (
+        0,
+        f"Generated content/: 0 created, 0 updated, 0 deleted, {pages} unchanged.\n",
+    )
+    assert snapshot(project / "content") == before
+
+    # Without the record of the last run, every page is compared, and still none is written.
+    shutil.rmtree(project / ".factsheets")
+    result = cli("-C", project, "generate")
+    assert (result.exit_code, result.output) == (
+        0,
+        f"Generated content/: 0 created, 0 updated, 0 deleted, {pages} unchanged.\n",
+    )
+    assert snapshot(project / "content") == before
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int, int]]:
+    """Every file's bytes, modification time and inode: a rewrite changes the last two."""
+    return {
+        path.relative_to(folder).as_posix(): (
+            path.read_bytes(),
+            path.stat().st_mtime_ns,
+            path.stat().st_ino,
+        )
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
