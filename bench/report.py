@@ -1,0 +1,199 @@
+"""The benchmark's table (sizes as columns), its targets with PASS/FAIL, and its JSON."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import subprocess
+import sys
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+
+from .runner import HTML_LIMIT
+
+Row = tuple[str, Callable[[dict], object]]
+
+
+def _kb(n: float) -> str:
+    return f"{n / 1000:,.1f}"
+
+
+def _get(result: dict, *keys: str):
+    for key in keys:
+        if not isinstance(result, dict) or key not in result:
+            return None
+        result = result[key]
+    return result
+
+
+ROWS: list[Row] = [
+    ("Fact sheets (actors+locations+events)", lambda r: f"{r['fact_sheets']:,}"),
+    ("Sources", lambda r: f"{r['corpus']['sources']:,}"),
+    ("Seeds (MB)", lambda r: f"{r['corpus']['seed_bytes'] / 1e6:,.1f}"),
+    ("Synthesis (s, not a target)", lambda r: f"{r['synthesis_s']:.1f}"),
+    ("Generation (s)", lambda r: f"{r['generate']['seconds']:.2f}"),
+    ("Site build, mkdocs --strict (s)", lambda r: f"{r['site_build']['seconds']:.2f}"),
+    ("End-to-end = generation + build (s)", lambda r: f"{r['end_to_end_s']:.2f}"),
+    ("Peak memory, generation (MB)", lambda r: f"{r['generate']['peak_mb']:,.0f}"),
+    ("Peak memory, site build (MB)", lambda r: f"{r['site_build']['peak_mb']:,.0f}"),
+    ("No-op regeneration (s)", lambda r: f"{r['noop']['seconds']:.2f}"),
+    ("No-op regeneration: files written", lambda r: r["noop"]["files_written"]),
+    ("No-op, caches removed (s)", lambda r: f"{r['noop_cold']['seconds']:.2f}"),
+    ("No-op, caches removed: files written", lambda r: r["noop_cold"]["files_written"]),
+    ("Add one source (s)", lambda r: f"{r['add_source']['seconds']:.2f}"),
+    ("Add one source: files written", lambda r: r["add_source"]["files_written"]),
+    ("  of which fact sheets", lambda r: r["add_source"]["fact_sheets_written"]),
+    ("  pages it touches (allowed)", lambda r: r["add_source"]["touched"]),
+    ("  written outside those", lambda r: len(r["add_source"]["unexpected"])),
+    ("HTML per fact sheet, mean (KB)", lambda r: _kb(r["html"]["mean"])),
+    ("HTML per fact sheet, median (KB)", lambda r: _kb(r["html"]["median"])),
+    ("HTML per fact sheet, p95 (KB)", lambda r: _kb(r["html"]["p95"])),
+    ("HTML per fact sheet, max (KB)", lambda r: _kb(r["html"]["max"])),
+    (f"Fact sheets over {HTML_LIMIT // 1000} KB", lambda r: f"{r['html']['over_limit']:,}"),
+    ("Search index (KB)", lambda r: _kb(r["search_index_bytes"])),
+    ("Search index per fact sheet (bytes)", lambda r: f"{r['search_index_bytes_per_page']:,.0f}"),
+    ("All in nav: site build (s)", lambda r: f"{r['nav']['seconds']:.2f}"),
+    ("All in nav: build time ratio", lambda r: f"{r['nav']['time_ratio']:.1f}x"),
+    ("All in nav: HTML per fact sheet (KB)", lambda r: _kb(r["nav"]["html"]["mean"])),
+    ("All in nav: HTML ratio", lambda r: f"{r['nav']['html_ratio']:.1f}x"),
+    ("All in nav: peak memory (MB)", lambda r: f"{r['nav']['peak_mb']:,.0f}"),
+    ("Search: first result (ms)", lambda r: f"{r['search']['first_result_ms']:,.0f}"),
+    ("Search: index fetched (ms)", lambda r: f"{r['search']['index_fetched_ms']:,.0f}"),
+    ("Search: page loaded (ms)", lambda r: f"{r['search']['page_load_ms']:,.0f}"),
+]
+
+
+def table(results: list[dict]) -> str:
+    """A plain-text table: one row per measure, one column per size; `-` where not measured."""
+    header = ["Measure", *(f"{r['pages']:,}" for r in results)]
+    body = []
+    for label, cell in ROWS:
+        cells = [_cell(cell, r) for r in results]
+        if any(c != "-" for c in cells):
+            body.append([label, *cells])
+    widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
+
+    def line(row: list[str]) -> str:
+        return "  ".join(
+            cell.ljust(width) if i == 0 else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        )
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(header), rule, *(line(row) for row in body)])
+
+
+def _cell(cell: Callable[[dict], object], result: dict) -> str:
+    try:
+        return str(cell(result))
+    except (KeyError, TypeError, ZeroDivisionError):
+        return "-"
+
+
+def targets(results: list[dict]) -> list[dict]:
+    """The issue's targets against the measurements; `not run` where a size is missing."""
+    by = {r["pages"]: r for r in results}
+    big, mid = by.get(10_000), by.get(1_000)
+    checks: list[dict] = []
+
+    def check(target: str, measured: str | None, ok: bool | None) -> None:
+        status = "not run" if measured is None else ("PASS" if ok else "FAIL")
+        checks.append({"target": target, "measured": measured or "-", "status": status})
+
+    gen = _get(big, "generate", "seconds")
+    check("10,000: generation <= 5 s", gen and f"{gen:.1f} s", gen is not None and gen <= 5)
+    e2e = _get(big, "end_to_end_s")
+    check(
+        "10,000: generation + site build <= 45 s",
+        e2e and f"{e2e:.1f} s",
+        e2e is not None and e2e <= 45,
+    )
+    peak = _get(big, "peak_mb")
+    check(
+        "10,000: peak memory <= 1.5 GB",
+        peak and f"{peak:,.0f} MB",
+        peak is not None and peak <= 1536,
+    )
+    ratio = e2e / mid["end_to_end_s"] if e2e and mid else None
+    check(
+        "end-to-end 10,000 <= 12x end-to-end 1,000",
+        ratio and f"{ratio:.1f}x",
+        ratio is not None and ratio <= 12,
+    )
+    noop = _get(big, "noop")
+    check(
+        "10,000: no-op regeneration <= 2 s, 0 files written",
+        noop and f"{noop['seconds']:.2f} s, {noop['files_written']} files",
+        noop is not None and noop["seconds"] <= 2 and noop["files_written"] == 0,
+    )
+    for r in results:
+        added = r["add_source"]
+        check(
+            f"{r['pages']:,}: adding one source rewrites only the pages it touches",
+            f"{added['files_written']} written, {len(added['unexpected'])} outside "
+            f"{added['touched']} touched",
+            not added["unexpected"],
+        )
+    if results:
+        r = results[-1]
+        html = r["html"]
+        check(
+            f"{r['pages']:,}: a fact sheet's HTML <= {HTML_LIMIT // 1000} KB (median)",
+            f"median {_kb(html['median'])} KB, p95 {_kb(html['p95'])} KB, max "
+            f"{_kb(html['max'])} KB; {html['over_limit']:,} of {html['count']:,} over",
+            html["median"] <= HTML_LIMIT,
+        )
+    return checks
+
+
+def targets_text(checks: list[dict]) -> str:
+    width = max(len(c["target"]) for c in checks)
+    return "\n".join(f"{c['status']:<8} {c['target']:<{width}}  {c['measured']}" for c in checks)
+
+
+def environment() -> dict:
+    """What the numbers depend on: machine, versions, and the generator's commit."""
+    root = Path(__file__).resolve().parent.parent
+
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(
+                ["git", *args], cwd=root, capture_output=True, text=True, timeout=10
+            ).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return ""
+
+    versions = {}
+    for package in ("mkdocs", "mkdocs-material", "pydantic", "jinja2", "pyyaml"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = None
+    return {
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "versions": versions,
+        "commit": git("rev-parse", "HEAD"),
+        "generator_modified": bool(git("status", "--porcelain", "--", "generator")),
+        "generator_digest": _digest(root / "generator"),
+    }
+
+
+def _digest(folder: Path) -> str:
+    """A hash of the generator's code and templates: which version the numbers belong to,
+    even when it has uncommitted changes."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def write_json(path: Path, results: list[dict], checks: list[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = {"environment": environment(), "results": results, "targets": checks}
+    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")

@@ -1,0 +1,251 @@
+"""The measurements for one corpus size, each step in its own child process."""
+
+from __future__ import annotations
+
+import io
+import pstats
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import yaml
+
+from generator.project import CATEGORY_DIRS
+
+from . import search
+from .measure import (
+    FACT_SHEET_DIRS,
+    Run,
+    SizeStats,
+    fact_sheet_count,
+    fact_sheet_html,
+    factsheets,
+    mkdocs_build,
+    run,
+    snapshot,
+    written,
+)
+from .sources import referenced_ids
+from .synth import Corpus, extra_source, synthesise, write_draft, write_project
+
+HTML_LIMIT = 25_000
+"""The issue's target for one fact sheet's HTML: 25 KB."""
+NAV_CONFIG = "mkdocs.nav.yml"
+NAV_SITE = "site-nav"
+CACHE_DIR = ".factsheets"
+"""The generator's caches (generator/cache.py); deleting them must give the same result."""
+
+
+@dataclass
+class Options:
+    out: Path
+    """Folder holding one project per size (`pages-N/`)."""
+    seed: int = 0
+    nav_max: int = 1000
+    """Build the every-fact-sheet-in-the-navigation variant up to this size."""
+    search: bool = False
+    search_runs: int = 3
+    timeout: float = 3600.0
+    """Limit for any one measured step, in seconds."""
+    profile: bool = False
+
+
+Say = Callable[[str], None]
+
+
+def measure(pages: int, options: Options, say: Say) -> dict:
+    """Synthesise a corpus of `pages` fact sheets and measure everything the issue asks for."""
+    project = options.out / f"pages-{pages}"
+    content = project / "content"
+    result: dict = {"pages": pages}
+
+    started = time.perf_counter()
+    corpus = synthesise(pages, options.seed)
+    write_project(corpus, project)
+    result["synthesis_s"] = time.perf_counter() - started
+    result["corpus"] = {
+        **corpus.counts,
+        "seed_bytes": sum(p.stat().st_size for p in (project / "seeds").rglob("*") if p.is_file()),
+    }
+    say(f"[{pages:,}] synthesised {_counts(corpus)} in {result['synthesis_s']:.1f} s")
+
+    step, files = _generate(project, options)
+    result["generate"] = {**step.summary(), "files_written": len(files)}
+    result["fact_sheets"] = fact_sheet_count(content)
+    say(f"[{pages:,}] generate: {step.seconds:.1f} s, {step.peak_mb:.0f} MB")
+
+    build = run(mkdocs_build(), project, timeout=options.timeout)
+    result["site_build"] = build.summary()
+    result["end_to_end_s"] = step.seconds + build.seconds
+    result["peak_mb"] = max(step.peak_mb, build.peak_mb)
+    say(f"[{pages:,}] site build: {build.seconds:.1f} s, {build.peak_mb:.0f} MB")
+    result.update(_site_sizes(project / "site", result["fact_sheets"]))
+
+    if options.search:
+        result["search"] = _search(project / "site", corpus, options, say, pages)
+    if pages <= options.nav_max:
+        result["nav"] = _with_navigation(project, build, result, options, say)
+
+    noop, files = _generate(project, options)
+    result["noop"] = {**noop.summary(), "files_written": len(files)}
+    say(f"[{pages:,}] no-op: {noop.seconds:.2f} s, {len(files)} files written")
+
+    # Again with the generator's caches gone: every page is rendered and compared with
+    # what is on disk, and "skip unchanged files" alone must make it a no-op.
+    shutil.rmtree(project / CACHE_DIR, ignore_errors=True)
+    cold, files = _generate(project, options)
+    result["noop_cold"] = {**cold.summary(), "files_written": len(files)}
+    say(f"[{pages:,}] no-op without caches: {cold.seconds:.2f} s, {len(files)} files written")
+
+    result["add_source"] = _add_source(project, corpus, options)
+    added = result["add_source"]
+    say(
+        f"[{pages:,}] add a source: {added['seconds']:.2f} s, {added['files_written']} files "
+        f"written, {len(added['unexpected'])} outside the pages it touches"
+    )
+    if options.profile:
+        result["profile"] = _profile(project, options, say)
+    return result
+
+
+def _generate(project: Path, options: Options) -> tuple[Run, list[str]]:
+    """`factsheets generate` in the project: the run, and the files it wrote in content/."""
+    content = project / "content"
+    before = snapshot(content)
+    step = run(factsheets("-q", "generate"), project, timeout=options.timeout)
+    return step, written(before, snapshot(content))
+
+
+def _counts(corpus: Corpus) -> str:
+    return ", ".join(f"{n:,} {k}" for k, n in corpus.counts.items())
+
+
+def _site_sizes(site: Path, fact_sheets: int) -> dict:
+    sizes = fact_sheet_html(site)
+    stats = SizeStats.of(sizes)
+    index = site / "search" / "search_index.json"
+    index_bytes = index.stat().st_size if index.is_file() else 0
+    return {
+        "html": {**asdict(stats), "over_limit": stats.over(sizes, HTML_LIMIT)},
+        "search_index_bytes": index_bytes,
+        "search_index_bytes_per_page": index_bytes / max(fact_sheets, 1),
+        "site_bytes": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()),
+    }
+
+
+def _search(site: Path, corpus: Corpus, options: Options, say: Say, pages: int) -> dict:
+    if not search.available():
+        say(f"[{pages:,}] search: skipped, {search.CHROMIUM} not found")
+        return {"skipped": f"{search.CHROMIUM} not found"}
+    # The most reused actor: a query a reader would type, with many matching pages.
+    query = corpus.world.actors[corpus.world.popular_actors.items[0]].name
+    try:
+        found = search.first_result(site, query, runs=options.search_runs, timeout=120)
+    except (OSError, RuntimeError, TimeoutError) as error:
+        say(f"[{pages:,}] search: failed: {error}")
+        return {"failed": str(error)}
+    say(f"[{pages:,}] search: first result after {found['first_result_ms']:.0f} ms")
+    return found
+
+
+def _with_navigation(project: Path, build: Run, result: dict, options: Options, say: Say) -> dict:
+    """The same site with every fact sheet in the global navigation, to show what it costs."""
+    config = project / "mkdocs.yml"
+    (project / NAV_CONFIG).write_text(
+        nav_config(config.read_text(encoding="utf-8"), project / "content"), encoding="utf-8"
+    )
+    step = run(mkdocs_build(NAV_CONFIG, NAV_SITE), project, timeout=options.timeout)
+    stats = SizeStats.of(fact_sheet_html(project / NAV_SITE))
+    shutil.rmtree(project / NAV_SITE, ignore_errors=True)  # can be large; only its sizes matter
+    pages = result["pages"]
+    say(f"[{pages:,}] site build with every fact sheet in the nav: {step.seconds:.1f} s")
+    return {
+        **step.summary(),
+        "html": asdict(stats),
+        "time_ratio": step.seconds / build.seconds if build.seconds else None,
+        "html_ratio": stats.mean / result["html"]["mean"] if result["html"]["mean"] else None,
+    }
+
+
+def nav_config(config: str, content: Path) -> str:
+    """`mkdocs.yml` with each fact-sheet section listing all its pages, and nothing else changed.
+
+    Edited as text so tags MkDocs understands (`!ENV`, `!!python/name`) survive.
+    """
+    nav = yaml.load(config, Loader=_Lenient).get("nav") or []
+    expanded = []
+    for item in nav:
+        (title, target), *_ = item.items() if isinstance(item, dict) else [(None, item)]
+        folder = str(target).split("/")[0] if isinstance(target, str) else None
+        if folder in FACT_SHEET_DIRS and str(target).endswith("index.md"):
+            sheets = sorted(p.name for p in (content / folder).glob("*.md") if p.name != "index.md")
+            item = {title or folder: [target, *(f"{folder}/{name}" for name in sheets)]}
+        expanded.append(item)
+    kept = _drop_top_level(config, {"nav", "not_in_nav"})
+    dumped = yaml.safe_dump({"nav": expanded}, sort_keys=False, allow_unicode=True, width=1000)
+    return f"{kept.rstrip()}\n\n{dumped}not_in_nav: |\n  /sources/*.md\n"
+
+
+class _Lenient(yaml.SafeLoader):
+    """Reads mkdocs.yml whatever tags it holds; only `nav` is used."""
+
+
+_Lenient.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def _drop_top_level(text: str, keys: set[str]) -> str:
+    """Remove top-level `key:` blocks (the key line and the indented lines under it)."""
+    out, skipping = [], False
+    for line in text.splitlines(keepends=True):
+        top = line[:1] not in (" ", "\t", "\n", "#", "")
+        if top:
+            skipping = line.split(":", 1)[0].strip() in keys
+        if not skipping:
+            out.append(line)
+    return "".join(out)
+
+
+def _add_source(project: Path, corpus: Corpus, options: Options) -> dict:
+    """Add one source and regenerate; compare what was written with what it touches."""
+    draft = extra_source(corpus)
+    write_draft(project / "seeds", draft)
+    world = corpus.world
+    touched = {f"sources/{draft.id}.md", *(f"{c}/index.md" for c in CATEGORY_DIRS)}
+    for entity_id in referenced_ids(draft.summary):
+        for category, table in (
+            ("actors", world.actors),
+            ("locations", world.locations),
+            ("events", world.events),
+        ):
+            if entity_id in table:
+                touched.add(f"{category}/{entity_id}.md")
+    step, changed = _generate(project, options)
+    unexpected = sorted(set(changed) - touched)
+    return {
+        **step.summary(),
+        "files_written": len(changed),
+        "fact_sheets_written": sum(p.split("/")[0] in FACT_SHEET_DIRS for p in changed),
+        "touched": len(touched),
+        "unexpected": unexpected,
+    }
+
+
+def _profile(project: Path, options: Options, say: Say) -> dict:
+    """cProfile a full generation (generated pages and caches removed first): the hotspots."""
+    for folder in CATEGORY_DIRS:
+        shutil.rmtree(project / "content" / folder, ignore_errors=True)
+    shutil.rmtree(project / CACHE_DIR, ignore_errors=True)
+    output = project / "generate.prof"
+    command = [sys.executable, "-m", "cProfile", "-o", str(output), "-m", "generator"]
+    step = run([*command, "-q", "generate"], project, timeout=options.timeout)
+    stream = io.StringIO()
+    stats = pstats.Stats(str(output), stream=stream)
+    stats.sort_stats("tottime").print_stats(25)
+    stats.sort_stats("cumulative").print_stats(40)
+    text = stream.getvalue()
+    (project / "generate-profile.txt").write_text(text, encoding="utf-8")
+    say(f"profile of `factsheets generate` ({step.seconds:.1f} s under cProfile):\n{text}")
+    return {"seconds": step.seconds, "file": str(output)}
