@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import multiprocessing
+import os
 import re
 import types
 import typing
@@ -25,15 +27,18 @@ MAX_BYTES = 64 * 1024 * 1024
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """YAML's safe loader (libyaml when available), but dates stay text.
+    """YAML's safe loader (libyaml when available), reading plain scalars as text.
 
     Summaries hold partial dates (`2024-02`) that the schema checks itself; YAML's
     own timestamp type would turn `2024-02-07` into a date and crash on `2024-02-30`.
     """
 
 
+# Plain scalars stay text, except null: pydantic turns "85" into 85 and "true" into True
+# where the schema wants a number or a flag, and a name like 1984 stays a name. It also
+# spares YAML's resolver, which is written in Python, most of its work.
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag == "tag:yaml.org,2002:null"]
     for first, resolvers in _Loader.yaml_implicit_resolvers.items()
 }
 
@@ -75,25 +80,49 @@ def load_all(
     if not seeds.is_dir():
         problems.add(_show(seeds, root), None, None, "no seeds/ folder: nothing to generate from")
         return []
-    loaded = []
     folders = sorted(p for p in seeds.iterdir() if p.is_dir() and not p.name.startswith("."))
+    # Problems are kept per folder so they are reported in folder order.
+    read_problems = {folder: Problems() for folder in folders}
+    raws = {f: _read_text(f / SUMMARY_FILE, root, read_problems[f]) for f in folders}
+    keys = {folder: cache.summary_key(raw.encode("utf-8")) for folder, raw in raws.items() if raw}
+    cached = {folder: cache.read_summary(root, key) for folder, key in keys.items()}
+    fresh = [folder for folder, summary in cached.items() if summary is None]
+    parsed = dict(zip(fresh, _parse_many([raws[f] for f in fresh]), strict=True))
+    loaded = []
     for folder in progress(folders, "Reading"):
-        item = load_one(folder, root, problems)
-        if item is not None:
-            loaded.append(item)
+        problems.items.extend(read_problems[folder].items)
+        raw = raws[folder]
+        if raw is not None:
+            data = parsed.get(folder)
+            item = _finish(folder, raw, keys[folder], cached[folder], data, root, problems)
+            if item is not None:
+                loaded.append(item)
     if not loaded and not problems:
         problems.add(_show(seeds, root), None, None, f"no {SUMMARY_FILE} found in any folder")
     return loaded
 
 
 def load_one(folder: Path, root: Path, problems: Problems) -> Loaded | None:
-    summary_path = folder / SUMMARY_FILE
-    shown = _show(summary_path, root)
-    raw = _read_text(summary_path, root, problems)
+    """Load a single source folder, as `load_all` does for each."""
+    raw = _read_text(folder / SUMMARY_FILE, root, problems)
     if raw is None:
         return None
     key = cache.summary_key(raw.encode("utf-8"))
-    summary = cache.read_summary(root, key) or _parse_summary(raw, shown, problems)
+    return _finish(folder, raw, key, cache.read_summary(root, key), None, root, problems)
+
+
+def _finish(
+    folder: Path,
+    raw: str,
+    key: str,
+    cached: Summary | None,
+    data: object | None,
+    root: Path,
+    problems: Problems,
+) -> Loaded | None:
+    """Validate a summary (from the cache, parsed data, or its text) and read its source."""
+    shown = _show(folder / SUMMARY_FILE, root)
+    summary = cached or _validated(data) or _parse_summary(raw, shown, problems)
     if summary is None:
         return None
     source_path = folder / summary.source.file
@@ -101,6 +130,39 @@ def load_one(folder: Path, root: Path, problems: Problems) -> Loaded | None:
     if text is None:
         return None
     return Loaded(folder, shown, _show(source_path, root), summary, SourceText(text), raw, key)
+
+
+# Parsing YAML is the slowest part of a first run; on several cores, share it out.
+_PARALLEL_FROM = 64
+
+
+def _parse_many(raws: list[str]) -> list[object | None]:
+    """Each text's YAML data, or None where it has a problem (reported later, with lines)."""
+    workers = min(os.cpu_count() or 1, 4)
+    if len(raws) < _PARALLEL_FROM or workers < 2:
+        return [_quick_parse(raw) for raw in raws]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return pool.map(_quick_parse, raws, chunksize=8)
+
+
+def _quick_parse(raw: str) -> object | None:
+    scratch = Problems()
+    node = _parse_yaml(raw, "", scratch)
+    if node is None:
+        return None
+    try:
+        return _Loader(raw).construct_document(node)
+    except yaml.YAMLError:
+        return None
+
+
+def _validated(data: object | None) -> Summary | None:
+    if data is None:
+        return None
+    try:
+        return Summary.model_validate(data)
+    except ValidationError:
+        return None  # parsed again by _parse_summary, which reports each error with its line
 
 
 def _parse_summary(raw: str, shown: str, problems: Problems) -> Summary | None:

@@ -41,8 +41,9 @@ class Attested:
     citations: list[Citation] = field(default_factory=list)
     """Where it is stated, in the order the sources were read."""
 
-    @property
+    @cached_property
     def sources(self) -> list[str]:
+        """Ids of the sources that state it (read after merging: the list is cached)."""
         return list(dict.fromkeys(c.source for c in self.citations))
 
 
@@ -102,7 +103,7 @@ class Entity:
     mentions: Facts = field(default_factory=Facts)
     files: list[str] = field(default_factory=list)
 
-    @property
+    @cached_property
     def name(self) -> str:
         """The name shown as the page title: the one most sources use, earliest first on ties."""
         best = max(self.names, key=lambda fact: len(fact.sources))

@@ -139,6 +139,7 @@ class Renderer:
         self.order = {event.id: index for index, event in enumerate(self.timeline)}
         self.index = _Backlinks(kb)
         self._stats: Stats | None = None
+        self._links: dict[str, Md] = {}
 
     def pages(self, progress: Progress = silent) -> list[Page]:
         kb = self.kb
@@ -321,6 +322,14 @@ class Renderer:
 
     def link(self, entity_id: str, text: str | None = None) -> Md:
         """A link to an entity's fact sheet, from any generated page (all sit one folder deep)."""
+        if text is None:
+            cached = self._links.get(entity_id)
+            if cached is None:
+                cached = self._links[entity_id] = self._link(entity_id, None)
+            return cached
+        return self._link(entity_id, text)
+
+    def _link(self, entity_id: str, text: str | None) -> Md:
         entity = self.kb.get(entity_id)
         if entity is None:
             return escape(text or entity_id)
@@ -464,6 +473,7 @@ class _Backlinks:
         for location in kb.locations.values():
             for fact in location.parents:
                 self.children.setdefault(fact.value, []).append((location, fact))
+        self.source_order = {source_id: index for index, source_id in enumerate(kb.sources)}
         self.by_source: dict[tuple[str, str], list[Entity]] = {}
         for table in (kb.actors, kb.locations, kb.events, kb.statements):
             for entity in table.values():
@@ -489,7 +499,7 @@ class _Backlinks:
                 found.update(fact.sources)
         for statement in self.said_by.get(entity_id, []) + self.said_about.get(entity_id, []):
             found.update(statement.sources)
-        return [source_id for source_id in self.kb.sources if source_id in found]
+        return sorted(found, key=self.source_order.__getitem__)
 
 
 def render(

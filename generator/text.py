@@ -172,16 +172,22 @@ class SourceText:
     def __init__(self, text: str) -> None:
         self.text = text
         self.sentences = split_sentences(text)
-        self._starts = [s.start for s in self.sentences]
-        self.normalized, self._origin = _normalize_with_origin(text)
+        # Sentences cover every non-blank character, so joining them normalised gives the
+        # normalised text, and each sentence's start there comes for free.
+        pieces = [normalize(sentence.text) for sentence in self.sentences]
+        self._starts: list[int] = []
+        offset = 0
+        for piece in pieces:
+            self._starts.append(offset)
+            offset += len(piece) + 1
+        self.normalized = " ".join(pieces)
 
     def find(self, quote: str) -> Sentence | None:
         """The sentence where the quote starts, or None when the quote is not in the text."""
         at = self.normalized.find(normalize(quote))
         if at < 0:
             return None
-        offset = self._origin[at]
-        index = bisect.bisect_right(self._starts, offset) - 1
+        index = bisect.bisect_right(self._starts, at) - 1
         return self.sentences[max(index, 0)]
 
     def closest(self, quote: str) -> tuple[str, float]:
@@ -211,22 +217,3 @@ class SourceText:
 
 _FULL_SEARCH_LIMIT = 5_000_000
 _PROBE = 64
-
-
-def _normalize_with_origin(text: str) -> tuple[str, list[int]]:
-    """Normalise like `normalize`, remembering each output character's offset in `text`."""
-    pieces: list[str] = []
-    origin: list[int] = []
-    for word in re.finditer(r"\S+", text):
-        if pieces:
-            pieces.append(" ")
-            origin.append(word.start() - 1)
-        start, end = word.span()
-        plain = word.group().translate(_TYPOGRAPHIC)
-        if len(plain) == end - start:
-            origin.extend(range(start, end))
-        else:  # a character widened (… to ...): map each output character back
-            for index in range(start, end):
-                origin.extend([index] * len(text[index].translate(_TYPOGRAPHIC)))
-        pieces.append(plain)
-    return "".join(pieces), origin
