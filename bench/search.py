@@ -1,12 +1,14 @@
 """Time to the first search result, in headless Chromium, over a local HTTP server.
 
-The site is served on 127.0.0.1 only. Chromium opens `/?q=QUERY` (Material reads
-the query from the address, as when a reader follows a shared search link), and
-a script injected before the page's own records `performance.now()` when the
-first result appears: that includes fetching the page, fetching the search index
-and building it in the browser, which is what grows with the site. Chromium is
-driven over the DevTools protocol with a small stdlib WebSocket client; every
-wait is bounded, and the browser is stopped by its own process group.
+The site is served on 127.0.0.1 only. Chromium opens `search/?q=QUERY` (the Search
+page, content/search.md, hands the query in the address to Pagefind's UI, as when
+a reader submits the header's search box or follows a shared search link), and a
+script injected before the page's own records `performance.now()` when the first
+result appears: that includes fetching the page, Pagefind's script, its entry
+file, WebAssembly, the index chunks and the result fragments it needs, which is
+what could grow with the site. Chromium is driven over the DevTools protocol
+with a small stdlib WebSocket client; every wait is bounded, and the browser is
+stopped by its own process group.
 """
 
 from __future__ import annotations
@@ -48,13 +50,12 @@ _OBSERVER = """
 (() => {
   const state = (window.__fsBench = {});
   const look = () => {
-    const items = document.querySelectorAll(".md-search-result__item");
-    if (!items.length) return false;
+    // A result whose title link is rendered: Pagefind draws placeholders first and
+    // fills each one in when its fragment has arrived.
+    const links = document.querySelectorAll(".pagefind-ui__result .pagefind-ui__result-link");
+    if (!links.length) return false;
     state.firstResult = performance.now();
-    state.results = items.length;
-    const index = performance.getEntriesByType("resource")
-      .find((entry) => entry.name.includes("search_index.json"));
-    if (index) { state.indexFetched = index.responseEnd; state.indexBytes = index.encodedBodySize; }
+    state.results = document.querySelectorAll(".pagefind-ui__result").length;
     return true;
   };
   const watch = () => {
@@ -74,14 +75,26 @@ def available(binary: str = CHROMIUM) -> bool:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    served: list[tuple[str, int]] | None = None
+
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base's signature
         pass
 
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        if self.served is not None and str(code) == "200":
+            path = urllib.parse.urlsplit(self.path).path
+            with contextlib.suppress(OSError):
+                self.served.append((path, os.path.getsize(self.translate_path(path))))
+
 
 @contextlib.contextmanager
-def serve(site: Path) -> Iterator[str]:
-    """Serve `site` on 127.0.0.1 at a free port; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(site))
+def serve(site: Path, served: list[tuple[str, int]] | None = None) -> Iterator[str]:
+    """Serve `site` on 127.0.0.1 at a free port; yields the base URL.
+
+    With `served`, each file sent is appended to it as (URL path, bytes)."""
+    handler = functools.partial(
+        type("_Handler", (_QuietHandler,), {"served": served}), directory=str(site)
+    )
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -218,24 +231,31 @@ def _devtools_port(profile: Path, process: subprocess.Popen, timeout: float) -> 
 def first_result(site: Path, query: str, *, runs: int = 3, timeout: float = 60.0) -> dict:
     """Milliseconds from navigation start to the first search result, over `runs` cold loads."""
     samples: list[dict] = []
-    with serve(site) as base, chromium(timeout=timeout) as tab:
+    served: list[tuple[str, int]] = []
+    with serve(site, served) as base, chromium(timeout=timeout) as tab:
         tab.call("Page.enable")
         tab.call("Network.enable")
         tab.call("Network.setCacheDisabled", cacheDisabled=True)
         tab.call("Page.addScriptToEvaluateOnNewDocument", source=_OBSERVER)
-        url = f"{base}?q={urllib.parse.quote(query)}"
+        url = f"{base}search/?q={urllib.parse.quote(query)}"
         for _ in range(runs):
             # Leave the previous page first, so its recorded result cannot be read again.
             tab.call("Page.navigate", url="about:blank")
             _poll(tab, timeout, lambda href, state: href == "about:blank")
+            # Cold: cache switched off for the page is not enough for Pagefind's web worker.
+            tab.call("Network.clearBrowserCache")
+            served.clear()
             tab.call("Page.navigate", url=url)
-            samples.append(
-                _poll(
-                    tab,
-                    timeout,
-                    lambda href, state: href.startswith(base) and state and "firstResult" in state,
-                )
+            sample = _poll(
+                tab,
+                timeout,
+                lambda href, state: href.startswith(base) and state and "firstResult" in state,
             )
+            # Pagefind's files (script, WebAssembly, index chunks, fragments) served by then,
+            # to the page or to Pagefind's web worker.
+            index = [size for path, size in list(served) if path.startswith("/pagefind/")]
+            sample["indexFiles"], sample["indexBytes"] = len(index), sum(index)
+            samples.append(sample)
     firsts = [s["firstResult"] for s in samples]
     return {
         "query": query,
@@ -243,7 +263,8 @@ def first_result(site: Path, query: str, *, runs: int = 3, timeout: float = 60.0
         "first_result_ms": statistics.median(firsts),
         "first_result_ms_all": [round(f, 1) for f in firsts],
         "page_load_ms": statistics.median(s.get("load", 0.0) for s in samples),
-        "index_fetched_ms": statistics.median(s.get("indexFetched", 0.0) for s in samples),
+        "index_bytes_fetched": samples[-1].get("indexBytes", 0),
+        "index_files_fetched": samples[-1].get("indexFiles", 0),
         "results_shown": samples[-1].get("results", 0),
     }
 

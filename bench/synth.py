@@ -172,16 +172,21 @@ def write_draft(seeds: Path, draft: Draft) -> None:
 
 
 def write_project(corpus: Corpus, out: Path) -> Path:
-    """Write `mkdocs.yml`, `seeds/` and the hand-written pages of `content/` into `out`."""
+    """Write `mkdocs.yml`, `overrides/`, `seeds/` and the hand-written pages of `content/`
+    (search.md included) into `out`."""
     prepare(out)
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     name = f"Fact sheets: synthetic corpus of {corpus.pages:,} fact sheets"
     config = re.sub(r"(?m)^site_name:.*$", lambda _: f'site_name: "{name}"', config, count=1)
     (out / "mkdocs.yml").write_text(config, encoding="utf-8")
+    # The theme overrides (theme.custom_dir): the header's search box, Pagefind's markers.
+    if (ROOT / "overrides").is_dir():
+        shutil.copytree(ROOT / "overrides", out / "overrides")
     content = out / "content"
     content.mkdir()
     for item in sorted((ROOT / "content").iterdir()):
-        # Hand-written pages and assets (tags.md, css) come from the demo; fact sheets do not.
+        # Hand-written pages and assets (tags.md, search.md, css) come from the demo;
+        # fact sheets do not.
         if item.name in CATEGORY_DIRS or item.name.startswith("."):
             continue
         if item.is_dir():
@@ -219,6 +224,7 @@ def _home_page(corpus: Corpus) -> str:
         "- [Events](events/index.md)\n"
         "- [Statements](statements/index.md)\n"
         "- [Sources](sources/index.md)\n"
+        "- [Search](search.md)\n"
     )
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from . import cache, write
 from .duplicates import LikelyDuplicate, likely_duplicates, read_distinct
-from .errors import Problem, Problems
+from .errors import FactsheetsError, Problem, Problems
 from .load import load_all
 from .merge import KnowledgeBase, merge
 from .progress import Progress, silent
@@ -59,8 +59,17 @@ def generate(
         return Outcome(write.plan(project.content, pages), kb, warnings)
     with write.locked(project.root):
         plan = write.plan(project.content, pages)
-        backups = write.apply(plan, project.root, project.content, force=force, progress=progress)
-        if plan.conflicts and not force:
+        try:
+            backups = write.apply(
+                plan, project.root, project.content, force=force, progress=progress
+            )
+        except OSError as error:
+            raise FactsheetsError(
+                f"could not write {error.filename}: {error.strerror}. Every page in content/ "
+                "is whole (old or new); fix the cause and run again to finish."
+            ) from None
+        if (plan.conflicts and not force) or plan.orphans:
+            # Not a clean state: the next run must look again, and report again.
             cache.forget_run(project.root)
         else:
             cache.record_run(project.root, project.content, inputs, [p.path for p in pages])

@@ -10,6 +10,7 @@ Exit codes:
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -167,7 +168,11 @@ def check(obj: Context) -> None:
 @click.option("--force", is_flag=True, help="As for `generate --force`.")
 @click.pass_obj
 def build_site(obj: Context, force: bool) -> None:
-    """Generate content/, then build the site with `mkdocs build --strict`."""
+    """Generate content/, build the site with `mkdocs build --strict`, then index it for search.
+
+    The search index (Pagefind) is written into the site's pagefind/ folder. Search
+    needs the site served over HTTP, e.g. `python -m http.server -d site`.
+    """
     _generate(obj, force=force)
     project = obj.project
     started = time.perf_counter()
@@ -178,10 +183,53 @@ def build_site(obj: Context, force: bool) -> None:
     status = subprocess.run(command, cwd=project.root, env=env).returncode
     if status != 0:
         raise FactsheetsError(f"the site build failed (mkdocs exited with {status}).")
+    _index_for_search(obj, project)
     obj.say(
         f"Built the site in {time.perf_counter() - started:.1f} s: "
-        f"open {project.site / 'index.html'}"
+        f"open {project.site / 'index.html'}; search needs it served over HTTP: "
+        f"python -m http.server -d {project.site}"
     )
+
+
+PAGEFIND_EXCLUDE = (".footnote", ".footnote-ref", ".headerlink")
+"""What Pagefind leaves out of each page's indexed article (data-pagefind-body, set by
+overrides/main.html): footnote definitions, footnote numbers and heading permalinks."""
+
+
+def pagefind_command(site: Path, verbosity: int = 0) -> list[str]:
+    """The Pagefind indexer over a built site (the binary ships in the pagefind-bin wheel)."""
+    command = [sys.executable, "-m", "pagefind", "--site", str(site)]
+    for selector in PAGEFIND_EXCLUDE:
+        command += ["--exclude-selectors", selector]
+    if verbosity < 1:
+        command.append("--quiet")
+    return command
+
+
+def _index_for_search(obj: Context, project: Project) -> None:
+    """Run Pagefind over the built site; its index goes to site/pagefind/."""
+    if importlib.util.find_spec("pagefind") is None:
+        raise FactsheetsError(
+            "Pagefind is not installed, so the site has no search index: "
+            'run `pip install "pagefind[bin]"` (or `make site`).'
+        )
+    verbose = obj.verbosity >= 1
+    # Run from the project folder: Pagefind reads its own pagefind.yml there, if any.
+    result = subprocess.run(
+        pagefind_command(project.site, obj.verbosity),
+        cwd=project.root,
+        capture_output=not verbose,
+        text=True,
+    )
+    output = "" if verbose else "\n".join((result.stdout + result.stderr).splitlines()[-20:])
+    entry = project.site / "pagefind" / "pagefind-entry.json"
+    if result.returncode != 0 or not entry.is_file():
+        detail = f":\n{output}" if output else "."
+        raise FactsheetsError(
+            f"the search index failed (pagefind exited with {result.returncode}){detail}"
+        )
+    if output.strip() and obj.verbosity >= 0:  # --quiet leaves Pagefind's warnings only
+        click.echo(output, err=True)
 
 
 @main.command()
@@ -190,9 +238,13 @@ def build_site(obj: Context, force: bool) -> None:
 )
 @click.pass_obj
 def serve(obj: Context, dev_addr: str) -> None:
-    """Preview the site, regenerating fact sheets whenever a file in seeds/ changes."""
+    """Preview the site, regenerating fact sheets whenever a file in seeds/ changes.
+
+    The preview has no search index: search works in the site `factsheets build` writes.
+    """
     _generate(obj)
     project = obj.project
+    obj.say("Search is not available in the preview: it needs the site `factsheets build` writes.")
     command = [
         sys.executable,
         "-m",

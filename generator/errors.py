@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
     """One thing wrong with the input, located as precisely as we can."""
 
@@ -20,6 +20,13 @@ class Problem:
     """Dotted path of the field, e.g. `actors[3].relations[0].target`."""
     message: str
     """What is wrong, and where useful how to fix it."""
+
+    def sort_key(self) -> tuple:
+        """File, then line, then field: problems without a line or field come first."""
+        return (self.file, self.line or 0, self.field or "", self.message)
+
+    def __lt__(self, other: Problem) -> bool:
+        return self.sort_key() < other.sort_key()
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"

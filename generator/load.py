@@ -220,7 +220,10 @@ def _read_text(path: Path, root: Path, problems: Problems) -> str | None:
     size = resolved.stat().st_size
     if size > MAX_BYTES:
         problems.add(
-            shown, None, None, f"is {size / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB"
+            shown,
+            None,
+            None,
+            f"is {size:,} bytes ({size / 2**20:.1f} MB); the limit is {MAX_BYTES // 2**20} MB",
         )
         return None
     data = resolved.read_bytes()
@@ -267,6 +270,17 @@ def _parse_yaml(raw: str, shown: str, problems: Problems) -> yaml.Node | None:
         return None
     try:
         node = _Loader(raw).get_single_node()
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow, e.g. NUL
+        line = raw.count("\n", 0, error.position) + 1
+        character = error.character  # libyaml gives a number, PyYAML a string
+        code = f"#x{character if isinstance(character, int) else ord(character):04x}"
+        problems.add(
+            shown,
+            line,
+            None,
+            f"invalid YAML: unacceptable character {code}: control characters are not allowed",
+        )
+        return None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
@@ -363,6 +377,12 @@ def _describe(node: yaml.Node, error: dict) -> tuple[int | None, str | None, str
         if suggestion:
             message += f"; did you mean {suggestion[0]!r}?"
         return line_of(node, path, key=True), field_name(path), message
+    if kind == "model_type" and not path:
+        return (
+            1,
+            None,
+            "a summary must be a mapping with source, actors, locations, events and statements",
+        )
     if kind == "missing":
         return line_of(node, path), field_name(path), "required field is missing"
     if kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == SLUG_PATTERN:

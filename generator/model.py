@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from enum import StrEnum
 from typing import Annotated
 
@@ -28,7 +29,18 @@ SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=120)]
 """A stable id: lower-case letters, digits and hyphens. Ids name pages, so they never hold a path."""
 
-Text = Annotated[str, StringConstraints(min_length=1, max_length=2000, strip_whitespace=True)]
+
+def _visible(value: str) -> str:
+    if not any(unicodedata.category(c)[0] not in "CZ" for c in value):
+        raise ValueError("must contain some visible text")
+    return value
+
+
+Text = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=2000, strip_whitespace=True),
+    AfterValidator(_visible),
+]
 """A short piece of plain text (a name, a title, a description). Never markup."""
 
 Quote = Annotated[str, StringConstraints(min_length=3, max_length=5000, strip_whitespace=True)]

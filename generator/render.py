@@ -8,6 +8,7 @@ its own `templates/` folder.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +29,7 @@ class Md(str):
 
 
 # Characters with a meaning anywhere in a line; the rest (# + - = : 1.) only at its start.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]|~^=$])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]|~^=$#])")
 _MD_LEADING = re.compile(r"^( ?)([#+\-:]|\d+[.)])")
 # Fast path: text with none of these needs no escaping (special characters,
 # whitespace other than single spaces, or a block marker at the start).
@@ -160,7 +161,7 @@ class Renderer:
                 self._page(
                     f"sources/{source.id}.md",
                     "source.md.j2",
-                    {"title": source.meta.title, "tags": ["Source"]},
+                    {"title": html.escape(source.meta.title, quote=False), "tags": ["Source"]},
                     source=source,
                 )
             )
@@ -176,7 +177,9 @@ class Renderer:
 
     def _fact_sheet(self, category: str, entity: Entity, template: str) -> Page:
         front = {
-            "title": entity.name,
+            # Material prints the title as it is into <title>, the header and the tags
+            # page: as HTML, so it must be escaped as HTML (and only as HTML).
+            "title": html.escape(entity.name, quote=False),
             "tags": [labels.kind_label(entity.kind or category)],
             "search": {"boost": 2},
         }
@@ -335,7 +338,7 @@ class Renderer:
             return escape(text or entity_id)
         folder = entity.category
         if folder == "statements":
-            return Md(f"[{escape(text or entity.name)}](../statements/index.md#{entity.id})")
+            return Md(f"[{escape(text or entity.name)}](../statements/index.md#st-{entity.id})")
         return Md(f"[{escape(text or entity.name)}](../{folder}/{entity.id}.md)")
 
     def chrono(self, events) -> list:
@@ -376,8 +379,9 @@ def _sentence(text: str) -> str:
 
 def url(value: str) -> Md:
     """A validated http(s) URL as a Markdown link target."""
-    quoted = "".join(f"%{ord(c):02X}" if c in ' ()<>"\\`[]' else c for c in value)
-    return Md(quoted)
+    quoted = "".join(f"%{ord(c):02X}" if c in " ()<>\"'\\`[]|{}^" else c for c in value)
+    # An & may start what Markdown takes for an entity ("&#"): write it as one.
+    return Md(quoted.replace("&", "&amp;"))
 
 
 def _groups(entities) -> list[tuple[str, list[Entity]]]:

@@ -42,9 +42,10 @@ BEGIN = (
     "the markers: change the summary instead. Write notes below the end marker; they are kept. -->"
 )
 _END = "<!-- factsheets:end sha256={} -->"
+# Editors' tools may save with Windows line endings: accept \r\n wherever we expect \n.
 _PAGE = re.compile(
-    r"\A---\n(?P<front>.*?\n)---\n(?P<preamble>.*?)<!-- factsheets:begin[^\n]*-->\n"
-    r"(?P<body>.*?)<!-- factsheets:end sha256=(?P<hash>[0-9a-f]{16}) -->\n?(?P<tail>.*)\Z",
+    r"\A---\r?\n(?P<front>.*?\n)---\r?\n(?P<preamble>.*?)<!-- factsheets:begin[^\n]*-->\r?\n"
+    r"(?P<body>.*?)<!-- factsheets:end sha256=(?P<hash>[0-9a-f]{16}) -->(?:\r?\n)?(?P<tail>.*)\Z",
     re.DOTALL,
 )
 _HAS_MARKER = re.compile(r"<!-- factsheets:(begin|end)")
@@ -59,10 +60,17 @@ def _checksum(front: str, body: str) -> str:
 def _front_matter(page: Page) -> str:
     # JSON is valid YAML (flow style, double-quoted strings) and ten times faster to
     # write than yaml.safe_dump; every value is quoted, so no title can break out.
-    return "".join(
-        f"{key}: {json.dumps(value, ensure_ascii=False)}\n"
-        for key, value in page.front_matter.items()
-    )
+    lines = (f"{key}: {_yaml_json(value)}\n" for key, value in page.front_matter.items())
+    return "".join(lines)
+
+
+# Characters JSON leaves as they are but YAML refuses or reads as line breaks.
+_NOT_YAML_PRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+
+
+def _yaml_json(value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return _NOT_YAML_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def compose(page: Page, preamble: str = "\n", tail: str = "") -> str:
@@ -94,7 +102,7 @@ def parse(text: str) -> Existing | None:
     match = _PAGE.match(text)
     if match is None:
         return None
-    front, body = match["front"], match["body"]
+    front, body = (match[part].replace("\r\n", "\n") for part in ("front", "body"))
     intact = _checksum(front, body) == match["hash"]
     return Existing(front, match["preamble"], body, match["tail"], intact)
 
@@ -167,7 +175,9 @@ def plan(content: Path, pages: list[Page]) -> Plan:
 def _read(path: Path) -> str | None:
     try:
         # utf-8-sig: a page an editor saved with a byte order mark is still ours.
-        return path.read_text(encoding="utf-8-sig")
+        # newline="": the editor's text is kept byte for byte, \r\n included.
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            return handle.read()
     except FileNotFoundError:
         return None
     except UnicodeDecodeError:

@@ -21,15 +21,17 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def copy_project(target: Path, *, seeds: Path | None = None, with_content: bool = True) -> Path:
-    """A copy of the demo project (mkdocs.yml, seeds/, hand-written and generated content/)."""
+    """A copy of the demo project (mkdocs.yml, the theme's overrides/, seeds/, hand-written
+    and generated content/)."""
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
+    shutil.copytree(ROOT / "overrides", target / "overrides")  # mkdocs.yml's theme.custom_dir
     shutil.copytree(seeds or ROOT / "seeds", target / "seeds")
     if with_content:
         shutil.copytree(ROOT / "content", target / "content")
     else:
         (target / "content").mkdir()
-        for name in ("index.md", "tags.md"):
+        for name in ("index.md", "tags.md", "search.md"):
             shutil.copy(ROOT / "content" / name, target / "content" / name)
         shutil.copytree(ROOT / "content" / "assets", target / "content" / "assets")
     return target

@@ -38,7 +38,7 @@ from generator.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 """The repository: its seeds/ and content/ are the demo project."""
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "multi"
-HAND_WRITTEN = ("index.md", "tags.md", "assets/factsheets.css")
+HAND_WRITTEN = ("index.md", "tags.md", "search.md", "assets/factsheets.css")
 GENERATED_DIRS = ("actors", "locations", "events", "sources", "statements")
 
 LEDGER = "ledger-kessa-ford-shelling"
@@ -61,6 +61,7 @@ def fixture_copy(target: Path, *, with_content: bool = False) -> Path:
     """A copy of the fixture project; without content, only its hand-written pages."""
     target.mkdir(parents=True)
     shutil.copy(FIXTURE / "mkdocs.yml", target / "mkdocs.yml")
+    shutil.copytree(FIXTURE / "overrides", target / "overrides")  # a link to the repo's
     shutil.copytree(FIXTURE / "seeds", target / "seeds")
     if with_content:
         shutil.copytree(FIXTURE / "content", target / "content")
@@ -458,7 +459,7 @@ def test_source_pages_show_metadata_and_every_sentence_with_an_anchor(site):
 
 def test_merged_actor_page_shows_names_and_aliases_from_every_source(site):
     page = site["actors/valdoria.md"]
-    assert page.count("\n# Valdoria\n") == 1
+    assert page.count("\n# Valdoria { #fs-title }\n") == 1
     [aliases] = table_rows(page, "Also called")
     assert re.sub(r"\[\^\d+\]", "", aliases[1]) == "Valdorian Republic; Republic of Valdoria"
     first, second = aliases[1].split("; ")

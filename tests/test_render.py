@@ -42,7 +42,7 @@ HOSTILE = [
     ('<img src=x onerror="alert(1)">', '&lt;img src\\=x onerror\\="alert(1)"&gt;'),
     ("&amp; &lt;", "&amp;amp; &amp;lt;"),
     ("# Heading", "\\# Heading"),
-    ("## Heading", "\\## Heading"),
+    ("## Heading", "\\#\\# Heading"),
     ("1. item", "1\\. item"),
     ("2024) item", "2024\\) item"),
     ("- item", "\\- item"),
@@ -55,7 +55,7 @@ HOSTILE = [
     ("{: .class }", "\\{: .class \\}"),
     ("back\\slash", "back\\\\slash"),
     ("$x$", "\\$x\\$"),
-    ("line\nbreak\n\n# not a heading", "line break # not a heading"),
+    ("line\nbreak\n\n# not a heading", "line break \\# not a heading"),
     ("tab\tand\rreturn\x00null\u2028sep", "tab and return null sep"),
     ("    indented code", " indented code"),
 ]
@@ -311,7 +311,7 @@ def test_links_between_pages(kb: KnowledgeBase) -> None:
     assert renderer.link("sandholm", "the town") == "[the town](../locations/sandholm.md)"
     assert renderer.link("bridge-opening") == "[Opening of the bridge](../events/bridge-opening.md)"
     assert renderer.link("ruiz-protest-small") == (
-        "[The protest was small.](../statements/index.md#ruiz-protest-small)"
+        "[The protest was small.](../statements/index.md#st-ruiz-protest-small)"
     )
     assert renderer.link("no-such-id") == "no-such-id"
 
@@ -373,7 +373,7 @@ def test_values_in_templates_are_escaped_and_helpers_are_not(fictional) -> None:
     fictional.add("harbour", SOURCE, SUMMARY.replace("name: Ana Ruiz", f"name: '{hostile}'"))
     body = page(render(fictional.kb()), "actors/ana-ruiz.md").body
     assert body.splitlines()[0] == (
-        "# &lt;script&gt;alert(1)&lt;/script&gt; \\[x\\](javascript:alert(1))"
+        "# &lt;script&gt;alert(1)&lt;/script&gt; \\[x\\](javascript:alert(1)) { #fs-title }"
     )
     assert "<script>" not in body
     assert "[x](" not in body
