@@ -25,7 +25,7 @@ from .errors import ContentNeedsAttention, FactsheetsError
 from .labels import plural
 from .model import Summary
 from .progress import silent, terminal_bar
-from .project import Project
+from .project import CATEGORY_DIRS, Project
 from .write import Plan
 
 
@@ -232,18 +232,32 @@ def _index_for_search(obj: Context, project: Project) -> None:
         click.echo(output, err=True)
 
 
+DIRTY_FROM = 1000
+"""From this many fact sheets, `serve` rebuilds only the pages a change rewrites."""
+
+
 @main.command()
 @click.option(
     "-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on."
 )
+@click.option(
+    "--dirty/--full",
+    default=None,
+    help="Rebuild only changed pages, or every page, after a change "
+    f"[default: --dirty from {DIRTY_FROM:,} fact sheets].",
+)
 @click.pass_obj
-def serve(obj: Context, dev_addr: str) -> None:
+def serve(obj: Context, dev_addr: str, dirty: bool | None) -> None:
     """Preview the site, regenerating fact sheets whenever a file in seeds/ changes.
 
+    On large sites only the pages a change rewrites are rebuilt (--dirty), so an
+    edit shows within seconds; index pages may then lag until the next full build.
     The preview has no search index: search works in the site `factsheets build` writes.
     """
     _generate(obj)
     project = obj.project
+    if dirty is None:
+        dirty = _generated_pages(project) >= DIRTY_FROM
     obj.say("Search is not available in the preview: it needs the site `factsheets build` writes.")
     command = [
         sys.executable,
@@ -254,6 +268,7 @@ def serve(obj: Context, dev_addr: str) -> None:
         str(project.config_file),
         "-a",
         dev_addr,
+        *(["--dirty"] if dirty else []),
     ]
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     server = subprocess.Popen(command, cwd=project.root, env=env)
@@ -273,6 +288,15 @@ def serve(obj: Context, dev_addr: str) -> None:
     finally:
         server.terminate()
         server.wait()
+
+
+def _generated_pages(project: Project) -> int:
+    return sum(
+        1
+        for folder in CATEGORY_DIRS
+        if (project.content / folder).is_dir()
+        for _ in (project.content / folder).glob("*.md")
+    )
 
 
 def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:

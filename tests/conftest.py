@@ -7,6 +7,7 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
+import markdown
 import pytest
 from click.testing import CliRunner, Result
 
@@ -94,3 +95,19 @@ class FictionalProject:
 def fictional(tmp_path: Path) -> FictionalProject:
     """An empty project (mkdocs.yml, seeds/, content/) to write fictional sources into."""
     return FictionalProject(tmp_path / "fictional")
+
+
+def to_html(text: str) -> str:
+    """Markdown to HTML with the Markdown extensions of the site's mkdocs.yml."""
+    return markdown.markdown(
+        text,
+        extensions=[
+            "tables",
+            "footnotes",
+            "attr_list",
+            "md_in_html",
+            "admonition",
+            "pymdownx.escapeall",
+        ],
+        extension_configs={"pymdownx.escapeall": {"hardbreak": False, "nbsp": False}},
+    )

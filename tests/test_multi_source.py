@@ -28,10 +28,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import markdown
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import to_html
 
 from generator.cli import main
 
@@ -164,19 +164,7 @@ def cited(page: str, cell: str) -> list[tuple[str, str, str]]:
 
 def rendered(page: str) -> str:
     """A page as HTML, with the Markdown extensions the site uses."""
-    body = re.sub(r"\A---\n.*?\n---\n", "", page, flags=re.S)
-    return markdown.markdown(
-        body,
-        extensions=[
-            "tables",
-            "footnotes",
-            "attr_list",
-            "md_in_html",
-            "admonition",
-            "pymdownx.escapeall",
-        ],
-        extension_configs={"pymdownx.escapeall": {"hardbreak": False, "nbsp": False}},
-    )
+    return to_html(re.sub(r"\A---\n.*?\n---\n", "", page, flags=re.S))
 
 
 def source_link(source_id: str) -> str:

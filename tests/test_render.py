@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 import re
 
-import markdown
 import pytest
+from conftest import to_html
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -15,22 +15,6 @@ from generator.model import DateClaim
 from generator.render import Footnotes, Md, Page, Renderer, escape, render
 
 # --- escape ------------------------------------------------------------------
-
-
-def to_html(text: str) -> str:
-    """Markdown to HTML with the Markdown extensions of the site's mkdocs.yml."""
-    return markdown.markdown(
-        text,
-        extensions=[
-            "tables",
-            "footnotes",
-            "attr_list",
-            "md_in_html",
-            "admonition",
-            "pymdownx.escapeall",
-        ],
-        extension_configs={"pymdownx.escapeall": {"hardbreak": False, "nbsp": False}},
-    )
 
 
 HOSTILE = [
