@@ -268,7 +268,8 @@ def serve(obj: Context, dev_addr: str, dirty: bool | None) -> None:
         str(project.config_file),
         "-a",
         dev_addr,
-        *(["--dirty"] if dirty else []),
+        # A dirty build warns that links may be stale; strict mode would abort on it.
+        *(["--dirty", "--no-strict"] if dirty else []),
     ]
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     server = subprocess.Popen(command, cwd=project.root, env=env)
