@@ -11,7 +11,7 @@ LINTED := generator tests $(wildcard bench)
 
 site: $(STAMP)  ## Install, generate content/ from seeds/, build site/
 	$(BIN)/factsheets build
-	@echo "Open site/index.html in a browser, or run 'make serve' for a live preview."
+	@echo "While editing summaries, 'make serve' gives a live preview."
 
 test: $(STAMP)  ## Run the whole test suite (lint included)
 	$(BIN)/ruff check $(LINTED)
