@@ -2,7 +2,8 @@
 
 Exit codes:
   0  success
-  1  invalid input (nothing was written), or the site build failed
+  1  invalid input (nothing was written), the site build failed, a write failed,
+     or another run holds the project's lock
   2  wrong usage (unknown option, missing argument)
   3  content/ needs attention: stale (with --check), or pages edited by hand
      between the markers that were left alone (see --force)
@@ -60,8 +61,8 @@ class Context:
 def main(ctx: click.Context, root: Path, quiet: bool, verbose: bool) -> None:
     """Turn structured summaries of news articles into a searchable fact-sheet site.
 
-    Exit codes: 0 success; 1 invalid input or failed site build (nothing written);
-    2 wrong usage; 3 content/ is stale (--check) or has pages edited between the
+    Exit codes: 0 success; 1 invalid input (nothing written), failed site build or
+    write, or another run holds the lock; 2 wrong usage; 3 content/ is stale (--check) or has pages edited between the
     markers that were left alone.
     """
     ctx.obj = Context(root, -1 if quiet else (1 if verbose else 0))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import heapq
 
 from .merge import Event, KnowledgeBase
-from .model import DateBasis, Precision
+from .model import DateBasis
 
 # "A is a response to / follows B" puts B before A. Children sit after their parent
 # only when nothing else places them, so part-of adds no edge.
@@ -102,15 +102,3 @@ def _inherited_key(
         else:
             stack.extend(edges[current])
     return best
-
-
-def describe_precision(precision: Precision) -> str:
-    return {
-        Precision.day: "",
-        Precision.week: "week of ",
-        Precision.month: "",
-        Precision.year: "",
-        Precision.approximate: "around ",
-        Precision.relative: "",
-        Precision.unknown: "",
-    }[precision]

@@ -48,7 +48,6 @@ _PAGE = re.compile(
     r"(?P<body>.*?)<!-- factsheets:end sha256=(?P<hash>[0-9a-f]{16}) -->(?:\r?\n)?(?P<tail>.*)\Z",
     re.DOTALL,
 )
-_HAS_MARKER = re.compile(r"<!-- factsheets:(begin|end)")
 BACKUPS = ".factsheets/backups"
 LOCK = ".factsheets.lock"
 
@@ -257,7 +256,3 @@ def locked(root: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def has_markers(text: str) -> bool:
-    return bool(_HAS_MARKER.search(text))
