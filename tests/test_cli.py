@@ -256,9 +256,9 @@ def test_main_help_lists_every_command_and_the_exit_codes() -> None:
     assert [line.split()[0] for line in commands] == COMMANDS
     # Click wraps help to the terminal's width: compare the words.
     assert (
-        "Exit codes: 0 success; 1 invalid input or failed site build (nothing written); "
-        "2 wrong usage; 3 content/ is stale (--check) or has pages edited between the "
-        "markers that were left alone."
+        "Exit codes: 0 success; 1 invalid input (nothing written), failed site build or "
+        "write, or another run holds the lock; 2 wrong usage; 3 content/ is stale (--check) "
+        "or has pages edited between the markers that were left alone."
     ) in " ".join(result.output.split())
 
 
