@@ -31,11 +31,10 @@ class Md(str):
 # Characters with a meaning anywhere in a line; the rest (# + - = : 1.) only at its start.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]|~^=$#])")
 _MD_LEADING = re.compile(r"^( ?)([#+\-:]|\d+[.)])")
-# Fast path: text with none of these needs no escaping (special characters,
-# whitespace other than single spaces, or a block marker at the start).
-_NEEDS_ESCAPING = re.compile(
-    r"[\\`*_{}\[\]|~^=$&<>\x00-\x1f\x7f\u2028\u2029]|[^\S ]|  |^[ #+\-:]|^\d+[.)]| $"
-)
+# Fast path: text needs no escaping without special characters, whitespace other
+# than single spaces, a block marker (or digit) at its start, or a space at its end.
+_NEEDS_ESCAPING = re.compile(r"[\\`*_{}\[\]|~^=$#&<>\x00-\x1f\x7f\u2028\u2029]|[^\S ]|  ")
+_RISKY_START = " #+-:0123456789"
 _WHITESPACE = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
 
@@ -50,7 +49,11 @@ def escape(value: Any) -> Md:
     if isinstance(value, Md) or hasattr(value, "__html__"):
         return value if isinstance(value, Md) else Md(value)
     text = str(value)
-    if not _NEEDS_ESCAPING.search(text):
+    if (
+        text[:1] not in _RISKY_START  # (an empty text is "in" any string: it goes on)
+        and text[-1] != " "
+        and not _NEEDS_ESCAPING.search(text)
+    ):
         return Md(text)  # the common case: plain words, nothing to do
     text = _CONTROL.sub(" ", text)
     text = _WHITESPACE.sub(" ", text)  # one space: no line breaks, no indented code
