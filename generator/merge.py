@@ -112,14 +112,14 @@ class Entity:
     @cached_property
     def sources(self) -> list[str]:
         """Ids of the sources that state anything on this entity's own record (read after merging)."""
-        cited = (c.source for facts in self._all_facts() for fact in facts for c in fact.citations)
+        cited = (c.source for facts in self.all_facts() for fact in facts for c in fact.citations)
         return sorted(set(cited))
 
-    def _all_facts(self) -> list[Facts]:
+    def all_facts(self) -> list[Facts]:
         return [v for v in vars(self).values() if isinstance(v, Facts)]
 
     def all_citations(self) -> list[Citation]:
-        return [c for facts in self._all_facts() for fact in facts for c in fact.citations]
+        return [c for facts in self.all_facts() for fact in facts for c in fact.citations]
 
 
 @dataclass
@@ -151,8 +151,8 @@ class Event(Entity):
     relations: Facts = field(default_factory=Facts)
     """Values are (relation type, target event id)."""
 
-    def _all_facts(self) -> list[Facts]:
-        return [*super()._all_facts(), *self.figures.values()]
+    def all_facts(self) -> list[Facts]:
+        return [*super().all_facts(), *self.figures.values()]
 
     def disputes(self) -> int:
         """How many of its facts sources state differently: date, type, each kind of figure."""
