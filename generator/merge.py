@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import model as m
 from .text import Sentence, SourceText
-from .validate import citation_key
+from .validate import alias_key, citation_key
 
 if TYPE_CHECKING:
     from .load import Loaded
@@ -200,7 +200,13 @@ def merge(loaded: list[Loaded], sentences: dict[str, Sentence]) -> KnowledgeBase
         meta = item.summary.source
         kb.sources[meta.id] = Source(meta, item.text, item.summary_file, item.source_file)
 
-        def cite(quote: str, source_id: str = meta.id) -> Citation:
+        def cite(
+            quote: str, *, alias: bool = False, source_id: str = meta.id, text=item.text
+        ) -> Citation | None:
+            if alias:
+                sentence = sentences.get(alias_key(source_id, quote))
+                words = text.words(quote)
+                return Citation(source_id, words, sentence) if sentence else None
             return Citation(source_id, quote, sentences[citation_key(source_id, quote)])
 
         for actor in item.summary.actors:
@@ -252,8 +258,9 @@ def _entity(table, cls, record, category: str, file: str, cite) -> Any:
     citation = cite(record.quote)
     entry.names.add(record.name if hasattr(record, "name") else record.title, citation)
     entry.mentions.add(record.quote, citation, key=citation)
-    for alias in getattr(record, "aliases", []):
-        entry.aliases.add(alias, citation)
+    for alias in record.aliases:
+        # Cited where the source uses the name itself, when it does; else with the entity's quote.
+        entry.aliases.add(alias, cite(alias, alias=True) or citation)
     if record.description:
         entry.descriptions.add(record.description, citation)
     return entry

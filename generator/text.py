@@ -182,13 +182,28 @@ class SourceText:
             offset += len(piece) + 1
         self.normalized = " ".join(pieces)
 
-    def find(self, quote: str) -> Sentence | None:
-        """The sentence where the quote starts, or None when the quote is not in the text."""
-        at = self.normalized.find(normalize(quote))
+    def find(self, quote: str, *, any_case: bool = False) -> Sentence | None:
+        """The sentence where the quote starts, or None when the quote is not in the text.
+
+        With `any_case`, capitals do not matter (a name may open a sentence).
+        """
+        at = self._offset(quote, any_case)
         if at < 0:
             return None
         index = bisect.bisect_right(self._starts, at) - 1
         return self.sentences[max(index, 0)]
+
+    def words(self, name: str) -> str:
+        """A name as the text writes it (capitals and all), for citing it; "" if absent."""
+        at = self._offset(name, any_case=True)
+        return self.normalized[at : at + len(normalize(name))] if at >= 0 else ""
+
+    def _offset(self, quote: str, any_case: bool) -> int:
+        wanted = normalize(quote)
+        if not any_case:
+            return self.normalized.find(wanted)
+        match = re.search(re.escape(wanted), self.normalized, re.IGNORECASE)
+        return match.start() if match else -1
 
     def closest(self, quote: str) -> tuple[str, float]:
         """The passage most like the quote, and its similarity in percent, for error messages."""

@@ -214,12 +214,44 @@ def _check_quotes(loaded: list[Loaded], problems: Problems) -> dict[str, Sentenc
             if sentence is not None:
                 found[key] = sentence
                 continue
-            passage, score = item.text.closest(quote)
-            message = f"quote not found in {item.source_file}: {_clip(quote)!r}"
-            if passage and score >= 50:
-                message += f"\n    closest passage ({score:.0f}% similar): {_clip(passage)!r}"
-            problems.add(item.summary_file, item.line_of(path), field_name(path), message)
+            _not_found(item, path, "quote", quote, problems)
+        for path, alias in aliases(item.summary):
+            key = alias_key(item.summary.source.id, alias)
+            if key in found:
+                continue
+            sentence = item.text.find(alias, any_case=True)
+            if sentence is not None:
+                found[key] = sentence
+            else:
+                # Not an error: the alias is then cited with the entity's own quote.
+                problems.warn(
+                    item.summary_file,
+                    item.line_of(path),
+                    field_name(path),
+                    f"alias not found in {item.source_file}: {_clip(alias)!r}",
+                )
     return found
+
+
+def aliases(summary: Summary) -> Iterator[tuple[tuple, str]]:
+    """Every alias of every actor, location and event, with its field path."""
+    for category in ("actors", "locations", "events"):
+        for i, entity in enumerate(getattr(summary, category)):
+            for j, alias in enumerate(entity.aliases):
+                yield (category, i, "aliases", j), alias
+
+
+def _not_found(item: Loaded, path: tuple, what: str, text: str, problems: Problems) -> None:
+    passage, score = item.text.closest(text)
+    message = f"{what} not found in {item.source_file}: {_clip(text)!r}"
+    if passage and score >= 50:
+        message += f"\n    closest passage ({score:.0f}% similar): {_clip(passage)!r}"
+    problems.add(item.summary_file, item.line_of(path), field_name(path), message)
+
+
+def alias_key(source_id: str, alias: str) -> str:
+    """Aliases are looked up ignoring capitals, so they are kept apart from quotes."""
+    return f"{source_id}\x00alias\x00{alias}"
 
 
 def citation_key(source_id: str, quote: str) -> str:

@@ -225,13 +225,15 @@ def test_footnotes_link_to_the_sentence_of_each_quote(kb: KnowledgeBase) -> None
     body = page(render(kb), "actors/ana-ruiz.md").body
     definitions = [line for line in body.splitlines() if line.startswith("[^")]
     assert definitions == [
-        "[^1]: “Mayor Ana Ruiz” — "
+        # An alias is cited where the source uses it, in the source's own words.
+        "[^1]: “Ruiz” — [Bridge opens between two towns, ¶1.2](../sources/harbour-news.md#p1-s2)",
+        "[^2]: “Mayor Ana Ruiz” — "
         "[Bridge opens between two towns, ¶1.2](../sources/harbour-news.md#p1-s2)",
-        "[^2]: “opened on 2 May 2031” — "
+        "[^3]: “opened on 2 May 2031” — "
         "[Bridge opens between two towns, ¶1.1](../sources/harbour-news.md#p1-s1)",
-        "[^3]: “Mayor Ana Ruiz cut the ribbon” — "
+        "[^4]: “Mayor Ana Ruiz cut the ribbon” — "
         "[Bridge opens between two towns, ¶1.2](../sources/harbour-news.md#p1-s2)",
-        "[^4]: “Ruiz said the protest was small.” — "
+        "[^5]: “Ruiz said the protest was small.” — "
         "[Bridge opens between two towns, ¶2.2](../sources/harbour-news.md#p2-s2)",
     ]
     # Each page numbers its own footnotes from 1, and every reference has a definition.
@@ -257,12 +259,12 @@ def test_the_source_page_has_an_anchor_for_every_sentence(kb: KnowledgeBase) -> 
 
 def test_the_actor_page_reuses_a_footnote_for_a_repeated_quote(kb: KnowledgeBase) -> None:
     lines = page(render(kb), "actors/ana-ruiz.md").body.splitlines()
-    # The alias, the description and the introducing passage share one quote, one footnote.
+    # The description and the introducing passage share one quote, one footnote.
     assert "| Also called | Ruiz[^1] |" in lines
-    assert "Mayor who opened the bridge.[^1]" in lines
-    assert "> “Mayor Ana Ruiz”[^1]" in lines
+    assert "Mayor who opened the bridge.[^2]" in lines
+    assert "> “Mayor Ana Ruiz”[^2]" in lines
     assert (
-        "| 2 May 2031[^2] | [Opening of the bridge](../events/bridge-opening.md) | participant[^3] |"
+        "| 2 May 2031[^3] | [Opening of the bridge](../events/bridge-opening.md) | participant[^4] |"
         in lines
     )
 
