@@ -106,6 +106,12 @@ class _Writer:
         """Home sources state every fact; others each fact with this probability."""
         return entity_id in self.home or self.rng.random() < probability
 
+    def _use_aliases(self, aliases: list[str], intro: str) -> None:
+        """Aliases are names the source uses, so the text must use each one."""
+        for alias in aliases:
+            if alias not in intro:
+                self.say(f"It is also known as {alias}.")
+
     def actor(self, actor_id: str) -> None:
         if actor_id in self.actors:
             return
@@ -115,6 +121,7 @@ class _Writer:
             entry["anonymous"] = True
         if a.aliases and self.chance(a.id, 0.3):
             entry["aliases"] = list(a.aliases)
+            self._use_aliases(a.aliases, a.intro)
         if self.chance(a.id, 0.5):
             entry["description"] = a.description
         entry["quote"] = a.intro
@@ -142,6 +149,7 @@ class _Writer:
         entry: dict = {"id": loc.id, "name": loc.name, "kind": loc.kind}
         if loc.aliases and self.chance(loc.id, 0.3):
             entry["aliases"] = list(loc.aliases)
+            self._use_aliases(loc.aliases, loc.intro)
         if self.chance(loc.id, 0.3):
             entry["description"] = loc.description
         entry["quote"] = loc.intro
