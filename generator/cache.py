@@ -22,8 +22,7 @@ from functools import cache
 from pathlib import Path
 
 from .model import Summary
-from .project import CATEGORY_DIRS
-from .write import atomic_write
+from .write import atomic_write, generated_files
 
 CACHE_DIR = ".factsheets/cache"
 STATE_FILE = ".factsheets/state.json"
@@ -77,12 +76,7 @@ def fingerprint(seeds: Path, templates: Path) -> str:
 
 
 def _generated_listing(content: Path) -> list[str]:
-    names = []
-    for folder in CATEGORY_DIRS:
-        directory = content / folder
-        if directory.is_dir():
-            names.extend(f"{folder}/{p.name}" for p in directory.glob("*.md"))
-    return sorted(names)
+    return [path.relative_to(content).as_posix() for path in generated_files(content)]
 
 
 def unchanged_since_last_run(root: Path, content: Path, inputs: str) -> int | None:

@@ -26,8 +26,8 @@ from .errors import ContentNeedsAttention, FactsheetsError
 from .labels import plural
 from .model import Summary
 from .progress import silent, terminal_bar
-from .project import CATEGORY_DIRS, Project
-from .write import Plan
+from .project import Project
+from .write import Plan, generated_files
 
 
 class Context:
@@ -258,7 +258,7 @@ def serve(obj: Context, dev_addr: str, dirty: bool | None) -> None:
     _generate(obj)
     project = obj.project
     if dirty is None:
-        dirty = _generated_pages(project) >= DIRTY_FROM
+        dirty = len(generated_files(project.content)) >= DIRTY_FROM
     obj.say("Search is not available in the preview: it needs the site `factsheets build` writes.")
     command = [
         sys.executable,
@@ -290,15 +290,6 @@ def serve(obj: Context, dev_addr: str, dirty: bool | None) -> None:
     finally:
         server.terminate()
         server.wait()
-
-
-def _generated_pages(project: Project) -> int:
-    return sum(
-        1
-        for folder in CATEGORY_DIRS
-        if (project.content / folder).is_dir()
-        for _ in (project.content / folder).glob("*.md")
-    )
 
 
 def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:

@@ -8,6 +8,11 @@ from pathlib import Path
 import click
 
 
+def clip(text: str, limit: int = 200) -> str:
+    """A long value shortened for a message, so one bad field cannot flood the output."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with the input, located as precisely as we can."""

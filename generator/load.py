@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from . import cache
-from .errors import Problems
+from .errors import Problems, clip
 from .model import SLUG_PATTERN, Summary
 from .progress import Progress, silent
 from .text import SourceText
@@ -396,12 +396,8 @@ def _describe(node: yaml.Node, error: dict) -> tuple[int | None, str | None, str
     else:
         message = error["msg"]
         if not isinstance(value, dict | list) and value is not None:
-            message += f" (got {_clip(repr(value))})"
+            message += f" (got {clip(repr(value), 120)})"
     return line_of(node, path), field_name(path) or None, message
-
-
-def _clip(text: str, limit: int = 120) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _is_internal(part: str | int) -> bool:

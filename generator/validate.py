@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from .errors import Problems
+from .errors import Problems, clip
 from .load import Loaded, field_name
 from .model import Actor, Event, Location, Statement, Summary
 from .text import Sentence
@@ -181,8 +182,6 @@ def _check_references(item: Loaded, definitions: dict[str, Definition], problems
 
 
 def _close_ids(target: str, definitions: dict[str, Definition], category: str | None) -> str | None:
-    import difflib
-
     pool = [i for i, d in definitions.items() if category is None or d.category == category]
     match = difflib.get_close_matches(target, pool, n=1, cutoff=0.75)
     return match[0] if match else None
@@ -228,7 +227,7 @@ def _check_quotes(loaded: list[Loaded], problems: Problems) -> dict[str, Sentenc
                     item.summary_file,
                     item.line_of(path),
                     field_name(path),
-                    f"alias not found in {item.source_file}: {_clip(alias)!r}",
+                    f"alias not found in {item.source_file}: {clip(alias)!r}",
                 )
     return found
 
@@ -243,9 +242,9 @@ def aliases(summary: Summary) -> Iterator[tuple[tuple, str]]:
 
 def _not_found(item: Loaded, path: tuple, what: str, text: str, problems: Problems) -> None:
     passage, score = item.text.closest(text)
-    message = f"{what} not found in {item.source_file}: {_clip(text)!r}"
+    message = f"{what} not found in {item.source_file}: {clip(text)!r}"
     if passage and score >= 50:
-        message += f"\n    closest passage ({score:.0f}% similar): {_clip(passage)!r}"
+        message += f"\n    closest passage ({score:.0f}% similar): {clip(passage)!r}"
     problems.add(item.summary_file, item.line_of(path), field_name(path), message)
 
 
@@ -256,7 +255,3 @@ def alias_key(source_id: str, alias: str) -> str:
 
 def citation_key(source_id: str, quote: str) -> str:
     return f"{source_id}\x00{quote}"
-
-
-def _clip(text: str, limit: int = 200) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -161,7 +161,7 @@ def plan(content: Path, pages: list[Page]) -> Plan:
             result.updated.append(path)
         else:
             result.unchanged += 1
-    for path in _generated_files(content):
+    for path in generated_files(content):
         if path in wanted:
             continue
         existing = parse(_read(path) or "")
@@ -183,11 +183,17 @@ def _read(path: Path) -> str | None:
         return ""  # not ours: it will count as unmarked and be left alone
 
 
-def _generated_files(content: Path) -> Iterator[Path]:
+def _page_folders(content: Path) -> Iterator[Path]:
+    """The folders of `content/` the generator writes into, those that exist."""
     for folder in CATEGORY_DIRS:
         directory = content / folder
         if directory.is_dir():
-            yield from sorted(p for p in directory.glob("*.md") if p.is_file())
+            yield directory
+
+
+def generated_files(content: Path) -> list[Path]:
+    """Every page in the generator's folders: generated ones, and any an editor put there."""
+    return [p for d in _page_folders(content) for p in sorted(d.glob("*.md")) if p.is_file()]
 
 
 def apply(
@@ -225,11 +231,9 @@ def atomic_write(path: Path, text: str) -> None:
 
 def _clean_temporaries(content: Path) -> None:
     """Remove what an interrupted run left behind."""
-    for folder in CATEGORY_DIRS:
-        directory = content / folder
-        if directory.is_dir():
-            for leftover in directory.glob(".*.tmp-*"):
-                leftover.unlink(missing_ok=True)
+    for directory in _page_folders(content):
+        for leftover in directory.glob(".*.tmp-*"):
+            leftover.unlink(missing_ok=True)
 
 
 def _backup(path: Path, root: Path) -> Path:
