@@ -21,11 +21,8 @@ class Outcome:
     """What a run found and did."""
 
     plan: write.Plan
-    kb: KnowledgeBase | None = None
-    """None when nothing had changed since the last run, so nothing was read."""
     warnings: list[Problem] = field(default_factory=list)
     backups: list[Path] = field(default_factory=list)
-    written: bool = False
 
 
 def knowledge_base(
@@ -48,15 +45,16 @@ def generate(
     project: Project, *, check: bool = False, force: bool = False, progress: Progress = silent
 ) -> Outcome:
     """Regenerate `content/` from `seeds/`; with `check`, only say what would change."""
+    if check:  # always the full comparison: CI must not trust a cache
+        kb, warnings = knowledge_base(project, progress)
+        return Outcome(write.plan(project.content, render(kb, project.templates)), warnings)
     inputs = cache.fingerprint(project.seeds, project.templates)
-    if not check and not force:
+    if not force:
         count = cache.unchanged_since_last_run(project.root, project.content, inputs)
         if count is not None:
             return Outcome(write.Plan(unchanged=count))
-    kb, warnings = knowledge_base(project, progress, remember=not check)
+    kb, warnings = knowledge_base(project, progress, remember=True)
     pages = render(kb, project.templates, progress)
-    if check:
-        return Outcome(write.plan(project.content, pages), kb, warnings)
     with write.locked(project.root):
         plan = write.plan(project.content, pages)
         try:
@@ -73,7 +71,7 @@ def generate(
             cache.forget_run(project.root)
         else:
             cache.record_run(project.root, project.content, inputs, [p.path for p in pages])
-    return Outcome(plan, kb, warnings, backups, written=True)
+    return Outcome(plan, warnings, backups)
 
 
 def duplicates(project: Project, kb: KnowledgeBase) -> list[LikelyDuplicate]:

@@ -80,6 +80,7 @@ class Backlinks:
         for location in kb.locations.values():
             for fact in location.parents:
                 self.children.setdefault(fact.value, []).append((location, fact))
+        self._sources_of: dict[str, list[str]] = {}
         self.source_order = {source_id: index for index, source_id in enumerate(kb.sources)}
         self.by_source: dict[tuple[str, str], list[Entity]] = {}
         for table in (kb.actors, kb.locations, kb.events, kb.statements):
@@ -93,6 +94,12 @@ class Backlinks:
 
     def sources_of(self, entity_id: str) -> list[str]:
         """Ids of every source that states something about the entity, oldest first."""
+        # A page asks up to four times (infobox, summary line, sources list, index).
+        if entity_id not in self._sources_of:
+            self._sources_of[entity_id] = self._find_sources(entity_id)
+        return self._sources_of[entity_id]
+
+    def _find_sources(self, entity_id: str) -> list[str]:
         entity = self.kb.get(entity_id)
         found = set(entity.sources) if entity else set()
         for table in (

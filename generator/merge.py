@@ -279,7 +279,7 @@ def _merge_event(kb: KnowledgeBase, event: m.Event, file: str, cite) -> None:
             if date.value
             else (date.precision, date.relative, date.basis)
         )
-        entry.dates.add(date.model_copy(update={"quote": "-"}), cite(date.quote), key=key)
+        entry.dates.add(date, cite(date.quote), key=key)
     for place in event.locations:
         entry.places.add(place.location, cite(place.quote))
     for participant in event.participants:
