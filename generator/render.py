@@ -59,6 +59,9 @@ def escape(value: Any) -> Md:
     text = _CONTROL.sub(" ", text)
     text = _WHITESPACE.sub(" ", text)  # one space: no line breaks, no indented code
     text = _MD_SPECIAL.sub(r"\\\1", text)
+    # "[label]:" opens a link reference definition at the start of a block, whatever the
+    # escaping of "]"; a link we emit there ("- [name](...)") must not end up as one.
+    text = text.replace("\\]:", "\\]\\:")
     text = _MD_LEADING.sub(lambda m: m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], text)
     return Md(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
 

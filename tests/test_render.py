@@ -393,3 +393,9 @@ def test_a_site_template_overrides_the_generators(fictional) -> None:
 
 def test_a_missing_templates_folder_uses_the_generators_templates(kb: KnowledgeBase, tmp_path):
     assert render(kb, tmp_path / "no-such-folder") == render(kb)
+
+
+def test_a_name_with_bracket_colon_cannot_become_a_link_reference_definition() -> None:
+    # "- [x\]:y](...)" once parsed as the definition of a reference named "x\", an empty item.
+    html = to_html(f"- [{escape('x]:smile:')}](../sources/src.md)\n\n[^1]: a quote\n")
+    assert '<a href="../sources/src.md">x]:smile:</a>' in html
