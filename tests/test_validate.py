@@ -188,69 +188,33 @@ def test_an_event_cannot_relate_to_itself(fictional) -> None:
     ]
 
 
-def test_identity_conflict_names_both_files(fictional) -> None:
+@pytest.mark.parametrize(
+    ("category", "kind", "what"),
+    [
+        pytest.param("actors", "group", "a group (actor)", id="names-both-files"),
+        pytest.param("locations", "region", "a region (location)", id="kind-within-a-category"),
+        pytest.param("actors", "organization", "an organization (actor)", id="an-before-vowels"),
+    ],
+)
+def test_identity_conflict(fictional, category: str, kind: str, what: str) -> None:
     add_harbour(fictional)
     fictional.add(
         "port-gazette",
         GAZETTE,
-        """
+        f"""
         source:
           id: port-gazette
           title: Port gazette
-        actors:
+        {category}:
           - id: port-vell
             name: Port Vell
-            kind: group
+            kind: {kind}
             quote: Port Vell
         """,
     )
     assert fictional.problems() == [
-        "seeds/port-gazette/summary.yaml:5: actors[0].id: id 'port-vell' is a group (actor) here "
+        f"seeds/port-gazette/summary.yaml:5: {category}[0].id: id 'port-vell' is {what} here "
         f"but a city (location) in {S}:14; one id must name one entity",
-    ]
-
-
-def test_identity_conflict_on_kind_within_a_category(fictional) -> None:
-    add_harbour(fictional)
-    fictional.add(
-        "port-gazette",
-        GAZETTE,
-        """
-        source:
-          id: port-gazette
-          title: Port gazette
-        locations:
-          - id: port-vell
-            name: Port Vell
-            kind: region
-            quote: Port Vell
-        """,
-    )
-    assert fictional.problems() == [
-        "seeds/port-gazette/summary.yaml:5: locations[0].id: id 'port-vell' is a region (location) "
-        f"here but a city (location) in {S}:14; one id must name one entity",
-    ]
-
-
-def test_identity_conflict_message_uses_an_before_vowels(fictional) -> None:
-    add_harbour(fictional)
-    fictional.add(
-        "port-gazette",
-        GAZETTE,
-        """
-        source:
-          id: port-gazette
-          title: Port gazette
-        actors:
-          - id: port-vell
-            name: Port Vell
-            kind: organization
-            quote: Port Vell
-        """,
-    )
-    assert fictional.problems() == [
-        "seeds/port-gazette/summary.yaml:5: actors[0].id: id 'port-vell' is an organization (actor) "
-        f"here but a city (location) in {S}:14; one id must name one entity",
     ]
 
 
