@@ -177,11 +177,7 @@ def build_site(obj: Context, force: bool) -> None:
     _generate(obj, force=force)
     project = obj.project
     started = time.perf_counter()
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project.config_file)]
-    if obj.verbosity < 1:
-        command.append("--quiet")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    status = subprocess.run(command, cwd=project.root, env=env).returncode
+    status = run_mkdocs_build(project, show_info=obj.verbosity >= 1)
     if status != 0:
         raise FactsheetsError(f"the site build failed (mkdocs exited with {status}).")
     _index_for_search(obj, project)
@@ -190,6 +186,33 @@ def build_site(obj: Context, force: bool) -> None:
         f"open {project.site / 'index.html'}; search needs it served over HTTP: "
         f"python -m http.server -d {project.site}"
     )
+
+
+def run_mkdocs_build(project: Project, *, show_info: bool = False) -> int:
+    """`mkdocs build --strict`, showing its warnings and errors (its progress too if asked).
+
+    Not `mkdocs --quiet`: that drops warnings before strict mode counts them, and a
+    broken link written by hand would then pass unnoticed.
+    """
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project.config_file)]
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    with subprocess.Popen(
+        command,
+        cwd=project.root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+    ) as process:
+        assert process.stdout is not None
+        info = False  # continuation lines belong to the message above them
+        for line in process.stdout:
+            if not line[:1].isspace():
+                info = line.startswith(("INFO", "DEBUG"))
+            if show_info or not info:
+                click.echo(line, nl=False, err=True)
+    return process.returncode
 
 
 PAGEFIND_EXCLUDE = (".footnote", ".footnote-ref", ".headerlink")

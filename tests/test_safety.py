@@ -186,7 +186,7 @@ def build(parent: Path, values: dict[str, str], url: str) -> Built:
     result = CliRunner().invoke(main, ["-C", str(root), "-q", "generate"])
     assert result.exit_code == 0, f"generate failed:\n{result.output}\n{result.exception!r}"
     mkdocs = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"],
+        [sys.executable, "-m", "mkdocs", "build", "--strict"],
         cwd=root,
         capture_output=True,
         text=True,
