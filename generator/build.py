@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, write
+from . import cache, incremental, write
 from .duplicates import LikelyDuplicate, likely_duplicates, read_distinct
 from .errors import FactsheetsError, Problem, Problems
-from .load import load_all
+from .load import Loaded, load_all
 from .merge import KnowledgeBase, merge
 from .progress import Progress, silent
 from .project import Project
-from .render import render
+from .render import Renderer, render
 from .validate import validate
 
 
@@ -23,6 +23,8 @@ class Outcome:
     plan: write.Plan
     warnings: list[Problem] = field(default_factory=list)
     backups: list[Path] = field(default_factory=list)
+    rendered: int = 0
+    """Pages rendered: the others could not have changed (see incremental.py)."""
 
 
 def knowledge_base(
@@ -32,13 +34,20 @@ def knowledge_base(
 
     With `remember`, validated summaries go into the cache for the next run.
     """
+    loaded, kb, warnings = _read(project, progress, remember=remember)
+    return kb, warnings
+
+
+def _read(
+    project: Project, progress: Progress, *, remember: bool
+) -> tuple[list[Loaded], KnowledgeBase, list[Problem]]:
     problems = Problems()
     loaded = load_all(project.seeds, project.root, problems, progress)
     sentences = validate(loaded, problems)
     problems.raise_if_any()
     if remember:
         cache.write_summaries(project.root, ((item.cache_key, item.summary) for item in loaded))
-    return merge(loaded, sentences), problems.warnings
+    return loaded, merge(loaded, sentences), problems.warnings
 
 
 def generate(
@@ -48,15 +57,21 @@ def generate(
     if check:  # always the full comparison: CI must not trust a cache
         kb, warnings = knowledge_base(project, progress)
         return Outcome(write.plan(project.content, render(kb, project.templates)), warnings)
-    inputs = cache.fingerprint(project.seeds, project.templates)
+    inputs = cache.fingerprint(project.seeds, project.templates, cache.PACKAGE)
     if not force:
         count = cache.unchanged_since_last_run(project.root, project.content, inputs)
         if count is not None:
             return Outcome(write.Plan(unchanged=count))
-    kb, warnings = knowledge_base(project, progress, remember=True)
-    pages = render(kb, project.templates, progress)
+    loaded, kb, warnings = _read(project, progress, remember=True)
+    renderer = Renderer(kb, project.templates)
+    inputs_now = incremental.Inputs.of(loaded, project.templates)
+    # Forced runs and sites with their own templates render every page.
+    previous = None if force or _has_templates(project) else incremental.read(project.root)
+    only = incremental.pages_to_render(previous, inputs_now, renderer, project)
+    pages = renderer.pages(progress, only)
     with write.locked(project.root):
-        plan = write.plan(project.content, pages)
+        kept = set() if only is None else set(renderer.paths()) - only
+        plan = write.plan(project.content, pages, kept)
         try:
             backups = write.apply(
                 plan, project.root, project.content, force=force, progress=progress
@@ -69,9 +84,16 @@ def generate(
         if (plan.conflicts and not force) or plan.orphans:
             # Not a clean state: the next run must look again, and report again.
             cache.forget_run(project.root)
+            incremental.forget(project.root)
         else:
-            cache.record_run(project.root, project.content, inputs, [p.path for p in pages])
-    return Outcome(plan, warnings, backups)
+            cache.record_run(project.root, project.content, inputs, renderer.paths())
+            incremental.save(project.root, inputs_now, renderer, previous)
+    return Outcome(plan, warnings, backups, rendered=len(pages))
+
+
+def _has_templates(project: Project) -> bool:
+    """Whether the site overrides templates, which may show what the helpers do not track."""
+    return project.templates.is_dir() and any(project.templates.iterdir())
 
 
 def duplicates(project: Project, kb: KnowledgeBase) -> list[LikelyDuplicate]:

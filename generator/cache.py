@@ -26,7 +26,8 @@ from .write import atomic_write, generated_files
 
 CACHE_DIR = ".factsheets/cache"
 STATE_FILE = ".factsheets/state.json"
-_PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parent
+"""The generator's own code and templates."""
 
 
 @cache
@@ -60,10 +61,10 @@ def _stat(path: Path) -> list[int]:
     return [info.st_size, info.st_mtime_ns]
 
 
-def fingerprint(seeds: Path, templates: Path) -> str:
-    """A digest of every input's path, size and modification time."""
+def fingerprint(*folders: Path) -> str:
+    """A digest of the path, size and modification time of every file in the folders."""
     digest = hashlib.sha256()
-    for folder in (seeds, templates, _PACKAGE):
+    for folder in folders:
         if not folder.is_dir():
             continue
         for dirpath, dirnames, filenames in os.walk(folder):
@@ -91,6 +92,23 @@ def unchanged_since_last_run(root: Path, content: Path, inputs: str) -> int | No
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return len(state["outputs"])
+
+
+def unchanged_outputs(root: Path, content: Path) -> set[str]:
+    """The pages whose files are as the last successful run left them."""
+    try:
+        state = json.loads((root / STATE_FILE).read_text(encoding="utf-8"))
+        recorded = state["outputs"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return set()
+    unchanged = set()
+    for page, stat in recorded.items():
+        try:
+            if _stat(content / page) == stat:
+                unchanged.add(page)
+        except OSError:
+            continue
+    return unchanged
 
 
 def record_run(root: Path, content: Path, inputs: str, pages: Iterable[str]) -> None:

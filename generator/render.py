@@ -17,6 +17,7 @@ from typing import Any
 import jinja2
 
 from . import labels
+from .incremental import Shown
 from .lookups import Backlinks, Stats
 from .merge import Attested, Citation, Entity, Event, KnowledgeBase, figures_disagree
 from .model import DateClaim, Precision
@@ -148,8 +149,37 @@ class Renderer:
         self.index = Backlinks(kb)
         self._stats: Stats | None = None
         self._links: dict[str, Md] = {}
+        self.shown: dict[str, Shown] = {}
+        """What each page rendered so far showed (see incremental.py)."""
+        self._shown = Shown()
+        self._paths: list[str] | None = None
 
-    def pages(self, progress: Progress = silent) -> list[Page]:
+    @property
+    def index_pages(self) -> list[str]:
+        return [f"{category}/index.md" for category in CATEGORY_DIRS]
+
+    def paths(self) -> list[str]:
+        """The path of every page of the site, sorted."""
+        if self._paths is None:
+            self._paths = self._list_paths()
+        return self._paths
+
+    def _list_paths(self) -> list[str]:
+        kb = self.kb
+        fact_sheets = [
+            f"{category}/{entity_id}.md"
+            for category, table in (
+                ("actors", kb.actors),
+                ("locations", kb.locations),
+                ("events", kb.events),
+                ("sources", kb.sources),
+            )
+            for entity_id in table
+        ]
+        return sorted(fact_sheets + self.index_pages)
+
+    def pages(self, progress: Progress = silent, only: set[str] | None = None) -> list[Page]:
+        """The pages whose paths are in `only` (default: every page), sorted by path."""
         kb = self.kb
         pages: list[Page] = []
         sheets = [
@@ -160,26 +190,21 @@ class Renderer:
                 ("events", kb.events, "event.md.j2"),
             )
             for entity in table.values()
+            if only is None or f"{category}/{entity.id}.md" in only
         ]
         for category, entity, template in progress(sheets, "Rendering"):
             pages.append(self._fact_sheet(category, entity, template))
         for source in kb.sources.values():
-            pages.append(
-                self._page(
-                    f"sources/{source.id}.md",
-                    "source.md.j2",
-                    {"title": html.escape(source.meta.title, quote=False), "tags": ["Source"]},
-                    source=source,
-                )
-            )
+            path = f"sources/{source.id}.md"
+            if only is None or path in only:
+                front = {"title": html.escape(source.meta.title, quote=False), "tags": ["Source"]}
+                self._shown.sources.add(source.id)
+                pages.append(self._page(path, "source.md.j2", front, source=source))
         for category in CATEGORY_DIRS:
-            pages.append(
-                self._page(
-                    f"{category}/index.md",
-                    f"{category}-index.md.j2",
-                    {"title": labels.category_title(category)},
-                )
-            )
+            path = f"{category}/index.md"
+            if only is None or path in only:
+                front = {"title": labels.category_title(category)}
+                pages.append(self._page(path, f"{category}-index.md.j2", front))
         return sorted(pages, key=lambda page: page.path)
 
     def _fact_sheet(self, category: str, entity: Entity, template: str) -> Page:
@@ -190,9 +215,11 @@ class Renderer:
             "tags": [labels.kind_label(entity.kind or category)],
             "search": {"boost": 2},
         }
+        self._shown.entities.add(entity.id)
         return self._page(f"{category}/{entity.id}.md", template, front, entity=entity)
 
     def _page(self, path: str, template: str, front: dict, **context: Any) -> Page:
+        shown = self._shown
         notes = Footnotes(self.kb)
         body = self.env.get_template(template).render(
             kb=self.kb,
@@ -226,6 +253,9 @@ class Renderer:
             date_text=labels.partial_date,
             **context,
         )
+        shown.sources.update(citation.source for citation in notes.numbers)
+        self.shown[path] = shown
+        self._shown = Shown()
         return Page(path, front, body.strip() + "\n")
 
     # Composite pieces templates share. They live here, not in Jinja macros, because
@@ -240,6 +270,7 @@ class Renderer:
         return Md("; ".join(parts))
 
     def when(self, notes: Footnotes, event: Event) -> Md:
+        self._shown.entities.add(event.id)
         parts = [
             f"{escape(self.date(fact.value, fact.citations[0].source))}{notes.cite(fact)}"
             for fact in event.dates
@@ -248,6 +279,7 @@ class Renderer:
 
     def statement(self, notes: Footnotes, statement, show_speaker: bool = True) -> Md:
         """A statement as a list item: speaker, what it does, the summary, and its quote."""
+        self._shown.entities.add(statement.id)
         verb = escape(statement.type)
         head = (
             f"{self.link(statement.speaker)} **{verb}**"
@@ -263,6 +295,7 @@ class Renderer:
 
     def source_ref(self, source_id: str) -> Md:
         """A link to a source, with its publication date as the "as of" of what it states."""
+        self._shown.sources.add(source_id)
         meta = self.kb.sources[source_id].meta
         as_of = f" (as of {labels.partial_date(meta.published)})" if meta.published else ""
         return Md(f"[{escape(meta.title)}](../sources/{source_id}.md){escape(as_of)}")
@@ -310,6 +343,7 @@ class Renderer:
 
     def sources_list(self, entity_id: str) -> Md:
         lines = []
+        self._shown.sources.update(self.index.sources_of(entity_id))
         for source_id in self.index.sources_of(entity_id):
             meta = self.kb.sources[source_id].meta
             outlet = f" — {escape(meta.outlet)}" if meta.outlet else ""
@@ -332,6 +366,7 @@ class Renderer:
 
     def link(self, entity_id: str, text: str | None = None) -> Md:
         """A link to an entity's fact sheet, from any generated page (all sit one folder deep)."""
+        self._shown.entities.add(entity_id)
         if text is None:
             cached = self._links.get(entity_id)
             if cached is None:
@@ -350,7 +385,9 @@ class Renderer:
 
     def chrono(self, events) -> list:
         """Events (or (event, anything) pairs) in timeline order."""
-        return sorted(events, key=lambda e: self.order[(e[0] if isinstance(e, tuple) else e).id])
+        ordered = sorted(events, key=lambda e: self.order[_event(e).id])
+        self._shown.orders.append([_event(e).id for e in ordered])
+        return ordered
 
     def date(self, claim: DateClaim | None, source_id: str | None = None) -> str:
         """A date as readers say it, never more precise than the source."""
@@ -376,6 +413,10 @@ class Renderer:
         if claim.basis.value == "reported":
             text = f"reported {text}"
         return text
+
+
+def _event(item: Event | tuple) -> Event:
+    return item[0] if isinstance(item, tuple) else item
 
 
 def _sentence(text: str) -> str:

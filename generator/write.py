@@ -25,7 +25,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -135,10 +135,15 @@ class Plan:
         return bool(self.writes or self.deletes or self.conflicts)
 
 
-def plan(content: Path, pages: list[Page]) -> Plan:
-    """Compare the pages with what is on disk; read-only."""
+def plan(content: Path, pages: list[Page], kept: Iterable[str] = ()) -> Plan:
+    """Compare the pages with what is on disk; read-only.
+
+    `kept` are the paths of pages not rendered because they would not change: their
+    files stay as they are.
+    """
     result = Plan()
-    wanted = set()
+    wanted = {content / path for path in kept}
+    result.unchanged = len(wanted)
     for page in pages:
         path = content / page.path
         wanted.add(path)

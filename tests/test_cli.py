@@ -68,6 +68,16 @@ def test_generate_verbose_lists_files_and_quiet_prints_nothing(cli, project: Pat
     result = cli("-C", project, "-v", "generate")
     assert (result.exit_code, result.output) == (
         0,
+        f"Rendered {PAGES} of {PAGES} pages (the others cannot change).\n"
+        "  created: content/actors/isis.md\n"
+        f"Generated content/: 1 created, 0 updated, 0 deleted, {PAGES - 1} unchanged.\n",
+    )
+    # Next time only the missing page and the index pages are rendered.
+    (project / "content" / "actors" / "isis.md").unlink()
+    result = cli("-C", project, "-v", "generate")
+    assert (result.exit_code, result.output) == (
+        0,
+        f"Rendered 6 of {PAGES} pages (the others cannot change).\n"
         "  created: content/actors/isis.md\n"
         f"Generated content/: 1 created, 0 updated, 0 deleted, {PAGES - 1} unchanged.\n",
     )
@@ -82,6 +92,7 @@ def test_generate_deletes_a_pristine_page_no_summary_produces(cli, project: Path
     result = cli("-C", project, "-v", "generate")
     assert (result.exit_code, result.output) == (
         0,
+        f"Rendered {PAGES} of {PAGES} pages (the others cannot change).\n"
         "  deleted: content/actors/ghost.md\n"
         f"Generated content/: 0 created, 0 updated, 1 deleted, {PAGES} unchanged.\n",
     )

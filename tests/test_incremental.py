@@ -1,0 +1,181 @@
+"""Incremental regeneration renders only the pages a change can reach, and its content/ is
+byte-identical to a full regeneration from scratch after every kind of edit."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bench import synth
+from generator import build, incremental
+from generator.project import Project
+
+Edit = Callable[[Path], None]
+
+
+def edit_summary(index: int, change: Callable[[dict], None]) -> Edit:
+    """An edit of the index-th summary (in folder order), made on its YAML data."""
+
+    def apply(seeds: Path) -> None:
+        path = sorted(seeds.glob("*/summary.yaml"))[index]
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        change(data)
+        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
+
+    return apply
+
+
+def first(items: list[dict], key: str) -> dict:
+    return next(item for item in items if key in item)
+
+
+def rename_actor(data: dict) -> None:
+    data["actors"][0]["name"] += " Senior"
+
+
+def retitle(data: dict) -> None:
+    data["source"]["title"] = "A new headline"
+
+
+def republish(data: dict) -> None:
+    data["source"]["published"] = "2021-01-01"  # now the oldest: citations reorder
+
+
+def redate_event(data: dict) -> None:
+    first(data["events"], "date")["date"].update(precision="day", value="2019-06-01")
+
+
+def drop_relation(data: dict) -> None:
+    first(data["actors"], "relations")["relations"].pop()
+
+
+def redescribe(data: dict) -> None:
+    first(data["actors"], "description")["description"] = "A different description."
+
+
+def add_source(corpus: synth.Corpus) -> Edit:
+    return lambda seeds: synth.write_draft(seeds, synth.extra_source(corpus))
+
+
+def remove_newest_folder(seeds: Path) -> None:
+    newest = max((p for p in seeds.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime_ns)
+    shutil.rmtree(newest)
+
+
+def content_of(root: Path) -> dict[str, bytes]:
+    """Every generated page (the home page is the synthesiser's, written by hand)."""
+    content = root / "content"
+    return {
+        str(path.relative_to(content)): path.read_bytes() for path in sorted(content.glob("*/*.md"))
+    }
+
+
+@pytest.fixture(scope="module")
+def corpus() -> synth.Corpus:
+    return synth.synthesise(100, seed=7)
+
+
+def test_after_every_kind_of_edit_incremental_equals_full(
+    tmp_path: Path, corpus: synth.Corpus
+) -> None:
+    root = synth.write_project(corpus, tmp_path / "incremental")
+    project = Project.at(root)
+    first_run = build.generate(project)
+    total = first_run.rendered
+    assert total > 100
+
+    edits: list[tuple[str, Edit]] = [
+        ("rename an actor", edit_summary(3, rename_actor)),
+        ("retitle a source", edit_summary(5, retitle)),
+        ("change a publication date", edit_summary(8, republish)),
+        ("move an event in time", edit_summary(2, redate_event)),
+        ("drop a relation", edit_summary(11, drop_relation)),
+        ("change a description", edit_summary(6, redescribe)),
+        ("add a source", add_source(corpus)),
+        ("remove that source", remove_newest_folder),
+    ]
+    for name, edit in edits:
+        edit(root / "seeds")
+        outcome = build.generate(project)
+        assert 0 < outcome.rendered < total, name
+
+        fresh = synth.write_project(corpus, tmp_path / f"full-{len(name)}-{name[:6]}")
+        shutil.rmtree(fresh / "seeds")
+        shutil.copytree(root / "seeds", fresh / "seeds")
+        assert build.generate(Project.at(fresh)).rendered >= outcome.rendered
+        incremental, full = content_of(root), content_of(fresh)
+        assert incremental.keys() == full.keys(), name
+        assert [p for p in full if incremental[p] != full[p]] == [], name
+
+
+def test_a_page_changed_by_hand_is_rendered_again(tmp_path: Path, corpus: synth.Corpus) -> None:
+    root = synth.write_project(corpus, tmp_path / "project")
+    project = Project.at(root)
+    build.generate(project)
+    page = sorted((root / "content" / "actors").glob("*.md"))[1]
+    page.write_text(page.read_text(encoding="utf-8") + "A note below the marker.\n", "utf-8")
+    edit_summary(0, retitle)(root / "seeds")
+
+    outcome = build.generate(project)
+
+    assert page in outcome.plan.updated or outcome.plan.unchanged
+    assert outcome.rendered < 200
+    assert page.read_text(encoding="utf-8").endswith("A note below the marker.\n")
+
+
+def test_changed_templates_or_a_forced_run_render_everything(
+    tmp_path: Path, corpus: synth.Corpus
+) -> None:
+    root = synth.write_project(corpus, tmp_path / "project")
+    project = Project.at(root)
+    total = build.generate(project).rendered
+    edit_summary(0, retitle)(root / "seeds")
+    assert build.generate(project, force=True).rendered == total
+
+    edit_summary(1, retitle)(root / "seeds")
+    (root / "templates").mkdir()
+    shutil.copy(Path(build.__file__).parent / "templates" / "actor.md.j2", root / "templates")
+    assert build.generate(project).rendered == total
+
+
+def test_a_page_whose_events_would_come_in_another_order_is_rendered_again(
+    tmp_path: Path, corpus: synth.Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The timeline is global: a new date can reorder events on pages that never show it.
+    Simulated by recording, for one page, an order the timeline no longer gives."""
+    root = synth.write_project(corpus, tmp_path / "project")
+    project = Project.at(root)
+    build.generate(project)
+    shown = json.loads((root / incremental.SHOWN_FILE).read_text(encoding="utf-8"))
+    path, (entities, sources, orders) = next(
+        (path, record)
+        for path, record in shown["pages"].items()
+        if any(len(o) > 1 for o in record[2])
+    )
+    for events in orders:
+        events.reverse()
+    (root / incremental.SHOWN_FILE).write_text(json.dumps(shown), encoding="utf-8")
+    unrelated = next(
+        index
+        for index, summary in enumerate(sorted((root / "seeds").glob("*/summary.yaml")))
+        if yaml.safe_load(summary.read_text(encoding="utf-8"))["source"]["id"] not in sources
+    )
+    edit_summary(unrelated, redescribe)(root / "seeds")
+
+    rendered: list[str] = []
+    pages = build.Renderer.pages
+
+    def spy(self, progress=None, only=None):
+        result = pages(self, only=only)
+        rendered.extend(page.path for page in result)
+        return result
+
+    monkeypatch.setattr(build.Renderer, "pages", spy)
+    build.generate(project)
+    assert path in rendered
+    assert len(rendered) < len(shown["pages"])
