@@ -6,17 +6,21 @@ records what every page showed (`Shown`), and the next run renders a page again 
 when one of these holds:
 
 - the page is new, or its file is not as the last run left it;
-- it showed an entity (its own, or one it linked to or printed) that a changed
-  summary mentions, in its old or its new version;
+- it showed an entity (its own, or one it linked to or printed) whose entry in a
+  summary changed, in its old or its new version (every entry counts as changed when
+  the source's text or publication date changed);
+- it is the page of an entity that a changed entry names (as a participant, say):
+  its backlinks changed;
 - it cited or named a source whose summary or text changed;
 - the events it listed would now come in another order (the timeline is global:
   one event's new date can reorder others).
 
-Every other page would come out byte for byte the same, and keeps its file. A page
-can only show an entity's data by way of a fact that links the two, and such a fact
-comes from a summary that mentions both: a change that adds, removes or alters what
-a page shows therefore mentions an entity the page already showed, or the page's own
-entity. `tests/test_incremental.py` checks this against full regeneration.
+Every other page would come out byte for byte the same, and keeps its file. Why: a
+page shows another entity only through that entity's own record (its names, dates,
+type), and lists it only by way of a fact held by one of the two records. A change
+that alters what a page shows therefore changes an entry the page already showed, or
+names the page's own entity. `tests/test_incremental.py` checks this against full
+regeneration after every kind of edit.
 
 Index pages are always rendered. So is everything when there is no record of the last
 run, when the generator's code or templates changed, or when the site has its own
@@ -28,12 +32,14 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from itertools import zip_longest
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from . import cache
+from .model import Summary
 from .write import atomic_write
 
 if TYPE_CHECKING:
@@ -71,7 +77,8 @@ class Inputs:
     code: str
     """Fingerprint of the generator's code and templates."""
     sources: dict[str, list[str]]
-    """Source id -> [digest of its summary, text and folder; cache key of its summary]."""
+    """Source id -> [digest of its summary, text and folder; cache key of its summary;
+    digest of its text]."""
     summaries: dict[str, BaseModel] = field(default_factory=dict, repr=False)
     """This run's summaries by source id (not saved)."""
 
@@ -79,11 +86,10 @@ class Inputs:
     def of(cls, loaded: list[Loaded], templates: Path) -> Inputs:
         sources, summaries = {}, {}
         for item in loaded:
-            digest = hashlib.sha256()
-            for part in (item.cache_key, item.summary_file, item.text.text):
-                digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+            text = hashlib.sha256(item.text.text.encode("utf-8", "surrogatepass")).hexdigest()
+            digest = hashlib.sha256(f"{item.cache_key}\0{item.summary_file}\0{text}".encode())
             source_id = item.summary.source.id
-            sources[source_id] = [digest.hexdigest(), item.cache_key]
+            sources[source_id] = [digest.hexdigest(), item.cache_key, text]
             summaries[source_id] = item.summary
         return cls(cache.fingerprint(templates, cache.PACKAGE), sources, summaries)
 
@@ -130,15 +136,20 @@ def pages_to_render(
         return None
     old, new = previous.inputs.sources, inputs.sources
     changed = {i for i in old.keys() | new.keys() if old.get(i, [None])[0] != new.get(i, [None])[0]}
-    mentioned: set[str] = set()
+    defined: set[str] = set()  # entities whose own record may have changed
+    referenced: set[str] = set()  # and every id the changed entries name
     for source_id in changed:
-        if source_id in inputs.summaries:
-            mentioned |= _strings(inputs.summaries[source_id])
+        before = None
         if source_id in old:
-            summary = cache.read_summary(project.root, old[source_id][1])
-            if summary is None:  # its old version is gone from the cache: cannot tell
+            before = cache.read_summary(project.root, old[source_id][1])
+            if before is None:  # its old version is gone from the cache: cannot tell
                 return None
-            mentioned |= _strings(summary)
+        same_text = (
+            source_id in old and source_id in new and old[source_id][2:] == new[source_id][2:]
+        )
+        ids, strings = _changes(before, inputs.summaries.get(source_id), same_text)
+        defined |= ids
+        referenced |= strings
     as_left = cache.unchanged_outputs(project.root, project.content)
     always = set(renderer.index_pages)
     selected = set()
@@ -148,12 +159,48 @@ def pages_to_render(
             path in always
             or shown is None
             or path not in as_left
-            or not shown.entities.isdisjoint(mentioned)
+            or not shown.entities.isdisjoint(defined)
+            or path.rpartition("/")[2].removesuffix(".md") in referenced
             or not shown.sources.isdisjoint(changed)
             or any(_reordered(events, renderer.order) for events in shown.orders)
         ):
             selected.add(path)
     return selected
+
+
+def _changes(
+    before: Summary | None, after: Summary | None, same_text: bool
+) -> tuple[set[str], set[str]]:
+    """What changed between two versions of a summary: the ids of the entries that differ,
+    and every string (each id among them) those entries hold.
+
+    A page shows other entities only through their own records (names, dates...), so
+    it needs rendering again when it shows a changed entry; an entity named by one
+    (as a participant, say) needs only its own page rendered: its backlinks changed.
+    Every entry counts as changed when the text or the publication date did: the date
+    orders citations and breaks ties between names, and a new text moves sentences.
+    """
+    if (
+        before is None
+        or after is None
+        or not same_text
+        or before.source.published != after.source.published
+    ):
+        strings = _strings(before) | _strings(after)
+        return strings, strings
+    ids: set[str] = set()
+    strings: set[str] = set()
+    for name in type(after).model_fields:
+        old, new = getattr(before, name), getattr(after, name)
+        if name == "source" or old == new:
+            continue  # what the source record shows is on pages showing the source
+        # Position by position: an entry moved within the file counts as changed, since
+        # the order of first appearance orders lists on pages.
+        for x, y in zip_longest(old, new):
+            if x != y:
+                ids.update(entry.id for entry in (x, y) if entry is not None)
+                strings |= _strings(x) | _strings(y)
+    return ids, strings
 
 
 def _reordered(events: list[str], order: dict[str, int]) -> bool:

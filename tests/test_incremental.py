@@ -58,6 +58,15 @@ def redescribe(data: dict) -> None:
     first(data["actors"], "description")["description"] = "A different description."
 
 
+def recast_participant(data: dict) -> None:
+    participant = first(data["events"], "participants")["participants"][0]
+    participant["role"] = "target" if participant["role"] != "target" else "perpetrator"
+
+
+def retitle_event(data: dict) -> None:
+    data["events"][-1]["title"] += " (revised)"
+
+
 def add_source(corpus: synth.Corpus) -> Edit:
     return lambda seeds: synth.write_draft(seeds, synth.extra_source(corpus))
 
@@ -95,6 +104,8 @@ def test_after_every_kind_of_edit_incremental_equals_full(
         ("change a publication date", edit_summary(8, republish)),
         ("move an event in time", edit_summary(2, redate_event)),
         ("drop a relation", edit_summary(11, drop_relation)),
+        ("change a participant's role", edit_summary(4, recast_participant)),
+        ("retitle an event", edit_summary(9, retitle_event)),
         ("change a description", edit_summary(6, redescribe)),
         ("add a source", add_source(corpus)),
         ("remove that source", remove_newest_folder),
