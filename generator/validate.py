@@ -203,33 +203,63 @@ def quotes(model: BaseModel, path: tuple[str | int, ...] = ()) -> Iterator[tuple
 
 
 def _check_quotes(loaded: list[Loaded], problems: Problems) -> dict[str, Sentence]:
+    global _checked, _checked_before
+    _checked_before, _checked = _checked, {}
     found: dict[str, Sentence] = {}
     for item in loaded:
-        for path, quote in quotes(item.summary):
-            key = citation_key(item.summary.source.id, quote)
-            if key in found:
-                continue
-            sentence = item.text.find(quote)
-            if sentence is not None:
-                found[key] = sentence
-                continue
+        memo_key = (item.cache_key, item.text.text)
+        result = _checked.get(memo_key) or _checked_before.get(memo_key)
+        if result is None:
+            result = _quotes_of(item)
+        sentences, missing, unused_aliases = result
+        for key, sentence in sentences.items():
+            found.setdefault(key, sentence)
+        for path, quote in missing:
             _not_found(item, path, "quote", quote, problems)
-        for path, alias in aliases(item.summary):
-            key = alias_key(item.summary.source.id, alias)
-            if key in found:
-                continue
-            sentence = item.text.find(alias, any_case=True)
-            if sentence is not None:
-                found[key] = sentence
-            else:
-                # Not an error: the alias is then cited with the entity's own quote.
-                problems.warn(
-                    item.summary_file,
-                    item.line_of(path),
-                    field_name(path),
-                    f"alias not found in {item.source_file}: {clip(alias)!r}",
-                )
+        for path, alias in unused_aliases:
+            # Not an error: the alias is then cited with the entity's own quote.
+            problems.warn(
+                item.summary_file,
+                item.line_of(path),
+                field_name(path),
+                f"alias not found in {item.source_file}: {clip(alias)!r}",
+            )
+        if not missing:
+            _checked[memo_key] = result
     return found
+
+
+_Checked = tuple[dict[str, Sentence], list[tuple[tuple, str]], list[tuple[tuple, str]]]
+
+# `factsheets serve` validates in one long-lived process: a summary and text checked
+# by the last run are not searched again.
+_checked: dict[tuple[str, str], _Checked] = {}
+_checked_before: dict[tuple[str, str], _Checked] = {}
+
+
+def _quotes_of(item: Loaded) -> _Checked:
+    """The sentence of each quote and alias found; the quotes and aliases not found."""
+    found: dict[str, Sentence] = {}
+    missing = []
+    unused_aliases = []
+    source_id = item.summary.source.id
+    for path, quote in quotes(item.summary):
+        key = citation_key(source_id, quote)
+        if key not in found:
+            sentence = item.text.find(quote)
+            if sentence is None:
+                missing.append((path, quote))
+            else:
+                found[key] = sentence
+    for path, alias in aliases(item.summary):
+        key = alias_key(source_id, alias)
+        if key not in found:
+            sentence = item.text.find(alias, any_case=True)
+            if sentence is None:
+                unused_aliases.append((path, alias))
+            else:
+                found[key] = sentence
+    return found, missing, unused_aliases
 
 
 def aliases(summary: Summary) -> Iterator[tuple[tuple, str]]:

@@ -198,7 +198,13 @@ def _page_folders(content: Path) -> Iterator[Path]:
 
 def generated_files(content: Path) -> list[Path]:
     """Every page in the generator's folders: generated ones, and any an editor put there."""
-    return [p for d in _page_folders(content) for p in sorted(d.glob("*.md")) if p.is_file()]
+    found = []
+    for folder in _page_folders(content):
+        # scandir: a glob and a stat per page took a second on 10,000 pages.
+        with os.scandir(folder) as entries:
+            names = sorted(e.name for e in entries if e.name.endswith(".md") and e.is_file())
+        found += [folder / name for name in names]
+    return found
 
 
 def apply(
