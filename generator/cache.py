@@ -17,9 +17,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from functools import cache
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from .model import Summary
 from .write import atomic_write, generated_files
@@ -34,6 +35,36 @@ PACKAGE = Path(__file__).resolve().parent
 def _schema_digest() -> bytes:
     schema = json.dumps(Summary.model_json_schema(), sort_keys=True).encode()
     return hashlib.sha256(schema).digest()
+
+
+V = TypeVar("V")
+
+
+class LastRun(Generic[V]):
+    """An in-process memo that keeps what this run and the one before it used.
+
+    `factsheets serve` regenerates in one long-lived process: work on inputs that did
+    not change (a text split into sentences, a summary's quotes found) is not done
+    again, and what no run uses any more is dropped.
+    """
+
+    def __init__(self) -> None:
+        self._now: dict[Hashable, V] = {}
+        self._before: dict[Hashable, V] = {}
+
+    def new_run(self) -> None:
+        self._before, self._now = self._now, {}
+
+    def get(self, key: Hashable) -> V | None:
+        value = self._now.get(key)
+        if value is None:
+            value = self._before.get(key)
+            if value is not None:
+                self._now[key] = value
+        return value
+
+    def put(self, key: Hashable, value: V) -> None:
+        self._now[key] = value
 
 
 def summary_key(raw: bytes) -> str:

@@ -80,7 +80,7 @@ def load_all(
     if not seeds.is_dir():
         problems.add(_show(seeds, root), None, None, "no seeds/ folder: nothing to generate from")
         return []
-    _new_run()
+    _texts.new_run()
     folders = sorted(p for p in seeds.iterdir() if p.is_dir() and not p.name.startswith("."))
     # Problems are kept per folder so they are reported in folder order.
     read_problems = {folder: Problems() for folder in folders}
@@ -133,21 +133,16 @@ def _finish(
     return Loaded(folder, shown, _show(source_path, root), summary, _source_text(text), raw, key)
 
 
-# `factsheets serve` regenerates in one long-lived process: a text it already split
-# into sentences is not split again. Only the texts of the last run are kept.
-_texts: dict[str, SourceText] = {}
-_texts_before: dict[str, SourceText] = {}
+_texts: cache.LastRun[SourceText] = cache.LastRun()
+"""Source texts already split into sentences, by text."""
 
 
 def _source_text(text: str) -> SourceText:
-    found = _texts.get(text) or _texts_before.get(text) or SourceText(text)
-    _texts[text] = found
+    found = _texts.get(text)
+    if found is None:
+        found = SourceText(text)
+        _texts.put(text, found)
     return found
-
-
-def _new_run() -> None:
-    global _texts, _texts_before
-    _texts_before, _texts = _texts, {}
 
 
 # Parsing YAML is the slowest part of a first run; on several cores, share it out.

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
+from .cache import LastRun
 from .errors import Problems, clip
 from .load import Loaded, field_name
 from .model import Actor, Event, Location, Statement, Summary
@@ -203,14 +204,11 @@ def quotes(model: BaseModel, path: tuple[str | int, ...] = ()) -> Iterator[tuple
 
 
 def _check_quotes(loaded: list[Loaded], problems: Problems) -> dict[str, Sentence]:
-    global _checked, _checked_before
-    _checked_before, _checked = _checked, {}
+    _checked.new_run()
     found: dict[str, Sentence] = {}
     for item in loaded:
         memo_key = (item.cache_key, item.text.text)
-        result = _checked.get(memo_key) or _checked_before.get(memo_key)
-        if result is None:
-            result = _quotes_of(item)
+        result = _checked.get(memo_key) or _quotes_of(item)
         sentences, missing, unused_aliases = result
         for key, sentence in sentences.items():
             found.setdefault(key, sentence)
@@ -225,16 +223,14 @@ def _check_quotes(loaded: list[Loaded], problems: Problems) -> dict[str, Sentenc
                 f"alias not found in {item.source_file}: {clip(alias)!r}",
             )
         if not missing:
-            _checked[memo_key] = result
+            _checked.put(memo_key, result)
     return found
 
 
 _Checked = tuple[dict[str, Sentence], list[tuple[tuple, str]], list[tuple[tuple, str]]]
 
-# `factsheets serve` validates in one long-lived process: a summary and text checked
-# by the last run are not searched again.
-_checked: dict[tuple[str, str], _Checked] = {}
-_checked_before: dict[tuple[str, str], _Checked] = {}
+_checked: LastRun[_Checked] = LastRun()
+"""Each summary's quotes and aliases, looked up in its text, by (summary, text)."""
 
 
 def _quotes_of(item: Loaded) -> _Checked:
