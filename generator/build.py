@@ -57,14 +57,15 @@ def generate(
     if check:  # always the full comparison: CI must not trust a cache
         kb, warnings = knowledge_base(project, progress)
         return Outcome(write.plan(project.content, render(kb, project.templates)), warnings)
-    inputs = cache.fingerprint(project.seeds, project.templates, cache.PACKAGE)
+    code = cache.fingerprint(project.templates, cache.PACKAGE)
+    inputs = code + cache.fingerprint(project.seeds)
     if not force:
         count = cache.unchanged_since_last_run(project.root, project.content, inputs)
         if count is not None:
             return Outcome(write.Plan(unchanged=count))
     loaded, kb, warnings = _read(project, progress, remember=True)
     renderer = Renderer(kb, project.templates)
-    inputs_now = incremental.Inputs.of(loaded, project.templates)
+    inputs_now = incremental.Inputs.of(loaded, code)
     # Forced runs and sites with their own templates render every page.
     previous = None if force or _has_templates(project) else incremental.read(project.root)
     only = incremental.pages_to_render(previous, inputs_now, renderer, project)

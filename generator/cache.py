@@ -113,31 +113,40 @@ def _generated_listing(content: Path) -> list[str]:
 
 def unchanged_since_last_run(root: Path, content: Path, inputs: str) -> int | None:
     """The number of pages, when inputs and outputs are as the last run left them; else None."""
-    try:
-        state = json.loads((root / STATE_FILE).read_text(encoding="utf-8"))
-        if state["inputs"] != inputs or state["listing"] != _generated_listing(content):
-            return None
-        for page, recorded in state["outputs"].items():
-            if _stat(content / page) != recorded:
-                return None
-    except (OSError, ValueError, KeyError, TypeError):
+    state = _last_run(root)
+    if (
+        state is None
+        or state.get("inputs") != inputs
+        or state.get("listing") != _generated_listing(content)
+    ):
         return None
-    return len(state["outputs"])
+    outputs = state["outputs"]
+    return len(outputs) if len(_as_left(state, content)) == len(outputs) else None
 
 
 def unchanged_outputs(root: Path, content: Path) -> set[str]:
     """The pages whose files are as the last successful run left them."""
+    state = _last_run(root)
+    return set() if state is None else _as_left(state, content)
+
+
+def _last_run(root: Path) -> dict | None:
     try:
         state = json.loads((root / STATE_FILE).read_text(encoding="utf-8"))
-        recorded = state["outputs"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return set()
+    except (OSError, ValueError):
+        return None
+    if isinstance(state, dict) and isinstance(state.get("outputs"), dict):
+        return state
+    return None
+
+
+def _as_left(state: dict, content: Path) -> set[str]:
     unchanged = set()
-    for page, stat in recorded.items():
+    for page, recorded in state["outputs"].items():
         try:
-            if _stat(content / page) == stat:
+            if _stat(content / page) == recorded:
                 unchanged.add(page)
-        except OSError:
+        except (OSError, TypeError):
             continue
     return unchanged
 

@@ -77,21 +77,19 @@ class Inputs:
     code: str
     """Fingerprint of the generator's code and templates."""
     sources: dict[str, list[str]]
-    """Source id -> [digest of its summary, text and folder; cache key of its summary;
-    digest of its text]."""
+    """Source id -> [cache key of its summary, its summary file, digest of its text]."""
     summaries: dict[str, BaseModel] = field(default_factory=dict, repr=False)
     """This run's summaries by source id (not saved)."""
 
     @classmethod
-    def of(cls, loaded: list[Loaded], templates: Path) -> Inputs:
+    def of(cls, loaded: list[Loaded], code: str) -> Inputs:
         sources, summaries = {}, {}
         for item in loaded:
             text = hashlib.sha256(item.text.text.encode("utf-8", "surrogatepass")).hexdigest()
-            digest = hashlib.sha256(f"{item.cache_key}\0{item.summary_file}\0{text}".encode())
             source_id = item.summary.source.id
-            sources[source_id] = [digest.hexdigest(), item.cache_key, text]
+            sources[source_id] = [item.cache_key, item.summary_file, text]
             summaries[source_id] = item.summary
-        return cls(cache.fingerprint(templates, cache.PACKAGE), sources, summaries)
+        return cls(code, sources, summaries)
 
 
 @dataclass
@@ -114,12 +112,11 @@ def read(root: Path) -> Record | None:
 
 def save(root: Path, inputs: Inputs, renderer: Renderer, previous: Record | None) -> None:
     """Record what every page shows: as just rendered, or (not rendered) as last time."""
-    pages = {}
-    for path in renderer.paths():
-        shown = renderer.shown.get(path) or (previous.pages.get(path) if previous else None)
-        if shown is None:  # cannot happen after a clean run; be safe next time
-            return forget(root)
-        pages[path] = shown.to_json()
+    # A page not rendered has a record: pages_to_render renders those without one.
+    pages = {
+        path: (renderer.shown.get(path) or previous.pages[path]).to_json()  # type: ignore[union-attr]
+        for path in renderer.paths()
+    }
     data = {"code": inputs.code, "sources": inputs.sources, "pages": pages}
     atomic_write(root / SHOWN_FILE, json.dumps(data, separators=(",", ":")))
 
@@ -135,18 +132,16 @@ def pages_to_render(
     if previous is None or previous.inputs.code != inputs.code:
         return None
     old, new = previous.inputs.sources, inputs.sources
-    changed = {i for i in old.keys() | new.keys() if old.get(i, [None])[0] != new.get(i, [None])[0]}
+    changed = {i for i in old.keys() | new.keys() if old.get(i) != new.get(i)}
     defined: set[str] = set()  # entities whose own record may have changed
     referenced: set[str] = set()  # and every id the changed entries name
     for source_id in changed:
         before = None
         if source_id in old:
-            before = cache.read_summary(project.root, old[source_id][1])
+            before = cache.read_summary(project.root, old[source_id][0])
             if before is None:  # its old version is gone from the cache: cannot tell
                 return None
-        same_text = (
-            source_id in old and source_id in new and old[source_id][2:] == new[source_id][2:]
-        )
+        same_text = source_id in old and source_id in new and old[source_id][2] == new[source_id][2]
         ids, strings = _changes(before, inputs.summaries.get(source_id), same_text)
         defined |= ids
         referenced |= strings
