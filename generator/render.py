@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,7 @@ import jinja2
 from . import labels
 from .incremental import Shown
 from .lookups import Backlinks, Stats
-from .merge import Attested, Citation, Entity, Event, KnowledgeBase, figures_disagree
+from .merge import Attested, Citation, Entity, Event, KnowledgeBase, Source, figures_disagree
 from .model import DateClaim, Precision
 from .progress import Progress, silent
 from .project import CATEGORY_DIRS
@@ -152,7 +154,6 @@ class Renderer:
         self.shown: dict[str, Shown] = {}
         """What each page rendered so far showed (see incremental.py)."""
         self._shown = Shown()
-        self._paths: list[str] | None = None
 
     @property
     def index_pages(self) -> list[str]:
@@ -160,54 +161,34 @@ class Renderer:
 
     def paths(self) -> list[str]:
         """The path of every page of the site, sorted."""
-        if self._paths is None:
-            self._paths = self._list_paths()
-        return self._paths
-
-    def _list_paths(self) -> list[str]:
-        kb = self.kb
-        fact_sheets = [
-            f"{category}/{entity_id}.md"
-            for category, table in (
-                ("actors", kb.actors),
-                ("locations", kb.locations),
-                ("events", kb.events),
-                ("sources", kb.sources),
-            )
-            for entity_id in table
-        ]
-        return sorted(fact_sheets + self.index_pages)
+        return list(self._jobs)
 
     def pages(self, progress: Progress = silent, only: set[str] | None = None) -> list[Page]:
         """The pages whose paths are in `only` (default: every page), sorted by path."""
-        kb = self.kb
-        pages: list[Page] = []
-        sheets = [
-            (category, entity, template)
-            for category, table, template in (
-                ("actors", kb.actors, "actor.md.j2"),
-                ("locations", kb.locations, "location.md.j2"),
-                ("events", kb.events, "event.md.j2"),
-            )
-            for entity in table.values()
-            if only is None or f"{category}/{entity.id}.md" in only
-        ]
-        for category, entity, template in progress(sheets, "Rendering"):
-            pages.append(self._fact_sheet(category, entity, template))
-        for source in kb.sources.values():
-            path = f"sources/{source.id}.md"
-            if only is None or path in only:
-                front = {"title": html.escape(source.meta.title, quote=False), "tags": ["Source"]}
-                self._shown.sources.add(source.id)
-                pages.append(self._page(path, "source.md.j2", front, source=source))
-        for category in CATEGORY_DIRS:
-            path = f"{category}/index.md"
-            if only is None or path in only:
-                front = {"title": labels.category_title(category)}
-                pages.append(self._page(path, f"{category}-index.md.j2", front))
-        return sorted(pages, key=lambda page: page.path)
+        wanted = [job for path, job in self._jobs.items() if only is None or path in only]
+        return [job() for job in progress(wanted, "Rendering")]
 
-    def _fact_sheet(self, category: str, entity: Entity, template: str) -> Page:
+    @cached_property
+    def _jobs(self) -> dict[str, Callable[[], Page]]:
+        """Every page of the site, by path (sorted), and how to render it."""
+        kb = self.kb
+        jobs: dict[str, Callable[[], Page]] = {}
+        for category, table, template in (
+            ("actors", kb.actors, "actor.md.j2"),
+            ("locations", kb.locations, "location.md.j2"),
+            ("events", kb.events, "event.md.j2"),
+        ):
+            for entity in table.values():
+                path = f"{category}/{entity.id}.md"
+                jobs[path] = partial(self._fact_sheet, path, category, entity, template)
+        for source in kb.sources.values():
+            jobs[f"sources/{source.id}.md"] = partial(self._source_page, source)
+        for category, path in zip(CATEGORY_DIRS, self.index_pages, strict=True):
+            front = {"title": labels.category_title(category)}
+            jobs[path] = partial(self._page, path, f"{category}-index.md.j2", front)
+        return dict(sorted(jobs.items()))
+
+    def _fact_sheet(self, path: str, category: str, entity: Entity, template: str) -> Page:
         front = {
             # Material prints the title as it is into <title>, the header and the tags
             # page: as HTML, so it must be escaped as HTML (and only as HTML).
@@ -215,11 +196,19 @@ class Renderer:
             "tags": [labels.kind_label(entity.kind or category)],
             "search": {"boost": 2},
         }
-        self._shown.entities.add(entity.id)
-        return self._page(f"{category}/{entity.id}.md", template, front, entity=entity)
+        return self._page(path, template, front, entity=entity)
+
+    def _source_page(self, source: Source) -> Page:
+        front = {"title": html.escape(source.meta.title, quote=False), "tags": ["Source"]}
+        return self._page(f"sources/{source.id}.md", "source.md.j2", front, source=source)
 
     def _page(self, path: str, template: str, front: dict, **context: Any) -> Page:
-        shown = self._shown
+        # What the page shows is recorded as the helpers below are called.
+        self._shown = shown = Shown()
+        if "entity" in context:
+            shown.entities.add(context["entity"].id)
+        if "source" in context:
+            shown.sources.add(context["source"].id)
         notes = Footnotes(self.kb)
         body = self.env.get_template(template).render(
             kb=self.kb,
@@ -255,7 +244,6 @@ class Renderer:
         )
         shown.sources.update(citation.source for citation in notes.numbers)
         self.shown[path] = shown
-        self._shown = Shown()
         return Page(path, front, body.strip() + "\n")
 
     # Composite pieces templates share. They live here, not in Jinja macros, because
@@ -343,8 +331,9 @@ class Renderer:
 
     def sources_list(self, entity_id: str) -> Md:
         lines = []
-        self._shown.sources.update(self.index.sources_of(entity_id))
-        for source_id in self.index.sources_of(entity_id):
+        sources = self.index.sources_of(entity_id)
+        self._shown.sources.update(sources)
+        for source_id in sources:
             meta = self.kb.sources[source_id].meta
             outlet = f" — {escape(meta.outlet)}" if meta.outlet else ""
             lines.append(f"- [{escape(meta.title)}](../sources/{source_id}.md){outlet}")
