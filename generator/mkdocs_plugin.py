@@ -80,7 +80,11 @@ class ParallelRender(BasePlugin[ParallelConfig]):
             for file in files.documentation_pages()
             if file.page is not None and not (self._dirty and not file.is_modified())
         ]
-        if workers < 2 or len(pages) < MIN_PAGES or "fork" not in _start_methods():
+        if (
+            workers < 2
+            or len(pages) < MIN_PAGES
+            or "fork" not in multiprocessing.get_all_start_methods()
+        ):
             return nav
         global _job
         _job = (config, files)
@@ -175,7 +179,3 @@ def _usable_cores() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # macOS and Windows
         return os.cpu_count() or 1
-
-
-def _start_methods() -> list[str]:
-    return multiprocessing.get_all_start_methods()

@@ -5,17 +5,16 @@ byte-identical to MkDocs' own one-page-at-a-time build, and what a worker warns 
 from __future__ import annotations
 
 import logging
+import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from conftest import ROOT, copy_project
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
 from generator import mkdocs_plugin
-from generator.cli import main
 
 MULTI = ROOT / "tests" / "fixtures" / "multi"
 
@@ -45,16 +44,14 @@ def tree(site: Path) -> dict[str, bytes]:
 
 @pytest.mark.parametrize("seeds", [None, MULTI / "seeds"], ids=["demo", "three-sources"])
 def test_the_parallel_build_is_byte_identical_to_mkdocs_own(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seeds: Path | None
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seeds: Path | None, cli
 ) -> None:
-    root = copy_project(tmp_path / "serial", seeds=seeds, with_content=seeds is None)
+    root = copy_project(tmp_path / "project", seeds=seeds, with_content=seeds is None)
     if seeds is not None:
-        assert CliRunner().invoke(main, ["-C", str(root), "-q", "generate"]).exit_code == 0
+        assert cli("-C", root, "-q", "generate").exit_code == 0
     serial = tree(mkdocs_build(root, 1, monkeypatch))
-    parallel_root = tmp_path / "parallel"
-    root.rename(parallel_root)
-    (parallel_root / "site").rename(tmp_path / "serial-site")
-    parallel = tree(mkdocs_build(parallel_root, 2, monkeypatch))
+    shutil.rmtree(root / "site")
+    parallel = tree(mkdocs_build(root, 2, monkeypatch))
     assert len(parallel) > 50
     assert parallel.keys() == serial.keys()
     assert [name for name in serial if serial[name] != parallel[name]] == []
