@@ -1,13 +1,22 @@
-"""The `factsheets` MkDocs plugin: converts pages from Markdown to HTML on every CPU core.
+"""The `factsheets` MkDocs plugin: builds pages on every CPU core.
 
-MkDocs converts pages one after another, and on a site of ten thousand fact sheets
-Python-Markdown is three quarters of the build. This plugin converts the pages in
-forked worker processes before MkDocs' own page loop, and hands each result to that
-loop, so every plugin hook still runs in order, in the main process.
+MkDocs builds pages one after another. On a site of ten thousand fact sheets,
+converting Markdown to HTML is two thirds of the build and rendering the theme's page
+template most of the rest. This plugin does both in forked worker processes and hands
+each result to MkDocs' own loops, so every plugin hook still runs, in order, in the
+main process.
 
-Correctness does not depend on guessing what other plugins do: a result is used only
-when the Markdown MkDocs is about to convert (after every `on_page_markdown` hook) is
-exactly the text the worker converted; otherwise the page is converted as usual.
+1. Conversion (`on_nav`, before MkDocs reads the pages). Correctness does not depend
+   on guessing what other plugins do: a result is used only when the Markdown MkDocs is
+   about to convert (after every `on_page_markdown` hook) is exactly the text the
+   worker converted; otherwise the page is converted as usual.
+2. Page templates (`on_env`, once every page is read and converted). A worker renders
+   a page's template the way MkDocs' `_build_page` does, with the same context and
+   `on_page_context` hooks; the main process still runs those hooks, `on_post_page`
+   and the write. A plugin could keep state that changes from one page's build to the
+   next, which a worker forked before the loop would not see, so this step runs only
+   when every other plugin is one known not to (`PAGE_SAFE_PLUGINS`).
+
 Warnings a worker logs (broken links, say) are logged again by the main process when
 the page is reached, so `--strict` counts them and they appear in page order.
 
@@ -18,17 +27,21 @@ byte-identical.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import multiprocessing
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from mkdocs.commands.build import get_context
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
@@ -36,6 +49,10 @@ log = logging.getLogger("mkdocs.plugins.factsheets")
 
 MIN_PAGES = 200
 """Below this many pages, forking workers costs more than it saves."""
+
+PAGE_SAFE_PLUGINS = frozenset({"factsheets", "material/tags", "tags", "material/search", "search"})
+"""Plugins whose page hooks do not depend on the pages built before: with only these,
+page templates can be rendered ahead of MkDocs' loop."""
 
 
 class ParallelConfig(Config):
@@ -59,38 +76,45 @@ class Converted:
     """(logger, level, message) of everything logged while converting."""
 
 
-# The worker's view of the build, inherited through fork rather than pickled.
+# The workers' view of the build, inherited through fork rather than pickled.
 _job: tuple[Any, Files] | None = None
+"""For conversion: the config and the files."""
+_page_job: tuple[Any, Any, Files, list[Any], Any] | None = None
+"""For page templates: the config, the navigation, the files, the pages MkDocs builds
+and the Jinja environment."""
+
+Records = list[tuple[str, int, str]]
+"""(logger, level, message) of everything a worker logged for one page."""
 
 
 class ParallelRender(BasePlugin[ParallelConfig]):
     def __init__(self) -> None:
+        self._serve = False
         self._dirty = False
         self._converted: dict[str, Converted] = {}
+        self._nav: Any = None
+        self._pool: Any = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
+        self._serve = command == "serve"
         self._dirty = dirty
 
     @event_priority(-100)  # last: after any plugin that adds or removes pages
     def on_nav(self, nav: Any, /, *, config: Any, files: Files) -> Any:
         self._converted = {}
-        workers = self.config.workers or _usable_cores()
+        self._nav = nav
         pages = [
             file.src_uri
             for file in files.documentation_pages()
             if file.page is not None and not (self._dirty and not file.is_modified())
         ]
-        if (
-            workers < 2
-            or len(pages) < MIN_PAGES
-            or "fork" not in multiprocessing.get_all_start_methods()
-        ):
+        workers = self._workers(len(pages))
+        if workers < 2:
             return nav
         global _job
         _job = (config, files)
         try:
-            context = multiprocessing.get_context("fork")
-            with context.Pool(workers) as pool:
+            with _fork_pool(workers) as pool:
                 chunks = max(1, min(64, len(pages) // (workers * 8)))
                 for src_uri, converted in pool.imap_unordered(_convert, pages, chunks):
                     if converted is not None:
@@ -107,14 +131,142 @@ class ParallelRender(BasePlugin[ParallelConfig]):
             page.render = lambda config, files: _install(page, converted, files)  # type: ignore[method-assign]
         return markdown
 
+    @event_priority(-100)  # last: the environment as every other plugin left it
+    def on_env(self, env: Any, /, *, config: Any, files: Files) -> Any:
+        self._close()
+        # The pages MkDocs' loop builds, in its order, as `build()` lists them.
+        inclusion = InclusionLevel.is_in_serve if self._serve else InclusionLevel.is_included
+        doc_files = files.documentation_pages(inclusion=inclusion)
+        pages = [
+            file.src_uri
+            for file in doc_files
+            if file.page is not None
+            and file.page.content is not None
+            and not file.inclusion.is_excluded()  # drafts get a marker as they are built
+            and not (self._dirty and not file.is_modified())
+        ]
+        workers = self._workers(len(pages))
+        if workers < 2 or not PAGE_SAFE_PLUGINS.issuperset(config.plugins):
+            return env
+        global _page_job
+        _page_job = (config, self._nav, files, doc_files, env)
+        try:
+            self._pool = _fork_pool(workers)
+        finally:
+            _page_job = None
+        # Ordered and lazy: the main process writes pages while the workers render.
+        chunks = max(1, min(16, len(pages) // (workers * 16)))
+        return _PrebuiltPages(env, self._pool.imap(_build_page, pages, chunks))
+
     def on_post_build(self, *, config: Any) -> None:
         self._converted = {}
+        self._nav = None
+        self._close()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._close()
+
+    def on_shutdown(self) -> None:
+        self._close()
+
+    def _workers(self, pages: int) -> int:
+        """How many workers to fork for this many pages; fewer than 2 means none."""
+        if pages < MIN_PAGES or "fork" not in multiprocessing.get_all_start_methods():
+            return 1
+        return self.config.workers or _usable_cores()
+
+    def _close(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool = None
+
+
+def _fork_pool(workers: int) -> Any:
+    # Frozen objects are left alone by the workers' garbage collector, which would
+    # otherwise touch, and so copy, most of the parent's memory.
+    gc.freeze()
+    try:
+        return multiprocessing.get_context("fork").Pool(workers)
+    finally:
+        gc.unfreeze()
+
+
+class _PrebuiltPages:
+    """The Jinja environment as MkDocs' page loop sees it while workers render pages.
+
+    Its templates return a worker's output for the page in the context, if a worker
+    rendered that page with that template; anything else (the 404 page, the sitemap, a
+    page a worker failed on) is rendered by the real template, as usual.
+    """
+
+    def __init__(self, env: Any, results: Iterator[tuple[str, str, str | None, Records]]) -> None:
+        self._env = env
+        self._results = results
+        self._ahead: dict[str, tuple[str, str | None, Records]] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._env, name)
+
+    def get_template(self, name: str, *args: Any, **kwargs: Any) -> _Template:
+        return _Template(self, self._env.get_template(name, *args, **kwargs), name)
+
+    def take(self, src_uri: str) -> tuple[str, str | None, Records] | None:
+        """The worker's result for this page. Workers go in MkDocs' order, so it is the
+        next one unless a plugin reordered the loop."""
+        while src_uri not in self._ahead:
+            try:
+                uri, name, output, records = next(self._results)
+            except StopIteration:
+                return None
+            self._ahead[uri] = (name, output, records)
+        return self._ahead.pop(src_uri)
+
+
+class _Template:
+    def __init__(self, pages: _PrebuiltPages, template: Any, name: str) -> None:
+        self._pages = pages
+        self._template = template
+        self._name = name
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._template, name)
+
+    def render(self, context: Any) -> str:
+        page = context.get("page")
+        result = None if page is None else self._pages.take(page.file.src_uri)
+        if result is not None:
+            name, output, records = result
+            if name == self._name and output is not None:
+                _replay(records)
+                return output
+        return self._template.render(context)
+
+
+def _build_page(src_uri: str) -> tuple[str, str, str | None, Records]:
+    """In a worker: render one page's template as MkDocs' `_build_page` does."""
+    assert _page_job is not None
+    config, nav, files, doc_files, env = _page_job
+    page = files.get_file_from_path(src_uri).page
+    name = page.meta.get("template", "main.html")
+    with _captured() as records:
+        page.active = True
+        config._current_page = page
+        try:
+            context = get_context(nav, doc_files, config, page)
+            template = env.get_template(name)
+            context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
+            output = template.render(context)
+        except Exception:  # built again in the main process, which reports it properly
+            output = None
+        finally:
+            page.active = False
+            config._current_page = None
+    return src_uri, name, output, records
 
 
 def _install(page: Page, converted: Converted, files: Files) -> None:
     del page.render  # the page's own method again, for the next build (`mkdocs serve`)
-    for name, level, message in converted.records:
-        logging.getLogger(name).log(level, "%s", message)
+    _replay(converted.records)
     page.content = converted.content
     page.toc = converted.toc
     page._title_from_render = converted.title
@@ -131,19 +283,16 @@ def _convert(src_uri: str) -> tuple[str, Converted | None]:
     assert _job is not None
     config, files = _job
     page = files.get_file_from_path(src_uri).page
-    capture = _Capture()
-    mkdocs_log = logging.getLogger("mkdocs")
-    handlers, mkdocs_log.handlers = mkdocs_log.handlers, [capture]
-    config._current_page = page
-    try:
-        page.read_source(config)
-        markdown = page.markdown
-        page.render(config, files)
-    except Exception:  # converted again in the main process, which reports it properly
-        return src_uri, None
-    finally:
-        mkdocs_log.handlers = handlers
-        config._current_page = None
+    with _captured() as records:
+        config._current_page = page
+        try:
+            page.read_source(config)
+            markdown = page.markdown
+            page.render(config, files)
+        except Exception:  # converted again in the main process, which reports it properly
+            return src_uri, None
+        finally:
+            config._current_page = None
     converted = Converted(
         digest=_digest(markdown),
         content=page.content,
@@ -155,16 +304,33 @@ def _convert(src_uri: str) -> tuple[str, Converted | None]:
             if page.links_to_anchors is None
             else {f.src_uri: links for f, links in page.links_to_anchors.items()}
         ),
-        records=capture.records,
+        records=records,
     )
     page.markdown = page.content = None  # the worker keeps nothing it has sent
     return src_uri, converted
 
 
+@contextmanager
+def _captured() -> Iterator[Records]:
+    """Collects what MkDocs logs, instead of printing it, while the block runs."""
+    capture = _Capture()
+    mkdocs_log = logging.getLogger("mkdocs")
+    handlers, mkdocs_log.handlers = mkdocs_log.handlers, [capture]
+    try:
+        yield capture.records
+    finally:
+        mkdocs_log.handlers = handlers
+
+
+def _replay(records: Records) -> None:
+    for name, level, message in records:
+        logging.getLogger(name).log(level, "%s", message)
+
+
 class _Capture(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
-        self.records: list[tuple[str, int, str]] = []
+        self.records: Records = []
 
     def emit(self, record: logging.LogRecord) -> None:
         self.records.append((record.name, record.levelno, record.getMessage()))

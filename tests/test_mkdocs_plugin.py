@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, copy_project
-from mkdocs.commands.build import build
+from mkdocs.commands.build import build, get_files
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
@@ -87,3 +87,25 @@ def test_factsheets_build_fails_on_a_broken_hand_written_link_even_when_quiet(
     )
     assert "Error: the site build failed (mkdocs exited with 1)." in result.output
     assert "INFO" not in result.output
+
+
+def test_page_templates_are_rendered_by_mkdocs_when_another_plugin_may_keep_state(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plugin we do not know could carry state from one page's build to the next, which
+    a worker forked before MkDocs' page loop would not see."""
+    root = copy_project(tmp_path / "project")
+    monkeypatch.setattr(mkdocs_plugin, "MIN_PAGES", 0)
+    monkeypatch.setattr(mkdocs_plugin, "_usable_cores", lambda: 2)
+    monkeypatch.chdir(root)
+    config = load_config(str(root / "mkdocs.yml"), strict=True)
+    files = get_files(config)
+    plugin = config.plugins["factsheets"]
+    env = config.theme.get_env()
+    prebuilt = plugin.on_env(env, config=config, files=files)
+    try:
+        assert prebuilt is not env  # the known plugins: workers render the pages
+    finally:
+        plugin.on_shutdown()
+    config.plugins["blog"] = mkdocs_plugin.ParallelRender()
+    assert plugin.on_env(env, config=config, files=files) is env
