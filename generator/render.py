@@ -430,15 +430,22 @@ def _groups(entities) -> list[tuple[str, list[Entity]]]:
 
 
 def _source_text(source) -> Md:
-    """The source's text, a paragraph per paragraph, each sentence wrapped in its anchor."""
+    """The source's text as an HTML block: a paragraph per paragraph, each sentence
+    wrapped in its anchor.
+
+    HTML rather than Markdown: the text is shown exactly as received, so there is nothing
+    for Markdown to do, and converting it was half the cost of building a source's page.
+    """
     paragraphs: dict[int, list[str]] = {}
     for sentence in source.text.sentences:
+        text = html.escape(_WHITESPACE.sub(" ", _CONTROL.sub(" ", sentence.text)), quote=False)
         paragraphs.setdefault(sentence.paragraph, []).append(
             f'<span class="fs-sentence" id="{sentence.anchor}">'
             f'<a class="fs-anchor" href="#{sentence.anchor}" title="Link to this sentence">'
-            f"{sentence.label}</a> {escape(sentence.text)}</span>"
+            f"{sentence.label}</a> {text}</span>"
         )
-    return Md("\n\n".join(" ".join(sentences) for sentences in paragraphs.values()))
+    body = "\n".join(f"<p>{' '.join(sentences)}</p>" for sentences in paragraphs.values())
+    return Md(f'<div class="fs-source">\n{body}\n</div>')
 
 
 def render(
