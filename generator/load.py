@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import multiprocessing
-import os
 import re
 import types
 import typing
@@ -15,7 +13,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from . import cache
+from . import cache, workers
 from .errors import Problems, clip
 from .model import SLUG_PATTERN, Summary
 from .progress import Progress, silent
@@ -151,10 +149,10 @@ _PARALLEL_FROM = 64
 
 def _parse_many(raws: list[str]) -> list[object | None]:
     """Each text's YAML data, or None where it has a problem (reported later, with lines)."""
-    workers = min(os.cpu_count() or 1, 4)
-    if len(raws) < _PARALLEL_FROM or workers < 2:
+    count = workers.count(len(raws), _PARALLEL_FROM)
+    if count < 2:
         return [_quick_parse(raw) for raw in raws]
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    with workers.fork_pool(min(count, 4)) as pool:
         return pool.map(_quick_parse, raws, chunksize=8)
 
 

@@ -27,11 +27,8 @@ byte-identical.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import logging
-import multiprocessing
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -44,6 +41,8 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
+
+from . import workers
 
 log = logging.getLogger("mkdocs.plugins.factsheets")
 
@@ -108,14 +107,14 @@ class ParallelRender(BasePlugin[ParallelConfig]):
             for file in files.documentation_pages()
             if file.page is not None and not (self._dirty and not file.is_modified())
         ]
-        workers = self._workers(len(pages))
-        if workers < 2:
+        count = self._workers(len(pages))
+        if count < 2:
             return nav
         global _job
         _job = (config, files)
         try:
-            with _fork_pool(workers) as pool:
-                chunks = max(1, min(64, len(pages) // (workers * 8)))
+            with workers.fork_pool(count) as pool:
+                chunks = max(1, min(64, len(pages) // (count * 8)))
                 for src_uri, converted in pool.imap_unordered(_convert, pages, chunks):
                     if converted is not None:
                         self._converted[src_uri] = converted
@@ -145,17 +144,17 @@ class ParallelRender(BasePlugin[ParallelConfig]):
             and not file.inclusion.is_excluded()  # drafts get a marker as they are built
             and not (self._dirty and not file.is_modified())
         ]
-        workers = self._workers(len(pages))
-        if workers < 2 or not PAGE_SAFE_PLUGINS.issuperset(config.plugins):
+        count = self._workers(len(pages))
+        if count < 2 or not PAGE_SAFE_PLUGINS.issuperset(config.plugins):
             return env
         global _page_job
         _page_job = (config, self._nav, files, doc_files, env)
         try:
-            self._pool = _fork_pool(workers)
+            self._pool = workers.fork_pool(count)
         finally:
             _page_job = None
         # Ordered and lazy: the main process writes pages while the workers render.
-        chunks = max(1, min(16, len(pages) // (workers * 16)))
+        chunks = max(1, min(16, len(pages) // (count * 16)))
         return _PrebuiltPages(env, self._pool.imap(_build_page, pages, chunks))
 
     def on_post_build(self, *, config: Any) -> None:
@@ -171,24 +170,14 @@ class ParallelRender(BasePlugin[ParallelConfig]):
 
     def _workers(self, pages: int) -> int:
         """How many workers to fork for this many pages; fewer than 2 means none."""
-        if pages < MIN_PAGES or "fork" not in multiprocessing.get_all_start_methods():
+        if workers.count(pages, MIN_PAGES) < 2:
             return 1
-        return self.config.workers or _usable_cores()
+        return self.config.workers or workers.usable_cores()
 
     def _close(self) -> None:
         if self._pool is not None:
             self._pool.terminate()
             self._pool = None
-
-
-def _fork_pool(workers: int) -> Any:
-    # Frozen objects are left alone by the workers' garbage collector, which would
-    # otherwise touch, and so copy, most of the parent's memory.
-    gc.freeze()
-    try:
-        return multiprocessing.get_context("fork").Pool(workers)
-    finally:
-        gc.unfreeze()
 
 
 class _PrebuiltPages:
@@ -338,10 +327,3 @@ class _Capture(logging.Handler):
 
 def _digest(markdown: str) -> str:
     return hashlib.sha256(markdown.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _usable_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # macOS and Windows
-        return os.cpu_count() or 1

@@ -14,15 +14,15 @@ from mkdocs.commands.build import build, get_files
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from generator import mkdocs_plugin
+from generator import mkdocs_plugin, workers
 
 MULTI = ROOT / "tests" / "fixtures" / "multi"
 
 
-def mkdocs_build(root: Path, workers: int, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """`mkdocs build --strict` in-process, with this many workers converting pages."""
+def mkdocs_build(root: Path, count: int, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """`mkdocs build --strict` in-process, with this many workers building pages."""
     monkeypatch.setattr(mkdocs_plugin, "MIN_PAGES", 0)  # the demo is small; fork anyway
-    monkeypatch.setattr(mkdocs_plugin, "_usable_cores", lambda: workers)
+    monkeypatch.setattr(workers, "usable_cores", lambda: count)
     monkeypatch.chdir(root)
     config = load_config(str(root / "mkdocs.yml"), strict=True)
     config.plugins.on_startup(command="build", dirty=False)
@@ -96,7 +96,7 @@ def test_page_templates_are_rendered_by_mkdocs_when_another_plugin_may_keep_stat
     a worker forked before MkDocs' page loop would not see."""
     root = copy_project(tmp_path / "project")
     monkeypatch.setattr(mkdocs_plugin, "MIN_PAGES", 0)
-    monkeypatch.setattr(mkdocs_plugin, "_usable_cores", lambda: 2)
+    monkeypatch.setattr(workers, "usable_cores", lambda: 2)
     monkeypatch.chdir(root)
     config = load_config(str(root / "mkdocs.yml"), strict=True)
     files = get_files(config)
