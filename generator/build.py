@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +30,23 @@ class Outcome:
     """Pages rendered: the others could not have changed (see incremental.py)."""
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pauses Python's collector of reference cycles while the block runs.
+
+    The pipeline allocates millions of objects that live until it ends, and makes almost
+    no cycles: the collector's passes over them found nothing and took 2 of 11 seconds at
+    10,000 fact sheets. (Memory is reclaimed by reference counting as usual.)
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def knowledge_base(
     project: Project, progress: Progress = silent, *, remember: bool = False
 ) -> tuple[KnowledgeBase, list[Problem]]:
@@ -34,7 +54,8 @@ def knowledge_base(
 
     With `remember`, validated summaries go into the cache for the next run.
     """
-    loaded, kb, warnings = _read(project, progress, remember=remember)
+    with _no_cycle_collection():
+        loaded, kb, warnings = _read(project, progress, remember=remember)
     return kb, warnings
 
 
@@ -54,6 +75,11 @@ def generate(
     project: Project, *, check: bool = False, force: bool = False, progress: Progress = silent
 ) -> Outcome:
     """Regenerate `content/` from `seeds/`; with `check`, only say what would change."""
+    with _no_cycle_collection():
+        return _generate(project, check=check, force=force, progress=progress)
+
+
+def _generate(project: Project, *, check: bool, force: bool, progress: Progress) -> Outcome:
     if check:  # always the full comparison: CI must not trust a cache
         kb, warnings = knowledge_base(project, progress)
         return Outcome(write.plan(project.content, render(kb, project.templates)), warnings)
