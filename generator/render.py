@@ -18,7 +18,7 @@ from typing import Any
 
 import jinja2
 
-from . import labels
+from . import labels, workers
 from .incremental import Shown
 from .lookups import Backlinks, Stats
 from .merge import Attested, Citation, Entity, Event, KnowledgeBase, Source, figures_disagree
@@ -165,8 +165,23 @@ class Renderer:
 
     def pages(self, progress: Progress = silent, only: set[str] | None = None) -> list[Page]:
         """The pages whose paths are in `only` (default: every page), sorted by path."""
-        wanted = [job for path, job in self._jobs.items() if only is None or path in only]
-        return [job() for job in progress(wanted, "Rendering")]
+        wanted = [path for path in self._jobs if only is None or path in only]
+        count = workers.count(len(wanted), PARALLEL_FROM)
+        if count < 2:
+            return [self._jobs[path]() for path in progress(wanted, "Rendering")]
+        global _forked
+        _forked = self
+        try:
+            with workers.fork_pool(count) as pool:
+                # In order, in small chunks: the index pages, the slowest, come last.
+                results = pool.imap(_render_in_worker, wanted, chunksize=16)
+                pages = []
+                for path in progress(wanted, "Rendering"):
+                    page, self.shown[path] = next(results)
+                    pages.append(page)
+                return pages
+        finally:
+            _forked = None
 
     @cached_property
     def _jobs(self) -> dict[str, Callable[[], Page]]:
@@ -446,6 +461,19 @@ def _source_text(source) -> Md:
         )
     body = "\n".join(f"<p>{' '.join(sentences)}</p>" for sentences in paragraphs.values())
     return Md(f'<div class="fs-source">\n{body}\n</div>')
+
+
+PARALLEL_FROM = 1000
+"""Below this many pages, rendering in one process is faster than forking workers."""
+
+# The renderer a worker renders with: inherited through fork, not pickled.
+_forked: Renderer | None = None
+
+
+def _render_in_worker(path: str) -> tuple[Page, Shown]:
+    assert _forked is not None
+    page = _forked._jobs[path]()
+    return page, _forked.shown.pop(path)
 
 
 def render(

@@ -12,8 +12,9 @@ import pytest
 import yaml
 
 from bench import synth
-from generator import build, incremental
+from generator import build, incremental, render, workers
 from generator.project import Project
+from generator.render import Renderer
 
 Edit = Callable[[Path], None]
 
@@ -190,3 +191,19 @@ def test_a_page_whose_events_would_come_in_another_order_is_rendered_again(
     build.generate(project)
     assert path in rendered
     assert len(rendered) < len(shown["pages"])
+
+
+def test_pages_rendered_in_workers_are_those_rendered_in_one_process(
+    tmp_path: Path, corpus: synth.Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Down to what each page showed, which the next incremental run relies on."""
+    project = Project.at(synth.write_project(corpus, tmp_path / "project"))
+    kb, _ = build.knowledge_base(project)
+    one = Renderer(kb, project.templates)
+    alone = one.pages()
+    monkeypatch.setattr(render, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(workers, "usable_cores", lambda: 2)
+    shared = Renderer(kb, project.templates)
+    assert shared.pages() == alone
+    assert len(alone) > 100
+    assert shared.shown == one.shown
