@@ -59,6 +59,10 @@ class ParallelConfig(Config):
     """Worker processes; default: the CPU cores this process may use. 1 turns it off."""
 
 
+Records = list[tuple[str, int, str]]
+"""(logger, level, message) of everything a worker logged for one page."""
+
+
 @dataclass
 class Converted:
     """What `Page.render` produced for one page, in a form that crosses processes."""
@@ -71,8 +75,8 @@ class Converted:
     anchor_ids: set[str]
     links_to_anchors: dict[str, dict[str, str]] | None
     """Keyed by the linked file's src_uri: File objects do not survive pickling."""
-    records: list[tuple[str, int, str]] = field(default_factory=list)
-    """(logger, level, message) of everything logged while converting."""
+    records: Records = field(default_factory=list)
+    """Everything logged while converting."""
 
 
 # The workers' view of the build, inherited through fork rather than pickled.
@@ -81,9 +85,6 @@ _job: tuple[Any, Files] | None = None
 _page_job: tuple[Any, Any, Files, list[Any], Any] | None = None
 """For page templates: the config, the navigation, the files, the pages MkDocs builds
 and the Jinja environment."""
-
-Records = list[tuple[str, int, str]]
-"""(logger, level, message) of everything a worker logged for one page."""
 
 
 class ParallelRender(BasePlugin[ParallelConfig]):
@@ -105,7 +106,7 @@ class ParallelRender(BasePlugin[ParallelConfig]):
         pages = [
             file.src_uri
             for file in files.documentation_pages()
-            if file.page is not None and not (self._dirty and not file.is_modified())
+            if file.page is not None and self._to_build(file)
         ]
         count = self._workers(len(pages))
         if count < 2:
@@ -132,7 +133,6 @@ class ParallelRender(BasePlugin[ParallelConfig]):
 
     @event_priority(-100)  # last: the environment as every other plugin left it
     def on_env(self, env: Any, /, *, config: Any, files: Files) -> Any:
-        self._close()
         # The pages MkDocs' loop builds, in its order, as `build()` lists them.
         inclusion = InclusionLevel.is_in_serve if self._serve else InclusionLevel.is_included
         doc_files = files.documentation_pages(inclusion=inclusion)
@@ -142,7 +142,7 @@ class ParallelRender(BasePlugin[ParallelConfig]):
             if file.page is not None
             and file.page.content is not None
             and not file.inclusion.is_excluded()  # drafts get a marker as they are built
-            and not (self._dirty and not file.is_modified())
+            and self._to_build(file)
         ]
         count = self._workers(len(pages))
         if count < 2 or not PAGE_SAFE_PLUGINS.issuperset(config.plugins):
@@ -155,7 +155,7 @@ class ParallelRender(BasePlugin[ParallelConfig]):
             _page_job = None
         # Ordered and lazy: the main process writes pages while the workers render.
         chunks = max(1, min(16, len(pages) // (count * 16)))
-        return _PrebuiltPages(env, self._pool.imap(_build_page, pages, chunks))
+        return _PrebuiltPages(env, pages, self._pool.imap(_build_page, pages, chunks))
 
     def on_post_build(self, *, config: Any) -> None:
         self._converted = {}
@@ -168,11 +168,14 @@ class ParallelRender(BasePlugin[ParallelConfig]):
     def on_shutdown(self) -> None:
         self._close()
 
+    def _to_build(self, file: Any) -> bool:
+        """Whether MkDocs builds this page: `--dirty` skips those not modified."""
+        return not self._dirty or file.is_modified()
+
     def _workers(self, pages: int) -> int:
         """How many workers to fork for this many pages; fewer than 2 means none."""
-        if workers.count(pages, MIN_PAGES) < 2:
-            return 1
-        return self.config.workers or workers.usable_cores()
+        count = workers.count(pages, MIN_PAGES)
+        return count if count < 2 else self.config.workers or count
 
     def _close(self) -> None:
         if self._pool is not None:
@@ -188,8 +191,11 @@ class _PrebuiltPages:
     page a worker failed on) is rendered by the real template, as usual.
     """
 
-    def __init__(self, env: Any, results: Iterator[tuple[str, str, str | None, Records]]) -> None:
+    def __init__(
+        self, env: Any, pages: list[str], results: Iterator[tuple[str, str, str | None, Records]]
+    ) -> None:
         self._env = env
+        self._waiting = set(pages)
         self._results = results
         self._ahead: dict[str, tuple[str, str | None, Records]] = {}
 
@@ -200,8 +206,11 @@ class _PrebuiltPages:
         return _Template(self, self._env.get_template(name, *args, **kwargs), name)
 
     def take(self, src_uri: str) -> tuple[str, str | None, Records] | None:
-        """The worker's result for this page. Workers go in MkDocs' order, so it is the
-        next one unless a plugin reordered the loop."""
+        """The worker's result for this page, if workers render it. They go in MkDocs'
+        order, so it is the next result unless a plugin reordered the loop."""
+        if src_uri not in self._waiting:
+            return None
+        self._waiting.remove(src_uri)
         while src_uri not in self._ahead:
             try:
                 uri, name, output, records = next(self._results)
