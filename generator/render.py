@@ -149,7 +149,8 @@ class Renderer:
         self.timeline = chronological(kb)
         self.order = {event.id: index for index, event in enumerate(self.timeline)}
         self.index = Backlinks(kb)
-        self._stats: Stats | None = None
+        # Before any page, so that workers rendering pages in parallel do not each count.
+        self.stats = Stats.of(kb)
         self._links: dict[str, Md] = {}
         self.shown: dict[str, Shown] = {}
         """What each page rendered so far showed (see incremental.py)."""
@@ -361,12 +362,6 @@ class Renderer:
     def by_speaker(self) -> list[tuple[str, list]]:
         speakers = sorted(self.index.said_by, key=lambda a: self.kb.actors[a].name.casefold())
         return [(speaker, self.index.said_by[speaker]) for speaker in speakers]
-
-    @property
-    def stats(self) -> Stats:
-        if self._stats is None:
-            self._stats = Stats.of(self.kb)
-        return self._stats
 
     def link(self, entity_id: str, text: str | None = None) -> Md:
         """A link to an entity's fact sheet, from any generated page (all sit one folder deep)."""
