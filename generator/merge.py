@@ -82,7 +82,6 @@ class Source:
 
     meta: m.SourceMeta
     text: SourceText
-    summary_file: str
     source_file: str
 
     @property
@@ -112,8 +111,7 @@ class Entity:
     @cached_property
     def sources(self) -> list[str]:
         """Ids of the sources that state anything on this entity's own record (read after merging)."""
-        cited = (c.source for facts in self.all_facts() for fact in facts for c in fact.citations)
-        return sorted(set(cited))
+        return sorted({citation.source for citation in self.all_citations()})
 
     def all_facts(self) -> list[Facts]:
         return [v for v in vars(self).values() if isinstance(v, Facts)]
@@ -198,7 +196,7 @@ def merge(loaded: list[Loaded], sentences: dict[str, Sentence]) -> KnowledgeBase
     # Oldest sources first, so each fact's citations read in the order they were reported.
     for item in sorted(loaded, key=_publication_order):
         meta = item.summary.source
-        kb.sources[meta.id] = Source(meta, item.text, item.summary_file, item.source_file)
+        kb.sources[meta.id] = Source(meta, item.text, item.source_file)
 
         def cite(
             quote: str, *, alias: bool = False, source_id: str = meta.id, text=item.text

@@ -43,8 +43,9 @@ def chronological(kb: KnowledgeBase) -> list[Event]:
     for eid, deps in before.items():
         for dep in deps:
             after[dep].add(eid)
+    keys = {eid: sort_key(event) for eid, event in events.items()}
     inherited = {
-        eid: _inherited_key(eid, events, before, max) or _inherited_key(eid, events, after, min)
+        eid: _inherited_key(eid, keys, before, max) or _inherited_key(eid, keys, after, min)
         for eid in events
     }
 
@@ -53,10 +54,6 @@ def chronological(kb: KnowledgeBase) -> list[Event]:
         return (key is None, key or "", events[eid].name.casefold(), eid)
 
     waiting = {eid: set(deps) for eid, deps in before.items()}
-    followers: dict[str, list[str]] = {eid: [] for eid in events}
-    for eid, deps in before.items():
-        for dep in deps:
-            followers[dep].append(eid)
     ready = [(rank(eid), eid) for eid, deps in waiting.items() if not deps]
     heapq.heapify(ready)
     order: list[str] = []
@@ -71,7 +68,7 @@ def chronological(kb: KnowledgeBase) -> list[Event]:
             continue
         done.add(eid)
         order.append(eid)
-        for follower in followers[eid]:
+        for follower in after[eid]:
             waiting[follower].discard(eid)
             if not waiting[follower] and follower not in done:
                 heapq.heappush(ready, (rank(follower), follower))
@@ -79,7 +76,7 @@ def chronological(kb: KnowledgeBase) -> list[Event]:
 
 
 def _inherited_key(
-    eid: str, events: dict[str, Event], edges: dict[str, set[str]], pick
+    eid: str, keys: dict[str, str | None], edges: dict[str, set[str]], pick
 ) -> str | None:
     """An undated event sorts with the nearest dated events along `edges`.
 
@@ -87,7 +84,7 @@ def _inherited_key(
     the events it follows; with the "comes after" edges and `min`, the earliest
     among those that follow it, so a cause sorts just ahead of its dated effect.
     """
-    own = sort_key(events[eid])
+    own = keys[eid]
     if own is not None:
         return own
     seen, stack, best = {eid}, list(edges[eid]), None
@@ -96,7 +93,7 @@ def _inherited_key(
         if current in seen:
             continue
         seen.add(current)
-        key = sort_key(events[current])
+        key = keys[current]
         if key is not None:
             best = key if best is None else pick(best, key)
         else:
