@@ -322,7 +322,9 @@ class Renderer:
         """A warning with the low–high range when sources give different numbers."""
         if not figures_disagree(facts):
             return Md("")
-        values = sorted({fact.value[:2] for fact in facts}, key=lambda v: v[0])
+        # By number, then qualifier: a set's order changes from run to run, and two values
+        # with the same number must still give the same range every time.
+        values = sorted({fact.value[:2] for fact in facts}, key=lambda v: (v[0], v[1] or ""))
         low = labels.figure_value((*values[0], None))
         high = labels.figure_value((*values[-1], None))
         label = escape(labels.figure_label(kind).lower())
