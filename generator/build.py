@@ -85,8 +85,9 @@ def _generate(project: Project, *, check: bool, force: bool, progress: Progress)
         return Outcome(write.plan(project.content, render(kb, project.templates)), warnings)
     code = cache.fingerprint(project.templates, cache.PACKAGE)
     inputs = code + cache.fingerprint(project.seeds)
+    last_run = cache.last_run(project.root)
     if not force:
-        count = cache.unchanged_since_last_run(project.root, project.content, inputs)
+        count = cache.unchanged_since_last_run(last_run, project.content, inputs)
         if count is not None:
             return Outcome(write.Plan(unchanged=count))
     loaded, kb, warnings = _read(project, progress, remember=True)
@@ -94,7 +95,7 @@ def _generate(project: Project, *, check: bool, force: bool, progress: Progress)
     inputs_now = incremental.Inputs.of(loaded, code)
     # Forced runs and sites with their own templates render every page.
     previous = None if force or _has_templates(project) else incremental.read(project.root)
-    only = incremental.pages_to_render(previous, inputs_now, renderer, project)
+    only = incremental.pages_to_render(previous, inputs_now, renderer, project, last_run)
     pages = renderer.pages(progress, only)
     with write.locked(project.root):
         kept = set() if only is None else set(renderer.paths()) - only

@@ -111,9 +111,8 @@ def _generated_listing(content: Path) -> list[str]:
     return [path.relative_to(content).as_posix() for path in generated_files(content)]
 
 
-def unchanged_since_last_run(root: Path, content: Path, inputs: str) -> int | None:
+def unchanged_since_last_run(state: dict | None, content: Path, inputs: str) -> int | None:
     """The number of pages, when inputs and outputs are as the last run left them; else None."""
-    state = _last_run(root)
     if (
         state is None
         or state.get("inputs") != inputs
@@ -124,13 +123,13 @@ def unchanged_since_last_run(root: Path, content: Path, inputs: str) -> int | No
     return len(outputs) if len(_as_left(state, content)) == len(outputs) else None
 
 
-def unchanged_outputs(root: Path, content: Path) -> set[str]:
+def unchanged_outputs(state: dict | None, content: Path) -> set[str]:
     """The pages whose files are as the last successful run left them."""
-    state = _last_run(root)
     return set() if state is None else _as_left(state, content)
 
 
-def _last_run(root: Path) -> dict | None:
+def last_run(root: Path) -> dict | None:
+    """The state the last successful run recorded, if any (read once per run)."""
     try:
         state = json.loads((root / STATE_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):

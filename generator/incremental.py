@@ -126,9 +126,17 @@ def forget(root: Path) -> None:
 
 
 def pages_to_render(
-    previous: Record | None, inputs: Inputs, renderer: Renderer, project: Project
+    previous: Record | None,
+    inputs: Inputs,
+    renderer: Renderer,
+    project: Project,
+    last_run: dict | None,
 ) -> set[str] | None:
-    """The paths of the pages to render, or None for all of them."""
+    """The paths of the pages to render, or None for all of them.
+
+    `last_run` is the state the last run recorded (`cache.last_run`): pages whose files
+    are no longer as it left them are rendered again.
+    """
     if previous is None or previous.inputs.code != inputs.code:
         return None
     old, new = previous.inputs.sources, inputs.sources
@@ -145,7 +153,7 @@ def pages_to_render(
         ids, strings = _changes(before, inputs.summaries.get(source_id), same_text)
         defined |= ids
         referenced |= strings
-    as_left = cache.unchanged_outputs(project.root, project.content)
+    as_left = cache.unchanged_outputs(last_run, project.content)
     always = set(renderer.index_pages)
     selected = set()
     for path in renderer.paths():
