@@ -38,12 +38,12 @@ def _no_cycle_collection() -> Iterator[None]:
     no cycles: the collector's passes over them found nothing and took 2 of 11 seconds at
     10,000 fact sheets. (Memory is reclaimed by reference counting as usual.)
     """
-    paused = gc.isenabled()
+    was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if paused:
+        if was_enabled:
             gc.enable()
 
 
@@ -81,7 +81,7 @@ def generate(
 
 def _generate(project: Project, *, check: bool, force: bool, progress: Progress) -> Outcome:
     if check:  # always the full comparison: CI must not trust a cache
-        kb, warnings = knowledge_base(project, progress)
+        _, kb, warnings = _read(project, progress, remember=False)
         return Outcome(write.plan(project.content, render(kb, project.templates)), warnings)
     code = cache.fingerprint(project.templates, cache.PACKAGE)
     inputs = code + cache.fingerprint(project.seeds)
