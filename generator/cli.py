@@ -26,7 +26,7 @@ from .errors import ContentNeedsAttention, FactsheetsError
 from .labels import plural
 from .model import Summary
 from .progress import silent, terminal_bar
-from .project import Project
+from .project import Project, display_path
 from .write import Plan, generated_files
 
 
@@ -97,7 +97,7 @@ def _generate(obj: Context, *, check: bool = False, force: bool = False) -> None
         obj.say(f"Rendered {outcome.rendered:,} of {total:,} pages (the others cannot change).", 1)
     _report(obj, project, outcome.plan, check=check, force=force)
     for backup in outcome.backups:
-        obj.say(f"Backed up {_rel(backup, project)}")
+        obj.say(f"Backed up {display_path(backup, project.root)}")
     if check and outcome.plan.stale:
         raise ContentNeedsAttention(
             "content/ is not up to date with seeds/; run `factsheets generate`."
@@ -118,15 +118,16 @@ def _report(obj: Context, project: Project, plan: Plan, *, check: bool, force: b
         ("deleted", plan.deletes),
     ):
         for path in paths:
-            obj.say(f"  {label}: {_rel(path, project)}", 1 if not check else 0)
+            obj.say(f"  {label}: {display_path(path, project.root)}", 1 if not check else 0)
+    action = "regenerated (forced)" if force and not check else "left untouched"
     for path in plan.edited:
-        action = "regenerated (forced)" if force and not check else "left untouched"
-        obj.say(f"Edited between the markers, {action}: {_rel(path, project)}")
+        obj.say(f"Edited between the markers, {action}: {display_path(path, project.root)}")
     for path in plan.unmarked:
-        action = "regenerated (forced)" if force and not check else "left untouched"
-        obj.say(f"No generator markers, {action}: {_rel(path, project)}")
+        obj.say(f"No generator markers, {action}: {display_path(path, project.root)}")
     for path in plan.orphans:
-        obj.say(f"Kept (edited, but no summary produces it any more): {_rel(path, project)}")
+        obj.say(
+            f"Kept (edited, but no summary produces it any more): {display_path(path, project.root)}"
+        )
     counts = (
         f"{len(plan.created)} created, {len(plan.updated)} updated, "
         f"{len(plan.deletes)} deleted, {plan.unchanged} unchanged"
@@ -135,13 +136,6 @@ def _report(obj: Context, project: Project, plan: Plan, *, check: bool, force: b
         f"{'Checked' if check else 'Generated'} content/: {counts}"
         + (f" ({verb} changed)" if check and plan.stale else ".")
     )
-
-
-def _rel(path: Path, project: Project) -> str:
-    try:
-        return str(path.relative_to(project.root))
-    except ValueError:
-        return str(path)
 
 
 @main.command()

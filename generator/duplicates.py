@@ -18,6 +18,7 @@ from rapidfuzz import fuzz, process
 from .errors import Problems
 from .merge import Entity, KnowledgeBase
 from .model import SLUG_PATTERN
+from .project import display_path
 from .text import normalize
 
 DISTINCT_FILE = "distinct.yaml"
@@ -47,7 +48,7 @@ def read_distinct(seeds: Path, root: Path, problems: Problems) -> set[frozenset[
     path = seeds / DISTINCT_FILE
     if not path.is_file():
         return set()
-    shown = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+    shown = display_path(path, root)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
     except (yaml.YAMLError, UnicodeDecodeError) as error:

@@ -17,6 +17,7 @@ from . import cache, workers
 from .errors import Problems, clip
 from .model import SLUG_PATTERN, Summary
 from .progress import Progress, silent
+from .project import display_path
 from .text import SourceText
 
 SUMMARY_FILE = "summary.yaml"
@@ -76,7 +77,9 @@ def load_all(
 ) -> list[Loaded]:
     """Load every `seeds/*/summary.yaml` with its source text, in a stable order."""
     if not seeds.is_dir():
-        problems.add(_show(seeds, root), None, None, "no seeds/ folder: nothing to generate from")
+        problems.add(
+            display_path(seeds, root), None, None, "no seeds/ folder: nothing to generate from"
+        )
         return []
     _texts.new_run()
     folders = sorted(p for p in seeds.iterdir() if p.is_dir() and not p.name.startswith("."))
@@ -97,7 +100,9 @@ def load_all(
             if item is not None:
                 loaded.append(item)
     if not loaded and not problems:
-        problems.add(_show(seeds, root), None, None, f"no {SUMMARY_FILE} found in any folder")
+        problems.add(
+            display_path(seeds, root), None, None, f"no {SUMMARY_FILE} found in any folder"
+        )
     return loaded
 
 
@@ -120,7 +125,7 @@ def _finish(
     problems: Problems,
 ) -> Loaded | None:
     """Validate a summary (from the cache, parsed data, or its text) and read its source."""
-    shown = _show(folder / SUMMARY_FILE, root)
+    shown = display_path(folder / SUMMARY_FILE, root)
     summary = cached or _validated(data) or _parse_summary(raw, shown, problems)
     if summary is None:
         return None
@@ -128,7 +133,9 @@ def _finish(
     text = _read_text(source_path, root, problems)
     if text is None:
         return None
-    return Loaded(folder, shown, _show(source_path, root), summary, _source_text(text), raw, key)
+    return Loaded(
+        folder, shown, display_path(source_path, root), summary, _source_text(text), raw, key
+    )
 
 
 _texts: cache.LastRun[SourceText] = cache.LastRun()
@@ -208,16 +215,9 @@ def _ids_in(data: object) -> set[str]:
     return found
 
 
-def _show(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
-
-
 def _read_text(path: Path, root: Path, problems: Problems) -> str | None:
     """Read a UTF-8 file that stays inside the project; report why not otherwise."""
-    shown = _show(path, root)
+    shown = display_path(path, root)
     if not path.exists() and not path.is_symlink():
         problems.add(shown, None, None, "file not found")
         return None

@@ -13,6 +13,14 @@ CATEGORY_DIRS = ("actors", "locations", "events", "statements", "sources")
 """Folders of `content/` that hold generated pages."""
 
 
+def display_path(path: Path, root: Path) -> str:
+    """A path as messages show it: relative to the project's folder when it is inside."""
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
 @dataclass(frozen=True)
 class Project:
     """The folders of one project, found from its `mkdocs.yml`."""
