@@ -17,11 +17,13 @@ import os
 import subprocess
 import sys
 import time
+from functools import cached_property
 from pathlib import Path
 
 import click
 
 from . import build as pipeline
+from . import cache
 from .errors import ContentNeedsAttention, FactsheetsError
 from .labels import plural
 from .model import Summary
@@ -35,8 +37,9 @@ class Context:
         self.root = root
         self.verbosity = verbosity
 
-    @property
+    @cached_property
     def project(self) -> Project:
+        """The project, its mkdocs.yml read once per command."""
         return Project.at(self.root)
 
     def say(self, message: str, level: int = 0) -> None:
@@ -193,11 +196,10 @@ def run_mkdocs_build(project: Project, *, show_info: bool = False) -> int:
     broken link written by hand would then pass unnoticed.
     """
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project.config_file)]
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     with subprocess.Popen(
         command,
         cwd=project.root,
-        env=env,
+        env=_mkdocs_env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -293,13 +295,12 @@ def serve(obj: Context, dev_addr: str, dirty: bool | None) -> None:
         # A dirty build warns that links may be stale; strict mode would abort on it.
         *(["--dirty", "--no-strict"] if dirty else []),
     ]
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    server = subprocess.Popen(command, cwd=project.root, env=env)
-    seen = _snapshot(project.seeds)
+    server = subprocess.Popen(command, cwd=project.root, env=_mkdocs_env())
+    seen = cache.fingerprint(project.seeds)
     try:
         while server.poll() is None:
             time.sleep(0.5)
-            now = _snapshot(project.seeds)
+            now = cache.fingerprint(project.seeds)
             if now != seen:
                 seen = now
                 try:
@@ -313,12 +314,9 @@ def serve(obj: Context, dev_addr: str, dirty: bool | None) -> None:
         server.wait()
 
 
-def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
-    return {
-        str(path): (stat.st_mtime_ns, stat.st_size)
-        for path in folder.rglob("*")
-        if path.is_file() and (stat := path.stat())
-    }
+def _mkdocs_env() -> dict[str, str]:
+    # MkDocs 1.6 prints a banner about 2.0 unless told not to.
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
 @main.command()
