@@ -203,8 +203,9 @@ def merge(loaded: list[Loaded], sentences: dict[str, Sentence]) -> KnowledgeBase
         ) -> Citation | None:
             if alias:
                 sentence = sentences.get(alias_key(source_id, quote))
-                words = text.words(quote)
-                return Citation(source_id, words, sentence) if sentence else None
+                if sentence is None:  # an alias the text does not contain: nothing to cite
+                    return None
+                return Citation(source_id, text.words(quote), sentence)
             return Citation(source_id, quote, sentences[citation_key(source_id, quote)])
 
         for actor in item.summary.actors:
