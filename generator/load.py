@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import cache, workers
 from .errors import Problems, clip
-from .model import SLUG_PATTERN, Summary
+from .model import ENTRY_LISTS, SLUG_PATTERN, Summary
 from .progress import Progress, silent
 from .project import display_path
 from .text import SourceText
@@ -164,14 +164,8 @@ def _parse_many(raws: list[str]) -> list[object | None]:
 
 
 def _quick_parse(raw: str) -> object | None:
-    scratch = Problems()
-    node = _parse_yaml(raw, "", scratch)
-    if node is None:
-        return None
-    try:
-        return _Loader(raw).construct_document(node)
-    except yaml.YAMLError:
-        return None
+    parsed = _construct(raw, "", Problems())  # the problems are found again, with lines
+    return None if parsed is None else parsed[1]
 
 
 def _validated(data: object | None) -> Summary | None:
@@ -183,16 +177,24 @@ def _validated(data: object | None) -> Summary | None:
         return None  # parsed again by _parse_summary, which reports each error with its line
 
 
-def _parse_summary(raw: str, shown: str, problems: Problems) -> Summary | None:
+def _construct(raw: str, shown: str, problems: Problems) -> tuple[yaml.Node, object] | None:
+    """The YAML document's node and data, or None with its problems reported."""
     node = _parse_yaml(raw, shown, problems)
     if node is None:
         return None
     try:
-        data = _Loader(raw).construct_document(node)
+        return node, _Loader(raw).construct_document(node)
     except yaml.MarkedYAMLError as error:  # e.g. an unknown !tag
         mark = error.problem_mark or error.context_mark
         problems.add(shown, mark.line + 1 if mark else None, None, f"invalid YAML: {error.problem}")
         return None
+
+
+def _parse_summary(raw: str, shown: str, problems: Problems) -> Summary | None:
+    parsed = _construct(raw, shown, problems)
+    if parsed is None:
+        return None
+    node, data = parsed
     try:
         return Summary.model_validate(data)
     except ValidationError as error:
@@ -206,7 +208,7 @@ def _ids_in(data: object) -> set[str]:
     """The ids an invalid summary defines, so other files' references to them are not blamed."""
     found: set[str] = set()
     if isinstance(data, dict):
-        for category in ("actors", "locations", "events", "statements"):
+        for category in ENTRY_LISTS:
             entries = data.get(category)
             if isinstance(entries, list):
                 found.update(

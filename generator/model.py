@@ -509,6 +509,10 @@ class Statement(Strict):
     """The verbatim words that report the statement."""
 
 
+ENTRY_LISTS = ("actors", "locations", "events", "statements")
+"""The lists of a summary that hold entries with ids, by their key."""
+
+
 class Summary(Strict):
     """The structured summary of one source: everything it reports, each fact with its quote."""
 

@@ -11,16 +11,8 @@ from pydantic import BaseModel
 from .cache import LastRun
 from .errors import Problems, clip
 from .load import Loaded, field_name
-from .model import Actor, Event, Location, Statement, Summary
+from .model import ENTRY_LISTS, Summary
 from .text import Sentence
-
-CATEGORIES: dict[str, type[BaseModel]] = {
-    "actors": Actor,
-    "locations": Location,
-    "events": Event,
-    "statements": Statement,
-}
-"""The four kinds of things a summary lists, by the key they sit under."""
 
 
 @dataclass(frozen=True)
@@ -68,7 +60,7 @@ def _collect_ids(loaded: list[Loaded], problems: Problems) -> dict[str, Definiti
             )
         source_ids.setdefault(source_id, item.summary_file)
         in_this_file: dict[str, Definition] = {}
-        for category in CATEGORIES:
+        for category in ENTRY_LISTS:
             for index, entity in enumerate(getattr(item.summary, category)):
                 path = (category, index, "id")
                 here = Definition(category, _kind(entity), item, path)
@@ -213,7 +205,7 @@ def _check_quotes(loaded: list[Loaded], problems: Problems) -> dict[str, Sentenc
         for key, sentence in sentences.items():
             found.setdefault(key, sentence)
         for path, quote in missing:
-            _not_found(item, path, "quote", quote, problems)
+            _not_found(item, path, quote, problems)
         for path, alias in unused_aliases:
             # Not an error: the alias is then cited with the entity's own quote.
             problems.warn(
@@ -266,9 +258,9 @@ def aliases(summary: Summary) -> Iterator[tuple[tuple, str]]:
                 yield (category, i, "aliases", j), alias
 
 
-def _not_found(item: Loaded, path: tuple, what: str, text: str, problems: Problems) -> None:
+def _not_found(item: Loaded, path: tuple, text: str, problems: Problems) -> None:
     passage, score = item.text.closest(text)
-    message = f"{what} not found in {item.source_file}: {clip(text)!r}"
+    message = f"quote not found in {item.source_file}: {clip(text)!r}"
     if passage and score >= 50:
         message += f"\n    closest passage ({score:.0f}% similar): {clip(passage)!r}"
     problems.add(item.summary_file, item.line_of(path), field_name(path), message)
