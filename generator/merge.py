@@ -251,8 +251,7 @@ def _publication_order(item: Loaded) -> tuple:
 def _entity(table, cls, record, category: str, file: str, cite) -> Any:
     entry = table.get(record.id)
     if entry is None:
-        kind = getattr(record, "kind", None)
-        entry = table[record.id] = cls(record.id, category, getattr(kind, "value", kind))
+        entry = table[record.id] = cls(record.id, category, m.kind_of(record))
     entry.files.append(file)
     citation = cite(record.quote)
     entry.names.add(record.name if hasattr(record, "name") else record.title, citation)

@@ -509,6 +509,12 @@ class Statement(Strict):
     """The verbatim words that report the statement."""
 
 
+def kind_of(entry: BaseModel) -> str | None:
+    """An entry's kind as a plain string (None for entries without one, such as events)."""
+    kind = getattr(entry, "kind", None)
+    return getattr(kind, "value", kind)
+
+
 ENTRY_LISTS = ("actors", "locations", "events", "statements")
 """The lists of a summary that hold entries with ids, by their key."""
 

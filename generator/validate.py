@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from .cache import LastRun
 from .errors import Problems, clip
 from .load import Loaded, field_name
-from .model import ENTRY_LISTS, Summary
+from .model import ENTRY_LISTS, Summary, kind_of
 from .text import Sentence
 
 
@@ -63,7 +63,7 @@ def _collect_ids(loaded: list[Loaded], problems: Problems) -> dict[str, Definiti
         for category in ENTRY_LISTS:
             for index, entity in enumerate(getattr(item.summary, category)):
                 path = (category, index, "id")
-                here = Definition(category, _kind(entity), item, path)
+                here = Definition(category, kind_of(entity), item, path)
                 earlier = definitions.setdefault(entity.id, here)
                 first_here = in_this_file.setdefault(entity.id, here)
                 if first_here is not here:
@@ -104,11 +104,6 @@ def _check_same_statement(
             f"{first.speaker!r} ({first.type}) in {earlier.file}:{earlier.line}; "
             "one id must name one statement",
         )
-
-
-def _kind(entity: BaseModel) -> str | None:
-    kind = getattr(entity, "kind", None)
-    return getattr(kind, "value", kind)
 
 
 def _what(definition: Definition) -> str:
