@@ -54,7 +54,14 @@ ROWS: list[Row] = [
     ("HTML per fact sheet, median (KB)", lambda r: _kb(r["html"]["median"])),
     ("HTML per fact sheet, p95 (KB)", lambda r: _kb(r["html"]["p95"])),
     ("HTML per fact sheet, max (KB)", lambda r: _kb(r["html"]["max"])),
-    (f"Fact sheets over {HTML_LIMIT // 1000} KB", lambda r: f"{r['html']['over_limit']:,}"),
+    (
+        "Pages continuing long sections",
+        lambda r: f"{r['html']['count'] - r['fact_sheets']:,}",
+    ),
+    (
+        f"Fact-sheet pages over {HTML_LIMIT // 1000} KB",
+        lambda r: f"{r['html']['over_limit']:,}",
+    ),
     ("Search index, Pagefind bundle (KB)", lambda r: _kb(r["search_index_bytes"])),
     ("Search index per fact sheet (bytes)", lambda r: f"{r['search_index_bytes_per_page']:,.0f}"),
     ("All in nav: site build (s)", lambda r: f"{r['nav']['seconds']:.2f}"),
@@ -150,10 +157,10 @@ def targets(results: list[dict]) -> list[dict]:
         r = results[-1]
         html = r["html"]
         check(
-            f"{r['pages']:,}: a fact sheet's HTML <= {HTML_LIMIT // 1000} KB (median)",
+            f"{r['pages']:,}: every fact sheet's HTML <= {HTML_LIMIT // 1000} KB",
             f"median {_kb(html['median'])} KB, p95 {_kb(html['p95'])} KB, max "
-            f"{_kb(html['max'])} KB; {html['over_limit']:,} of {html['count']:,} over",
-            html["median"] <= HTML_LIMIT,
+            f"{_kb(html['max'])} KB; {html['over_limit']:,} of {html['count']:,} pages over",
+            html["over_limit"] == 0,
         )
     return checks
 

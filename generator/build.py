@@ -97,8 +97,10 @@ def _generate(project: Project, *, check: bool, force: bool, progress: Progress)
     previous = None if force or _has_templates(project) else incremental.read(project.root)
     only = incremental.pages_to_render(previous, inputs_now, renderer, project, last_run)
     pages = renderer.pages(progress, only)
+    shown = incremental.shown(renderer, previous)
+    outputs = incremental.outputs(shown)
     with write.locked(project.root):
-        kept = set() if only is None else set(renderer.paths()) - only
+        kept = set(outputs) - {page.path for page in pages}
         plan = write.plan(project.content, pages, kept)
         try:
             backups = write.apply(
@@ -114,8 +116,8 @@ def _generate(project: Project, *, check: bool, force: bool, progress: Progress)
             cache.forget_run(project.root)
             incremental.forget(project.root)
         else:
-            cache.record_run(project.root, project.content, inputs, renderer.paths())
-            incremental.save(project.root, inputs_now, renderer, previous)
+            cache.record_run(project.root, project.content, inputs, outputs)
+            incremental.save(project.root, inputs_now, shown)
     return Outcome(plan, warnings, backups, rendered=len(pages))
 
 

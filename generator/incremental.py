@@ -60,14 +60,16 @@ class Shown:
     """Ids of the sources it cited or named."""
     orders: list[list[str]] = field(default_factory=list)
     """Every list of events it printed, as event ids in the order printed."""
+    parts: list[str] = field(default_factory=list)
+    """Paths of the pages its long sections continue on, made with it."""
 
     def to_json(self) -> list:
-        return [sorted(self.entities), sorted(self.sources), self.orders]
+        return [sorted(self.entities), sorted(self.sources), self.orders, self.parts]
 
     @classmethod
     def from_json(cls, data: list) -> Shown:
-        entities, sources, orders = data
-        return cls(set(entities), set(sources), orders)
+        entities, sources, orders, parts = data
+        return cls(set(entities), set(sources), orders, parts)
 
 
 @dataclass
@@ -110,14 +112,27 @@ def read(root: Path) -> Record | None:
         return None
 
 
-def save(root: Path, inputs: Inputs, renderer: Renderer, previous: Record | None) -> None:
-    """Record what every page shows: as just rendered, or (not rendered) as last time."""
+def shown(renderer: Renderer, previous: Record | None) -> dict[str, Shown]:
+    """What every page shows: as just rendered, or (not rendered) as last time."""
     # A page not rendered has a record: pages_to_render renders those without one.
-    pages = {
-        path: (renderer.shown.get(path) or previous.pages[path]).to_json()  # type: ignore[union-attr]
+    return {
+        path: renderer.shown.get(path) or previous.pages[path]  # type: ignore[union-attr]
         for path in renderer.paths()
     }
-    data = {"code": inputs.code, "sources": inputs.sources, "pages": pages}
+
+
+def outputs(pages: dict[str, Shown]) -> list[str]:
+    """Every page's path, each followed by the paths of the pages it continues on."""
+    return [path for page, shown in pages.items() for path in (page, *shown.parts)]
+
+
+def save(root: Path, inputs: Inputs, pages: dict[str, Shown]) -> None:
+    """Record what every page shows (see `shown`) and what this run read."""
+    data = {
+        "code": inputs.code,
+        "sources": inputs.sources,
+        "pages": {path: page.to_json() for path, page in pages.items()},
+    }
     atomic_write(root / SHOWN_FILE, json.dumps(data, separators=(",", ":")))
 
 
@@ -162,6 +177,7 @@ def pages_to_render(
             path in always
             or shown is None
             or path not in as_left
+            or not as_left.issuperset(shown.parts)
             or not shown.entities.isdisjoint(defined)
             or path.rpartition("/")[2].removesuffix(".md") in referenced
             or not shown.sources.isdisjoint(changed)

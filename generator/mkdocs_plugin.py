@@ -17,6 +17,9 @@ main process.
    next, which a worker forked before the loop would not see, so this step runs only
    when every other plugin is one known not to (`PAGE_SAFE_PLUGINS`).
 
+The plugin also folds the blank space the theme's templates leave between the lines of
+every page (`compact_theme`).
+
 Warnings a worker logs (broken links, say) are logged again by the main process when
 the page is reached, so `--strict` counts them and they appear in page order.
 
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -94,6 +98,7 @@ class ParallelRender(BasePlugin[ParallelConfig]):
         self._converted: dict[str, Converted] = {}
         self._nav: Any = None
         self._pool: Any = None
+        self._prebuilt: _PrebuiltPages | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self._serve = command == "serve"
@@ -155,11 +160,18 @@ class ParallelRender(BasePlugin[ParallelConfig]):
             _page_job = None
         # Ordered and lazy: the main process writes pages while the workers render.
         chunks = max(1, min(16, len(pages) // (count * 16)))
-        return _PrebuiltPages(env, pages, self._pool.imap(_build_page, pages, chunks))
+        self._prebuilt = _PrebuiltPages(env, pages, self._pool.imap(_build_page, pages, chunks))
+        return self._prebuilt
+
+    def on_post_page(self, output: str, /, *, page: Page, config: Any) -> str:
+        if self._prebuilt is not None and page.file.src_uri in self._prebuilt.compacted:
+            return output  # a worker did it
+        return compact_theme(output)
 
     def on_post_build(self, *, config: Any) -> None:
         self._converted = {}
         self._nav = None
+        self._prebuilt = None
         self._close()
 
     def on_build_error(self, *, error: Exception) -> None:
@@ -198,6 +210,8 @@ class _PrebuiltPages:
         self._waiting = set(pages)
         self._results = results
         self._ahead: dict[str, tuple[str, str | None, Records]] = {}
+        self.compacted: set[str] = set()
+        """Pages whose output MkDocs got from a worker, which ran `compact_theme`."""
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._env, name)
@@ -236,6 +250,7 @@ class _Template:
             name, output, records = result
             if name == self._name and output is not None:
                 _replay(records)
+                self._pages.compacted.add(page.file.src_uri)
                 return output
         return self._template.render(context)
 
@@ -253,13 +268,32 @@ def _build_page(src_uri: str) -> tuple[str, str, str | None, Records]:
             context = get_context(nav, doc_files, config, page)
             template = env.get_template(name)
             context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
-            output = template.render(context)
+            output = compact_theme(template.render(context))
         except Exception:  # built again in the main process, which reports it properly
             output = None
         finally:
             page.active = False
             config._current_page = None
     return src_uri, name, output, records
+
+
+_THEME_BLANKS = re.compile(r"[ \t]*\n\s*")
+
+
+def compact_theme(html: str) -> str:
+    """The page with the theme's indentation and blank lines folded to one line break.
+
+    Material's templates leave them between nearly all of its tags: 2.6 of the 11.7 KB
+    of a small fact sheet. Outside `<article>` they never matter (the theme has no
+    preformatted text there); inside, what the Markdown made is left exactly as it is,
+    and so is a page without an article.
+    """
+    start = html.find("<article")
+    end = html.find("</article>", start)
+    if start < 0 or end < 0:
+        return html  # not a page of the theme's: nothing is known about it
+    head, article, tail = html[:start], html[start:end], html[end:]
+    return _THEME_BLANKS.sub("\n", head) + article + _THEME_BLANKS.sub("\n", tail)
 
 
 def _install(page: Page, converted: Converted, files: Files) -> None:

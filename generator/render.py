@@ -71,6 +71,12 @@ def escape(value: Any) -> Md:
 
 _MARK_SEPARATOR = '<sup class="fs-sep">,</sup>'
 
+MARKS_PER_FACT = 2
+"""Footnote marks a fact shows at most; the page says how many more citations it has.
+
+A fact the whole corpus repeats (a group's country, say) would otherwise carry hundreds
+of marks and footnotes: three let a reader check it, and the count says the rest."""
+
 
 @dataclass
 class Footnotes:
@@ -80,11 +86,19 @@ class Footnotes:
     numbers: dict[Citation, int] = field(default_factory=dict)
 
     def cite(self, *items: Attested | Citation | list) -> Md:
-        numbers = set()
-        for citation in _citations(items):
-            numbers.add(self.numbers.setdefault(citation, len(self.numbers) + 1))
+        citations = list(dict.fromkeys(_citations(items)))
+        # Citations the page already numbered first: they cost no new footnote.
+        citations.sort(key=lambda citation: citation not in self.numbers)
+        numbers = {
+            self.numbers.setdefault(citation, len(self.numbers) + 1)
+            for citation in citations[:MARKS_PER_FACT]
+        }
         # A visible comma between marks, or [^4][^13] would read as footnote 413.
-        return Md(_MARK_SEPARATOR.join(f"[^{n}]" for n in sorted(numbers)))
+        marks = _MARK_SEPARATOR.join(f"[^{n}]" for n in sorted(numbers))
+        more = len(citations) - MARKS_PER_FACT
+        if more > 0:
+            marks += f'<sup class="fs-more" title="{more} more citations">+{more}</sup>'
+        return Md(marks)
 
     def definitions(self) -> Md:
         lines = []
@@ -155,40 +169,53 @@ class Renderer:
         self.shown: dict[str, Shown] = {}
         """What each page rendered so far showed (see incremental.py)."""
         self._shown = Shown()
+        # The page being rendered (see `_page` and `listing`).
+        self._notes = Footnotes(kb)
+        self._page_path = self._page_name = ""
+        self._parts: list[Page] = []
+        self._rows_shown: int | None = None
+        self._longest = 0
 
     @property
     def index_pages(self) -> list[str]:
         return [f"{category}/index.md" for category in CATEGORY_DIRS]
 
     def paths(self) -> list[str]:
-        """The path of every page of the site, sorted."""
+        """The path of every page the site's data makes, sorted.
+
+        The pages long sections continue on are not among them: rendering a page makes
+        them, and its `Shown.parts` lists them.
+        """
         return list(self._jobs)
 
     def pages(self, progress: Progress = silent, only: set[str] | None = None) -> list[Page]:
-        """The pages whose paths are in `only` (default: every page), sorted by path."""
+        """The pages whose paths are in `only` (default: every page), sorted by path, each
+        followed by the pages its long sections continue on."""
         wanted = [path for path in self._jobs if only is None or path in only]
         count = workers.count(len(wanted), PARALLEL_FROM)
+        pages: list[Page] = []
         if count < 2:
-            return [self._jobs[path]() for path in progress(wanted, "Rendering")]
+            for path in progress(wanted, "Rendering"):
+                pages += self._jobs[path]()
+            return pages
         global _forked
         _forked = self
         try:
             with workers.fork_pool(count) as pool:
                 # In order, in small chunks: the index pages, the slowest, come last.
                 results = pool.imap(_render_in_worker, wanted, chunksize=16)
-                pages = []
                 for path in progress(wanted, "Rendering"):
-                    page, self.shown[path] = next(results)
-                    pages.append(page)
+                    rendered, self.shown[path] = next(results)
+                    pages += rendered
                 return pages
         finally:
             _forked = None
 
     @cached_property
-    def _jobs(self) -> dict[str, Callable[[], Page]]:
+    def _jobs(self) -> dict[str, Callable[[], list[Page]]]:
         """Every page of the site, by path (sorted), and how to render it."""
         kb = self.kb
-        jobs: dict[str, Callable[[], Page]] = {}
+        jobs: dict[str, Callable[[], list[Page]]] = {}
         for category, table, template in (
             ("actors", kb.actors, "actor.md.j2"),
             ("locations", kb.locations, "location.md.j2"),
@@ -204,7 +231,7 @@ class Renderer:
             jobs[path] = partial(self._page, path, f"{category}-index.md.j2", front)
         return dict(sorted(jobs.items()))
 
-    def _fact_sheet(self, path: str, category: str, entity: Entity, template: str) -> Page:
+    def _fact_sheet(self, path: str, category: str, entity: Entity, template: str) -> list[Page]:
         front = {
             # Material prints the title as it is into <title>, the header and the tags
             # page: as HTML, so it must be escaped as HTML (and only as HTML).
@@ -214,36 +241,58 @@ class Renderer:
         }
         return self._page(path, template, front, entity=entity)
 
-    def _source_page(self, source: Source) -> Page:
+    def _source_page(self, source: Source) -> list[Page]:
         front = {"title": html.escape(source.meta.title, quote=False), "tags": ["Source"]}
         return self._page(f"sources/{source.id}.md", "source.md.j2", front, source=source)
 
-    def _page(self, path: str, template: str, front: dict, **context: Any) -> Page:
+    def _page(self, path: str, template: str, front: dict, **context: Any) -> list[Page]:
+        """The page, then the pages its long sections continue on (see `listing`).
+
+        A page is rendered whole first. One longer than `PAGE_BUDGET` is rendered again,
+        its long sections cut to fewer rows each time (`ROWS_SHOWN`), until it fits.
+        """
+        self._rows_shown = None
+        body = self._render(path, template, context)
+        for limit in ROWS_SHOWN:
+            if len(body) <= PAGE_BUDGET:
+                break
+            if limit < self._longest:  # else this cut leaves every section as it is
+                self._rows_shown = limit
+                body = self._render(path, template, context)
+        self.shown[path] = self._shown
+        return [Page(path, front, body), *self._parts]
+
+    def _render(self, path: str, template: str, context: dict[str, Any]) -> str:
         # What the page shows is recorded as the helpers below are called.
         self._shown = shown = Shown()
-        if "entity" in context:
-            shown.entities.add(context["entity"].id)
-        if "source" in context:
-            shown.sources.add(context["source"].id)
-        notes = Footnotes(self.kb)
+        entity, source = context.get("entity"), context.get("source")
+        if entity is not None:
+            shown.entities.add(entity.id)
+        if source is not None:
+            shown.sources.add(source.id)
+        self._notes = Footnotes(self.kb)
+        self._page_path = path
+        self._page_name = entity.name if entity else source.meta.title if source else ""
+        self._parts = []
+        self._longest = 0
         body = self.env.get_template(template).render(
             kb=self.kb,
-            cite=notes.cite,
-            footnotes=notes.definitions,
-            facts=lambda items, linked=False: self.facts(notes, items, linked),
-            when=lambda event: self.when(notes, event),
-            statement=lambda item, show_speaker=True: self.statement(notes, item, show_speaker),
+            cite=self.cite,
+            footnotes=self.footnotes,
+            facts=self.facts,
+            when=self.when,
+            statement=self.statement,
+            listing=self.listing,
             sources_list=self.sources_list,
+            relations=self.relations,
             source_ref=self.source_ref,
+            source_refs=self.source_refs,
+            figure_rows=self.figure_rows,
             positions=self.positions,
             links=self.links,
-            date_disagreement=lambda event: self.date_disagreement(notes, event),
+            date_disagreement=self.date_disagreement,
             figure_disagreement=self.figure_disagreement,
-            describe=lambda entity: Md(
-                " ".join(
-                    f"{escape(_sentence(f.value))}{notes.cite(f)}" for f in entity.descriptions
-                )
-            ),
+            describe=self.describe,
             link=self.link,
             date=self.date,
             timeline=self.timeline,
@@ -258,30 +307,104 @@ class Renderer:
             date_text=labels.partial_date,
             **context,
         )
-        shown.sources.update(citation.source for citation in notes.numbers)
-        self.shown[path] = shown
-        return Page(path, front, body.strip() + "\n")
+        shown.sources.update(citation.source for citation in self._notes.numbers)
+        shown.parts = [part.path for part in self._parts]
+        return body.strip() + "\n"
+
+    def listing(
+        self, key: str, title: str, rows: list, caller: Callable[[list], str], inline: bool = False
+    ) -> Md:
+        """A section's rows, printed by the template's `{% call(rows) listing(...) %}` block.
+
+        A fact sheet stays small however much the sources say about its subject: when
+        it must (see `_page`), a section shows its first rows only, and links to pages
+        that list them all
+        (`ROWS_PER_PAGE` at a time, each with its own footnotes) named after the page and
+        `key`: `actors/ana.involvement.md`, `actors/ana.involvement-2.md`... `inline` rows
+        are parts of a line (a table cell), and so is the link to the rest.
+        """
+        rows = list(rows)
+        self._longest = max(self._longest, len(rows))
+        limit = self._rows_shown
+        if limit is None or len(rows) <= limit:
+            return Md(caller(rows))
+        stem = self._page_path.removesuffix(".md")
+        chunks = [rows[i : i + ROWS_PER_PAGE] for i in range(0, len(rows), ROWS_PER_PAGE)]
+        paths = [f"{stem}.{key}.md"] + [f"{stem}.{key}-{n}.md" for n in range(2, len(chunks) + 1)]
+        for number, chunk in enumerate(chunks, start=1):
+            self._parts.append(self._continued(title, chunk, caller, paths, number, len(rows)))
+        shown = caller(rows[:limit])
+        first = shown.rstrip("\n")
+        ending = shown[len(first) :] or "\n"  # as the rows end: the template expects it
+        more, link = len(rows) - limit, _name(paths[0])
+        if inline:
+            return Md(f"{first}; [and {more} more]({link})")
+        return Md(
+            f"{first}\n\n*The first {limit} of {len(rows)}.* [See all {len(rows)} →]({link})"
+            f"\n{{ .fs-more-rows }}{ending}"
+        )
+
+    def _continued(
+        self, title: str, rows: list, caller: Callable, paths: list[str], number: int, total: int
+    ) -> Page:
+        """Page `number` of those a long section continues on: its rows, and a pager."""
+        page_notes, self._notes = self._notes, Footnotes(self.kb)
+        try:
+            rows_markdown = caller(rows).strip()
+            footnotes = self.footnotes()
+            self._shown.sources.update(citation.source for citation in self._notes.numbers)
+        finally:
+            self._notes = page_notes
+        first = (number - 1) * ROWS_PER_PAGE + 1
+        pager = [f"[{escape(self._page_name)}]({_name(self._page_path)})"]
+        if number > 1:
+            pager.append(f"[← Previous]({_name(paths[number - 2])})")
+        pager.append(f"{first}–{first + len(rows) - 1} of {total}")
+        if number < len(paths):
+            pager.append(f"[Next →]({_name(paths[number])})")
+        pager_line = " · ".join(pager) + "\n{ .fs-pager }"
+        heading = f"{self._page_name}: {title}"
+        if len(paths) > 1:
+            heading += f" ({number} of {len(paths)})"
+        body = (
+            f"# {escape(heading)} {{ #fs-title }}\n\n{pager_line}\n\n{rows_markdown}\n\n"
+            f"{pager_line}\n\n{footnotes}"
+        )
+        return Page(
+            paths[number - 1], {"title": html.escape(heading, quote=False)}, body.strip() + "\n"
+        )
 
     # Composite pieces templates share. They live here, not in Jinja macros, because
     # they return Md: Markdown built from escaped parts that `finalize` prints as is.
 
-    def facts(self, notes: Footnotes, facts, linked: bool = False) -> Md:
+    def cite(self, *items: Attested | Citation | list) -> Md:
+        return self._notes.cite(*items)
+
+    def footnotes(self) -> Md:
+        return self._notes.definitions()
+
+    def describe(self, entity: Entity) -> Md:
+        return Md(
+            " ".join(f"{escape(_sentence(f.value))}{self.cite(f)}" for f in entity.descriptions)
+        )
+
+    def facts(self, facts, linked: bool = False) -> Md:
         """Values with their footnotes: `A[^1]; B[^2]`."""
         parts = [
-            f"{self.link(fact.value) if linked else escape(fact.value)}{notes.cite(fact)}"
+            f"{self.link(fact.value) if linked else escape(fact.value)}{self.cite(fact)}"
             for fact in facts
         ]
         return Md("; ".join(parts))
 
-    def when(self, notes: Footnotes, event: Event) -> Md:
+    def when(self, event: Event) -> Md:
         self._shown.entities.add(event.id)
         parts = [
-            f"{escape(self.date(fact.value, fact.citations[0].source))}{notes.cite(fact)}"
+            f"{escape(self.date(fact.value, fact.citations[0].source))}{self.cite(fact)}"
             for fact in event.dates
         ]
         return Md("; ".join(parts) or "—")
 
-    def statement(self, notes: Footnotes, statement, show_speaker: bool = True) -> Md:
+    def statement(self, statement, show_speaker: bool = True) -> Md:
         """A statement as a list item: speaker, what it does, the summary, and its quote."""
         self._shown.entities.add(statement.id)
         verb = escape(statement.type)
@@ -290,11 +413,11 @@ class Renderer:
             if show_speaker
             else f"**{escape(statement.type.capitalize())}**"
         )
-        line = f"- {head}: {self.facts(notes, statement.names)}"
+        line = f"- {head}: {self.facts(statement.names)}"
         about = [self.link(fact.value) for fact in statement.about]
         if about:
             line += f" *About:* {', '.join(about)}"
-        quotes = " ".join(f"“{escape(f.value)}”{notes.cite(f)}" for f in statement.mentions)
+        quotes = " ".join(f"“{escape(f.value)}”{self.cite(f)}" for f in statement.mentions)
         return Md(f"{line}\n\n    > {quotes}")
 
     def source_ref(self, source_id: str) -> Md:
@@ -304,18 +427,29 @@ class Renderer:
         as_of = f" (as of {labels.partial_date(meta.published)})" if meta.published else ""
         return Md(f"[{escape(meta.title)}](../sources/{source_id}.md){escape(as_of)}")
 
+    @staticmethod
+    def figure_rows(figures: dict[str, list]) -> list[tuple[str, Attested]]:
+        """(kind, fact) for each figure an event has, kinds in alphabetical order."""
+        return [(kind, fact) for kind, facts in sorted(figures.items()) for fact in facts]
+
+    def source_refs(self, source_ids: list[str]) -> Md:
+        """The first sources of a fact (as many as it shows marks), and how many others."""
+        refs = ", ".join(self.source_ref(s) for s in source_ids[:MARKS_PER_FACT])
+        more = len(source_ids) - MARKS_PER_FACT
+        return Md(f"{refs} and {more} more" if more > 0 else refs)
+
     def links(self, entity_ids) -> Md:
         return Md(", ".join(self.link(entity_id) for entity_id in entity_ids))
 
-    def date_disagreement(self, notes: Footnotes, event: Event) -> Md:
+    def date_disagreement(self, event: Event) -> Md:
         """A warning listing each date sources give, with the sources giving it."""
         if len(event.dates) < 2:
             return Md("")
         lines = ['!!! warning "Sources disagree on the date"']
         for fact in event.dates:
             when = escape(self.date(fact.value, fact.citations[0].source))
-            sources = ", ".join(self.source_ref(s) for s in fact.sources)
-            lines.append(f"    - {when}{notes.cite(fact)}: {sources}")
+            sources = self.source_refs(fact.sources)
+            lines.append(f"    - {when}{self.cite(fact)}: {sources}")
         return Md("\n".join(lines) + "\n")
 
     def figure_disagreement(self, kind: str, facts) -> Md:
@@ -347,15 +481,24 @@ class Renderer:
         ]
         return Md("\n".join(lines))
 
-    def sources_list(self, entity_id: str) -> Md:
+    def sources_list(self, sources: list[str]) -> Md:
+        """A list item per source: its title (a link) and outlet."""
         lines = []
-        sources = self.index.sources_of(entity_id)
         self._shown.sources.update(sources)
         for source_id in sources:
             meta = self.kb.sources[source_id].meta
             outlet = f" — {escape(meta.outlet)}" if meta.outlet else ""
             lines.append(f"- [{escape(meta.title)}](../sources/{source_id}.md){outlet}")
         return Md("\n".join(lines))
+
+    @staticmethod
+    def relations(outgoing, incoming) -> list[tuple[str, str, Attested]]:
+        """(label, other entity, fact) for an entity's relations: its own, then others'."""
+        return [
+            (labels.relation_label(fact.value[0]), fact.value[1], fact) for fact in outgoing
+        ] + [
+            (f"{labels.inverse_label(fact.value[0])}:", other.id, fact) for other, fact in incoming
+        ]
 
     def cited_from(self, source_id: str, category: str) -> list[Entity]:
         """Entities of a category with at least one fact from the source."""
@@ -416,6 +559,11 @@ class Renderer:
         return text
 
 
+def _name(path: str) -> str:
+    """A page's file name: what links between pages of one folder point to."""
+    return path.rpartition("/")[2]
+
+
 def _event(item: Event | tuple) -> Event:
     return item[0] if isinstance(item, tuple) else item
 
@@ -460,6 +608,14 @@ def _source_text(source) -> Md:
     return Md(f'<div class="fs-source">\n{body}\n</div>')
 
 
+PAGE_BUDGET = 7_000
+"""Characters of Markdown a page may have (about 25 KB of HTML with the theme's) before
+its long sections are cut short."""
+ROWS_SHOWN = (10, 5, 2)
+"""Rows a long section shows on a page over budget: fewer each time it is rendered again."""
+ROWS_PER_PAGE = 10
+"""Rows on each page a long section continues on."""
+
 PARALLEL_FROM = 1000
 """Below this many pages, rendering in one process is faster than forking workers."""
 
@@ -467,10 +623,10 @@ PARALLEL_FROM = 1000
 _forked: Renderer | None = None
 
 
-def _render_in_worker(path: str) -> tuple[Page, Shown]:
+def _render_in_worker(path: str) -> tuple[list[Page], Shown]:
     assert _forked is not None
-    page = _forked._jobs[path]()
-    return page, _forked.shown.pop(path)
+    pages = _forked._jobs[path]()
+    return pages, _forked.shown.pop(path)
 
 
 def render(

@@ -1,0 +1,83 @@
+"""Fact sheets stay small: a page over budget shows the first rows of its long sections
+and links to pages that list every row; a fact shows a few footnote marks and a count."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bench import synth
+from generator import render
+from generator.build import knowledge_base
+from generator.project import Project
+from generator.render import Page, Renderer
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Page]:
+    root = synth.write_project(synth.synthesise(300, seed=3), tmp_path_factory.mktemp("long"))
+    kb, _ = knowledge_base(Project.at(root))
+    return {page.path: page for page in Renderer(kb).pages()}
+
+
+def continued(path: str) -> bool:
+    return "." in path.rpartition("/")[2].removesuffix(".md")
+
+
+def test_pages_over_budget_are_cut_and_continue_on_pages_listing_every_row(pages) -> None:
+    parts = [path for path in pages if continued(path)]
+    assert len(parts) > 10
+    for path in parts:
+        parent, _, rest = path.removesuffix(".md").partition(".")
+        key = rest.rsplit("-", 1)[0] if rest[-1].isdigit() else rest
+        assert f"{parent}.md" in pages
+        first = f"{parent.rpartition('/')[2]}.{key}.md"
+        assert f"]({first})" in pages[f"{parent}.md"].body, (path, first)
+        # The pager links back to the fact sheet and says which rows this page lists.
+        assert f"]({parent.rpartition('/')[2]}.md) · " in pages[path].body
+        assert re.search(r" · \d+–\d+ of \d+", pages[path].body)
+
+
+def test_every_rows_page_together_lists_every_row(pages) -> None:
+    for path, page in pages.items():
+        for shown, total, link in re.findall(
+            r"\*The first (\d+) of (\d+)\.\* \[See all \d+ →\]\(([^)]+)\)", page.body
+        ):
+            folder = path.rpartition("/")[0]
+            first = f"{folder}/{link}"
+            counts = []
+            name = first
+            while name:
+                ranges = re.search(r" · (\d+)–(\d+) of (\d+)", pages[name].body)
+                assert ranges is not None and int(ranges[3]) == int(total)
+                counts.append(int(ranges[2]) - int(ranges[1]) + 1)
+                following = re.search(r"\[Next →\]\(([^)]+)\)", pages[name].body)
+                name = f"{folder}/{following[1]}" if following else ""
+            assert sum(counts) == int(total) > int(shown)
+
+
+def test_every_footnote_mark_has_its_definition_and_every_definition_a_mark(pages) -> None:
+    for path, page in pages.items():
+        marks = set(re.findall(r"\[\^(\d+)\](?!:)", page.body))
+        defined = set(re.findall(r"^\[\^(\d+)\]:", page.body, re.M))
+        assert marks == defined, path
+
+
+def test_a_fact_shows_a_few_marks_and_counts_the_other_citations(pages) -> None:
+    counted = 0
+    for page in pages.values():
+        for marks, more in re.findall(
+            r"((?:\[\^\d+\](?:<sup class=\"fs-sep\">,</sup>)?)+)"
+            r"<sup class=\"fs-more\" title=\"(\d+) more citations\">\+\2</sup>",
+            page.body,
+        ):
+            assert marks.count("[^") == render.MARKS_PER_FACT
+            assert int(more) > 0
+            counted += 1
+    assert counted > 10
+
+
+def test_a_small_page_is_whole(pages) -> None:
+    small = [p for p in pages.values() if len(p.body) < render.PAGE_BUDGET / 2]
+    assert small and not any("[See all" in p.body for p in small)
