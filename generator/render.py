@@ -173,6 +173,7 @@ class Renderer:
         self._notes = Footnotes(kb)
         self._page_path = self._page_name = ""
         self._parts: list[Page] = []
+        self._making_parts = False
         self._rows_shown: int | None = None
         self._longest = 0
 
@@ -259,10 +260,16 @@ class Renderer:
             if limit < self._longest:  # else this cut leaves every section as it is
                 self._rows_shown = limit
                 body = self._render(path, template, context)
+        if self._rows_shown is not None:
+            # Once more, now making the pages the cut sections continue on: most of the
+            # work for a large page, and wasted on the cuts that did not fit.
+            body = self._render(path, template, context, parts=True)
         self.shown[path] = self._shown
         return [Page(path, front, body), *self._parts]
 
-    def _render(self, path: str, template: str, context: dict[str, Any]) -> str:
+    def _render(
+        self, path: str, template: str, context: dict[str, Any], parts: bool = False
+    ) -> str:
         # What the page shows is recorded as the helpers below are called.
         self._shown = shown = Shown()
         entity, source = context.get("entity"), context.get("source")
@@ -274,6 +281,7 @@ class Renderer:
         self._page_path = path
         self._page_name = entity.name if entity else source.meta.title if source else ""
         self._parts = []
+        self._making_parts = parts
         self._longest = 0
         body = self.env.get_template(template).render(
             kb=self.kb,
@@ -318,10 +326,9 @@ class Renderer:
 
         A fact sheet stays small however much the sources say about its subject: when
         it must (see `_page`), a section shows its first rows only, and links to pages
-        that list them all
-        (`ROWS_PER_PAGE` at a time, each with its own footnotes) named after the page and
-        `key`: `actors/ana.involvement.md`, `actors/ana.involvement-2.md`... `inline` rows
-        are parts of a line (a table cell), and so is the link to the rest.
+        that list them all (`ROWS_PER_PAGE` at a time, each with its own footnotes) named
+        after the page and `key`: `actors/ana.involvement.md`, `ana.involvement-2.md`...
+        `inline` rows are parts of a line (a table cell), and so is the link to the rest.
         """
         rows = list(rows)
         self._longest = max(self._longest, len(rows))
@@ -329,14 +336,16 @@ class Renderer:
         if limit is None or len(rows) <= limit:
             return Md(caller(rows))
         stem = self._page_path.removesuffix(".md")
-        chunks = [rows[i : i + ROWS_PER_PAGE] for i in range(0, len(rows), ROWS_PER_PAGE)]
-        paths = [f"{stem}.{key}.md"] + [f"{stem}.{key}-{n}.md" for n in range(2, len(chunks) + 1)]
-        for number, chunk in enumerate(chunks, start=1):
-            self._parts.append(self._continued(title, chunk, caller, paths, number, len(rows)))
+        if self._making_parts:
+            chunks = [rows[i : i + ROWS_PER_PAGE] for i in range(0, len(rows), ROWS_PER_PAGE)]
+            paths = [f"{stem}.{key}.md"]
+            paths += [f"{stem}.{key}-{n}.md" for n in range(2, len(chunks) + 1)]
+            for number, chunk in enumerate(chunks, start=1):
+                self._parts.append(self._continued(title, chunk, caller, paths, number, len(rows)))
         shown = caller(rows[:limit])
         first = shown.rstrip("\n")
         ending = shown[len(first) :] or "\n"  # as the rows end: the template expects it
-        more, link = len(rows) - limit, _name(paths[0])
+        more, link = len(rows) - limit, _name(f"{stem}.{key}.md")
         if inline:
             return Md(f"{first}; [and {more} more]({link})")
         return Md(
