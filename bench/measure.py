@@ -13,6 +13,8 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from generator.project import page_continued
+
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 """MkDocs 1.6 prints a banner about 2.0 unless told not to; it would pollute timings' output."""
 
@@ -172,6 +174,5 @@ def fact_sheet_count(content: Path) -> int:
         for folder in FACT_SHEET_DIRS
         if (content / folder).is_dir()
         for page in (content / folder).glob("*.md")
-        # actors/ana.involvement.md continues a section of actors/ana.md
-        if page.name != "index.md" and "." not in page.stem
+        if page.name != "index.md" and page_continued(page.name) == page.name
     )

@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from generator.cli import pagefind_command
-from generator.project import CATEGORY_DIRS
+from generator.project import CATEGORY_DIRS, page_continued
 
 from . import search
 from .measure import (
@@ -225,12 +225,6 @@ def _drop_top_level(text: str, keys: set[str]) -> str:
     return "".join(out)
 
 
-def _page_of(path: str) -> str:
-    """The page a page continues: `actors/ana.md` for `actors/ana.involvement-2.md`."""
-    folder, _, name = path.rpartition("/")
-    return f"{folder}/{name.split('.')[0]}.md"
-
-
 def _add_source(project: Path, corpus: Corpus, options: Options) -> dict:
     """Add one source and regenerate; compare what was written with what it touches."""
     draft = extra_source(corpus)
@@ -247,7 +241,7 @@ def _add_source(project: Path, corpus: Corpus, options: Options) -> dict:
                 touched.add(f"{category}/{entity_id}.md")
     step, changed = _generate(project, options)
     # A page's continuation pages (actors/ana.involvement-2.md) are written with it.
-    unexpected = sorted(p for p in set(changed) if _page_of(p) not in touched)
+    unexpected = sorted(p for p in set(changed) if page_continued(p) not in touched)
     return {
         **step.summary(),
         "files_written": len(changed),

@@ -13,6 +13,14 @@ CATEGORY_DIRS = ("actors", "locations", "events", "statements", "sources")
 """Folders of `content/` that hold generated pages."""
 
 
+def page_continued(path: str) -> str:
+    """The page that a page continues a long section of, or the path itself: `actors/ana.md`
+    for `actors/ana.involvement-2.md` (ids are slugs: only those pages have a dot in their
+    name before `.md`)."""
+    folder, slash, name = path.rpartition("/")
+    return f"{folder}{slash}{name.split('.')[0]}.md"
+
+
 def display_path(path: Path, root: Path) -> str:
     """A path as messages show it: relative to the project's folder when it is inside."""
     try:

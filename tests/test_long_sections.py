@@ -10,7 +10,7 @@ import pytest
 from bench import synth
 from generator import render
 from generator.build import knowledge_base
-from generator.project import Project
+from generator.project import Project, page_continued
 from generator.render import Page, Renderer
 
 
@@ -21,17 +21,13 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Page]:
     return {page.path: page for page in Renderer(kb).pages()}
 
 
-def continued(path: str) -> bool:
-    return "." in path.rpartition("/")[2].removesuffix(".md")
-
-
 def test_pages_over_budget_are_cut_and_continue_on_pages_listing_every_row(pages) -> None:
-    parts = [path for path in pages if continued(path)]
+    parts = [path for path in pages if page_continued(path) != path]
     assert len(parts) > 10
     for path in parts:
         parent, _, rest = path.removesuffix(".md").partition(".")
         key = rest.rsplit("-", 1)[0] if rest[-1].isdigit() else rest
-        assert f"{parent}.md" in pages
+        assert page_continued(path) == f"{parent}.md" in pages
         first = f"{parent.rpartition('/')[2]}.{key}.md"
         assert f"]({first})" in pages[f"{parent}.md"].body, (path, first)
         # The pager links back to the fact sheet and says which rows this page lists.
