@@ -38,6 +38,15 @@ def copy_project(target: Path, *, seeds: Path | None = None, with_content: bool 
     return target
 
 
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder`, by relative path: to tell that nothing was written."""
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A fresh copy of the demo project, content/ included."""

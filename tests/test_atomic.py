@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import copy_project
+from conftest import copy_project, snapshot
 
 from generator import write
 from generator.cli import main
@@ -39,14 +39,6 @@ HANG = 120
 
 
 # --- helpers -----------------------------------------------------------------
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {
-        str(path.relative_to(folder)): path.read_bytes()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
 
 
 def run(root: Path, *args: str):

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import copy_project
+from conftest import copy_project, snapshot
 
 SUMMARY = "seeds/cbs-baghdad-drone-strike/summary.yaml"
 PAGE = "content/actors/iran.md"
@@ -46,14 +46,6 @@ def split_page(data: bytes) -> tuple[bytes, bytes, bytes, bytes]:
     assert end is not None, "no end marker"
     parts = (text[:front_end], text[front_end:begin], text[begin : end.end()], text[end.end() :])
     return tuple(part.encode("utf-8") for part in parts)  # type: ignore[return-value]
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {
-        str(path.relative_to(folder)): path.read_bytes()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
 
 
 def clean_generation(tmp_path: Path, seeds: Path) -> dict[str, bytes]:
