@@ -348,8 +348,9 @@ class Renderer:
         more, link = len(rows) - limit, _name(f"{stem}.{key}.md")
         if inline:
             return Md(f"{first}; [and {more} more]({link})")
+        shown_rows = f"The first {limit}" if limit > 1 else "The first"
         return Md(
-            f"{first}\n\n*The first {limit} of {len(rows)}.* [See all {len(rows)} →]({link})"
+            f"{first}\n\n*{shown_rows} of {len(rows)}.* [See all {len(rows)} →]({link})"
             f"\n{{ .fs-more-rows }}{ending}"
         )
 
@@ -620,7 +621,7 @@ def _source_text(source) -> Md:
 PAGE_BUDGET = 7_000
 """Characters of Markdown a page may have (about 25 KB of HTML with the theme's) before
 its long sections are cut short."""
-ROWS_SHOWN = (10, 5, 2)
+ROWS_SHOWN = (10, 5, 2, 1)
 """Rows a long section shows on a page over budget: fewer each time it is rendered again."""
 ROWS_PER_PAGE = 10
 """Rows on each page a long section continues on."""
