@@ -326,8 +326,8 @@ class Renderer:
 
         A fact sheet stays small however much the sources say about its subject: when
         it must (see `_page`), a section shows its first rows only, and links to pages
-        that list them all (`ROWS_PER_PAGE` at a time, each with its own footnotes) named
-        after the page and `key`: `actors/ana.involvement.md`, `ana.involvement-2.md`...
+        that list them all (see `_continued`), named after the page and `key`:
+        `actors/ana.involvement.md`, `ana.involvement-2.md`...
         `inline` rows are parts of a line (a table cell), and so is the link to the rest.
         """
         rows = list(rows)
@@ -337,11 +337,7 @@ class Renderer:
             return Md(caller(rows))
         stem = self._page_path.removesuffix(".md")
         if self._making_parts:
-            chunks = [rows[i : i + ROWS_PER_PAGE] for i in range(0, len(rows), ROWS_PER_PAGE)]
-            paths = [f"{stem}.{key}.md"]
-            paths += [f"{stem}.{key}-{n}.md" for n in range(2, len(chunks) + 1)]
-            for number, chunk in enumerate(chunks, start=1):
-                self._parts.append(self._continued(title, chunk, caller, paths, number, len(rows)))
+            self._parts += self._continued(f"{stem}.{key}", title, rows, caller)
         shown = caller(rows[:limit])
         first = shown.rstrip("\n")
         ending = shown[len(first) :] or "\n"  # as the rows end: the template expects it
@@ -354,35 +350,68 @@ class Renderer:
             f"\n{{ .fs-more-rows }}{ending}"
         )
 
-    def _continued(
-        self, title: str, rows: list, caller: Callable, paths: list[str], number: int, total: int
-    ) -> Page:
-        """Page `number` of those a long section continues on: its rows, and a pager."""
+    def _continued(self, stem: str, title: str, rows: list, caller: Callable) -> list[Page]:
+        """The pages a long section continues on: `stem.md`, `stem-2.md`... Each lists as
+        many rows as fit in `PAGE_BUDGET` (at most `ROWS_PER_PAGE`), with their footnotes
+        and a pager, so a section of short rows takes few pages."""
+        chunks = self._chunked(rows, caller)
+        paths = [f"{stem}.md", *(f"{stem}-{n}.md" for n in range(2, len(chunks) + 1))]
+        pages, first = [], 1
+        for number, (count, (markdown, footnotes)) in enumerate(chunks, start=1):
+            pager = [f"[{escape(self._page_name)}]({_name(self._page_path)})"]
+            if number > 1:
+                pager.append(f"[← Previous]({_name(paths[number - 2])})")
+            pager.append(f"{first}–{first + count - 1} of {len(rows)}")
+            if number < len(paths):
+                pager.append(f"[Next →]({_name(paths[number])})")
+            pager_line = " · ".join(pager) + "\n{ .fs-pager }"
+            heading = f"{self._page_name}: {title}"
+            if len(paths) > 1:
+                heading += f" ({number} of {len(paths)})"
+            body = (
+                f"# {escape(heading)} {{ #fs-title }}\n\n{pager_line}\n\n{markdown}\n\n"
+                f"{pager_line}\n\n{footnotes}"
+            )
+            front = {"title": html.escape(heading, quote=False)}
+            pages.append(Page(paths[number - 1], front, body.strip() + "\n"))
+            first += count
+        return pages
+
+    def _chunked(self, rows: list, caller: Callable) -> list[tuple[int, tuple[str, str]]]:
+        """The rows split into pages: (rows on the page, (their Markdown, footnotes)).
+
+        How many rows fit is estimated from the first ten; a page that still comes out
+        over budget is split in two.
+        """
+        sample = self._rows_markdown(rows[:10], caller)
+        size = sum(map(len, sample))
+        if len(rows) <= 10 and size <= PAGE_BUDGET:
+            return [(len(rows), sample)]
+        # A little under budget: rows further down may be longer than the first ones.
+        fit = max(1, min(ROWS_PER_PAGE, int(PAGE_BUDGET * 0.9 * min(len(rows), 10) / size)))
+        pages = -(-len(rows) // fit)
+        size = -(-len(rows) // pages)  # the same number on every page but the last
+        todo = [rows[i : i + size] for i in range(0, len(rows), size)]
+        chunks: list[tuple[int, tuple[str, str]]] = []
+        while todo:
+            chunk = todo.pop(0)
+            markdown = self._rows_markdown(chunk, caller)
+            if sum(map(len, markdown)) > PAGE_BUDGET and len(chunk) > 1:
+                half = len(chunk) // 2
+                todo[:0] = [chunk[:half], chunk[half:]]
+            else:
+                chunks.append((len(chunk), markdown))
+        return chunks
+
+    def _rows_markdown(self, rows: list, caller: Callable) -> tuple[str, str]:
+        """Rows as a page of their own prints them, and their footnotes."""
         page_notes, self._notes = self._notes, Footnotes(self.kb)
         try:
-            rows_markdown = caller(rows).strip()
-            footnotes = self.footnotes()
+            markdown = caller(rows).strip()
             self._shown.sources.update(citation.source for citation in self._notes.numbers)
+            return markdown, self.footnotes()
         finally:
             self._notes = page_notes
-        first = (number - 1) * ROWS_PER_PAGE + 1
-        pager = [f"[{escape(self._page_name)}]({_name(self._page_path)})"]
-        if number > 1:
-            pager.append(f"[← Previous]({_name(paths[number - 2])})")
-        pager.append(f"{first}–{first + len(rows) - 1} of {total}")
-        if number < len(paths):
-            pager.append(f"[Next →]({_name(paths[number])})")
-        pager_line = " · ".join(pager) + "\n{ .fs-pager }"
-        heading = f"{self._page_name}: {title}"
-        if len(paths) > 1:
-            heading += f" ({number} of {len(paths)})"
-        body = (
-            f"# {escape(heading)} {{ #fs-title }}\n\n{pager_line}\n\n{rows_markdown}\n\n"
-            f"{pager_line}\n\n{footnotes}"
-        )
-        return Page(
-            paths[number - 1], {"title": html.escape(heading, quote=False)}, body.strip() + "\n"
-        )
 
     # Composite pieces templates share. They live here, not in Jinja macros, because
     # they return Md: Markdown built from escaped parts that `finalize` prints as is.
@@ -623,8 +652,8 @@ PAGE_BUDGET = 7_000
 its long sections are cut short."""
 ROWS_SHOWN = (10, 5, 2, 1)
 """Rows a long section shows on a page over budget: fewer each time it is rendered again."""
-ROWS_PER_PAGE = 10
-"""Rows on each page a long section continues on."""
+ROWS_PER_PAGE = 50
+"""Rows on each page a long section continues on, at most (fewer if they are long)."""
 
 PARALLEL_FROM = 1000
 """Below this many pages, rendering in one process is faster than forking workers."""

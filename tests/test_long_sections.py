@@ -57,6 +57,22 @@ def test_every_rows_page_together_lists_every_row(pages) -> None:
     assert {1, 2} <= cuts  # the corpus has pages that need the deepest cuts
 
 
+def test_continuation_pages_hold_as_many_rows_as_fit_in_the_budget(pages) -> None:
+    rows_on_page = []
+    for path, page in pages.items():
+        if page_continued(path) == path:
+            continue
+        first, last = map(int, re.search(r" · (\d+)–(\d+) of", page.body).groups())
+        rows_on_page.append(last - first + 1)
+        # Heading and pager aside, rows and their footnotes fit (a single row always does).
+        rows = [line for line in page.body.splitlines() if not line.startswith(("# ", "["))]
+        footnotes = [line for line in page.body.splitlines() if line.startswith("[^")]
+        if last > first:
+            assert len("\n".join(rows + footnotes)) <= render.PAGE_BUDGET, path
+    # Short rows (a list of sources) share pages; long ones (statements) take more of them.
+    assert max(rows_on_page) > 10 and min(rows_on_page) < 10
+
+
 def test_every_footnote_mark_has_its_definition_and_every_definition_a_mark(pages) -> None:
     for path, page in pages.items():
         marks = set(re.findall(r"\[\^(\d+)\](?!:)", page.body))
