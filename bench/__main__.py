@@ -57,6 +57,12 @@ def main(argv: list[str] | None = None) -> int:
         help="time the first search result in headless Chromium (/usr/bin/chromium)",
     )
     parser.add_argument("--search-runs", type=int, default=3, help="cold page loads (default 3)")
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=3,
+        help="runs of generation from scratch and of the no-op, median reported (default 3)",
+    )
     parser.add_argument("--seed", type=int, default=0, help="corpus seed (default 0)")
     parser.add_argument(
         "--timeout", type=float, default=3600, help="limit per measured step, s (default 3600)"
@@ -73,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         nav_max=args.nav_max,
         search=args.search,
         search_runs=args.search_runs,
+        runs=args.runs,
         timeout=args.timeout,
         profile=args.profile,
     )

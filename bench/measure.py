@@ -10,7 +10,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from generator.project import page_continued
@@ -32,10 +32,14 @@ class Run:
     """Largest resident set of the child or any process it waited for (ru_maxrss)."""
     returncode: int
     output: str
+    runs: list[float] = field(default_factory=list)
+    """Every run's seconds, when the step ran several times and this is the median run."""
 
     def summary(self) -> dict:
         data = asdict(self)
         data.pop("output")
+        if not self.runs:
+            data.pop("runs")
         return data
 
 
