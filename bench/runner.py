@@ -153,10 +153,15 @@ def _seconds(step: Run, digits: int) -> str:
 
 def _generate_from_scratch(project: Path, options: Options) -> tuple[Run, list[str]]:
     """A first run: no generated page, no cache."""
+    _forget_generated(project)
+    return _generate(project, options)
+
+
+def _forget_generated(project: Path) -> None:
+    """Remove the generated pages and the generator's caches, as before a first run."""
     for folder in CATEGORY_DIRS:
         shutil.rmtree(project / "content" / folder, ignore_errors=True)
     shutil.rmtree(project / CACHE_DIR, ignore_errors=True)
-    return _generate(project, options)
 
 
 def _generate(project: Path, options: Options) -> tuple[Run, list[str]]:
@@ -287,9 +292,7 @@ def _add_source(project: Path, corpus: Corpus, options: Options) -> dict:
 
 def _profile(project: Path, options: Options, say: Say) -> dict:
     """cProfile a full generation (generated pages and caches removed first): the hotspots."""
-    for folder in CATEGORY_DIRS:
-        shutil.rmtree(project / "content" / folder, ignore_errors=True)
-    shutil.rmtree(project / CACHE_DIR, ignore_errors=True)
+    _forget_generated(project)
     output = project / "generate.prof"
     command = [sys.executable, "-m", "cProfile", "-o", str(output), "-m", "generator"]
     step = run([*command, "-q", "generate"], project, timeout=options.timeout)
