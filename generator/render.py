@@ -100,6 +100,14 @@ class Footnotes:
             marks += f'<sup class="fs-more" title="{more} more citations">+{more}</sup>'
         return Md(marks)
 
+    def size_after(self, count: int) -> int:
+        """About how long the definitions of all but the first `count` footnotes are."""
+        added = list(self.numbers)[count:]
+        return sum(
+            len(c.quote) + len(self.kb.sources[c.source].meta.title) + _DEFINITION_EXTRA
+            for c in added
+        )
+
     def definitions(self) -> Md:
         lines = []
         for citation, number in self.numbers.items():
@@ -111,6 +119,11 @@ class Footnotes:
                 f"[{escape(source.meta.title)}, {sentence.label}]({target})"
             )
         return Md("\n".join(lines))
+
+
+_DEFINITION_EXTRA = 60
+"""A footnote definition's characters besides its quote and source title: the number,
+the sentence label and the link."""
 
 
 def _citations(items) -> list[Citation]:
@@ -125,6 +138,16 @@ def _citations(items) -> list[Citation]:
         elif item is not None and hasattr(item, "__iter__"):
             out.extend(_citations(list(item)))
     return out
+
+
+@dataclass(frozen=True)
+class Section:
+    """A section as a rendering of its page printed it (see `Renderer._cuts_to_fit`)."""
+
+    shown: int
+    """Rows printed."""
+    size: int
+    """Characters of its rows, and (estimated) of the footnotes they added to the page."""
 
 
 @dataclass(frozen=True)
@@ -174,8 +197,10 @@ class Renderer:
         self._page_path = self._page_name = ""
         self._parts: list[Page] = []
         self._making_parts = False
-        self._rows_shown: int | None = None
-        self._longest = 0
+        self._cuts: dict[str, int] = {}
+        """Rows shown by each cut section of the page (see `_page`), by its key."""
+        self._sections: dict[str, Section] = {}
+        """The sections the page's last rendering printed, by key."""
 
     @property
     def index_pages(self) -> list[str]:
@@ -249,23 +274,47 @@ class Renderer:
     def _page(self, path: str, template: str, front: dict, **context: Any) -> list[Page]:
         """The page, then the pages its long sections continue on (see `listing`).
 
-        A page is rendered whole first. One longer than `PAGE_BUDGET` is rendered again,
-        its long sections cut to fewer rows each time (`ROWS_SHOWN`), until it fits.
+        A page is rendered whole first. One longer than `PAGE_BUDGET` is rendered again
+        with its largest sections cut short (`_cuts_to_fit`), until it fits.
         """
-        self._rows_shown = None
+        self._cuts = {}
         body = self._render(path, template, context)
-        for limit in ROWS_SHOWN:
-            if len(body) <= PAGE_BUDGET:
-                break
-            if limit < self._longest:  # else this cut leaves every section as it is
-                self._rows_shown = limit
-                body = self._render(path, template, context)
-        if self._rows_shown is not None:
+        while len(body) > PAGE_BUDGET:
+            cuts = self._cuts_to_fit(len(body) - PAGE_BUDGET)
+            if cuts == self._cuts:
+                break  # every long section shows one row: this is as small as it gets
+            self._cuts = cuts
+            body = self._render(path, template, context)
+        if self._cuts:
             # Once more, now making the pages the cut sections continue on: most of the
             # work for a large page, and wasted on the cuts that did not fit.
             body = self._render(path, template, context, parts=True)
         self.shown[path] = self._shown
         return [Page(path, front, body), *self._parts]
+
+    def _cuts_to_fit(self, excess: int) -> dict[str, int]:
+        """The cuts that should take `excess` characters off the page just rendered.
+
+        The largest section is cut first, one step of `ROWS_SHOWN` at a time, so a page
+        with one long list keeps its short ones whole. Sizes are estimated from the last
+        rendering (a row's share of its section); the next rendering checks them.
+        """
+        cuts = dict(self._cuts)
+        sizes = {key: section.size for key, section in self._sections.items()}
+        while excess > 0:
+            cuttable = [
+                key for key, section in self._sections.items() if cuts.get(key, section.shown) > 1
+            ]
+            if not cuttable:
+                break
+            key = max(cuttable, key=lambda k: (sizes[k], k))
+            section = self._sections[key]
+            shown = cuts.get(key, section.shown)
+            cuts[key] = next(limit for limit in ROWS_SHOWN if limit < shown)
+            saved = section.size * (shown - cuts[key]) // section.shown - _MORE_ROWS_LINE
+            sizes[key] -= saved
+            excess -= saved
+        return cuts
 
     def _render(
         self, path: str, template: str, context: dict[str, Any], parts: bool = False
@@ -282,7 +331,7 @@ class Renderer:
         self._page_name = entity.name if entity else source.meta.title if source else ""
         self._parts = []
         self._making_parts = parts
-        self._longest = 0
+        self._sections = {}
         body = self.env.get_template(template).render(
             kb=self.kb,
             cite=self.cite,
@@ -331,14 +380,17 @@ class Renderer:
         `inline` rows are parts of a line (a table cell), and so is the link to the rest.
         """
         rows = list(rows)
-        self._longest = max(self._longest, len(rows))
-        limit = self._rows_shown
-        if limit is None or len(rows) <= limit:
-            return Md(caller(rows))
+        limit = self._cuts.get(key, len(rows))
+        numbered = len(self._notes.numbers)
+        if len(rows) <= limit:
+            printed = caller(rows)
+            self._measure(key, len(rows), printed, numbered)
+            return Md(printed)
         stem = self._page_path.removesuffix(".md")
         if self._making_parts:
             self._parts += self._continued(f"{stem}.{key}", title, rows, caller)
         shown = caller(rows[:limit])
+        self._measure(key, limit, shown, numbered)
         first = shown.rstrip("\n")
         ending = shown[len(first) :] or "\n"  # as the rows end: the template expects it
         more, link = len(rows) - limit, _name(f"{stem}.{key}.md")
@@ -349,6 +401,11 @@ class Renderer:
             f"{first}\n\n*{shown_rows} of {len(rows)}.* [See all {len(rows)} →]({link})"
             f"\n{{ .fs-more-rows }}{ending}"
         )
+
+    def _measure(self, key: str, shown: int, printed: str, numbered: int) -> None:
+        """Records a section's size: its rows and the footnotes they added to the page."""
+        size = len(printed) + self._notes.size_after(numbered)
+        self._sections[key] = Section(shown, size)
 
     def _continued(self, stem: str, title: str, rows: list, caller: Callable) -> list[Page]:
         """The pages a long section continues on: `stem.md`, `stem-2.md`... Each lists as
@@ -651,7 +708,9 @@ PAGE_BUDGET = 7_000
 """Characters of Markdown a page may have (about 25 KB of HTML with the theme's) before
 its long sections are cut short."""
 ROWS_SHOWN = (10, 5, 2, 1)
-"""Rows a long section shows on a page over budget: fewer each time it is rendered again."""
+"""Rows a long section shows on a page over budget, each cut the next in this list."""
+_MORE_ROWS_LINE = 80
+"""About the characters of the line a cut section ends with ("The first 2 of 5. See all...")."""
 ROWS_PER_PAGE = 50
 """Rows on each page a long section continues on, at most (fewer if they are long)."""
 
