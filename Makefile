@@ -31,8 +31,8 @@ serve: $(STAMP)  ## Live preview at http://127.0.0.1:8000
 schema: $(STAMP)  ## Rewrite schema/summary.schema.json
 	$(BIN)/factsheets schema -o schema/summary.schema.json
 
-bench: $(STAMP)  ## Benchmark at 100, 1,000 and 10,000 fact sheets
-	$(BIN)/python -m bench
+bench: $(STAMP)  ## Benchmark at 100, 1,000 and 10,000 fact sheets (search timed if Chromium is installed)
+	$(BIN)/python -m bench --search
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(LINTED)
