@@ -445,10 +445,11 @@ class Renderer:
         if len(rows) <= 10 and size <= PAGE_BUDGET:
             return [(len(rows), sample)]
         # A little under budget: rows further down may be longer than the first ones.
-        fit = max(1, min(ROWS_PER_PAGE, int(PAGE_BUDGET * 0.9 * min(len(rows), 10) / size)))
+        fit = PAGE_BUDGET * 0.9 * min(len(rows), 10) // max(size, 1)
+        fit = max(1, min(ROWS_PER_PAGE, int(fit)))
         pages = -(-len(rows) // fit)
-        size = -(-len(rows) // pages)  # the same number on every page but the last
-        todo = [rows[i : i + size] for i in range(0, len(rows), size)]
+        per_page = -(-len(rows) // pages)  # the same number on every page but the last
+        todo = [rows[i : i + per_page] for i in range(0, len(rows), per_page)]
         chunks: list[tuple[int, tuple[str, str]]] = []
         while todo:
             chunk = todo.pop(0)
