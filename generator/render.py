@@ -1,153 +1,32 @@
 """Render the knowledge base into Markdown pages with Jinja2 templates.
 
 Every value printed by a template is escaped unless a helper marked it as
-Markdown it built itself (`Md`): escaping is the default, so a template cannot
-forget it. A site overrides any template by putting a file of the same name in
-its own `templates/` folder.
+Markdown it built itself (`markup.Md`): escaping is the default, so a template
+cannot forget it. A site overrides any template by putting a file of the same name
+in its own `templates/` folder. A long page is cut short as `budget.py` says.
 """
 
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from . import labels, workers
+from . import budget, labels, workers
+from .budget import Section
 from .incremental import Shown
 from .lookups import Backlinks, Stats
+from .markup import MARKS_PER_FACT, Footnotes, Md, escape, sentence, source_text, url
 from .merge import Attested, Citation, Entity, Event, KnowledgeBase, Source, figures_disagree
 from .model import DateClaim, Precision
 from .progress import Progress, silent
 from .project import CATEGORY_DIRS
 from .timeline import chronological
-
-
-class Md(str):
-    """Markdown built by a helper from escaped parts: printed as is."""
-
-
-# Characters with a meaning anywhere in a line; the rest (# + - = : 1.) only at its start.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]|~^=$#])")
-_MD_LEADING = re.compile(r"^( ?)([#+\-:]|\d+[.)])")
-# Fast path: text needs no escaping without special characters, whitespace other
-# than single spaces, a block marker (or digit) at its start, or a space at its end.
-_NEEDS_ESCAPING = re.compile(r"[\\`*_{}\[\]|~^=$#&<>\x00-\x1f\x7f\u2028\u2029]|[^\S ]|  ")
-_RISKY_START = " #+-:0123456789"
-_WHITESPACE = re.compile(r"\s+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
-
-
-def escape(value: Any) -> Md:
-    """Plain text as Markdown that renders as the same text and nothing else.
-
-    HTML-significant characters become entities; every Markdown-significant ASCII
-    character is backslash-escaped (pymdownx.escapeall makes any escape valid);
-    line breaks fold to spaces so a value cannot start a block (heading, list, table row).
-    """
-    if isinstance(value, Md) or hasattr(value, "__html__"):
-        return value if isinstance(value, Md) else Md(value)
-    text = str(value)
-    if (
-        text[:1] not in _RISKY_START  # (an empty text is "in" any string: it goes on)
-        and text[-1] != " "
-        and not _NEEDS_ESCAPING.search(text)
-    ):
-        return Md(text)  # the common case: plain words, nothing to do
-    text = _CONTROL.sub(" ", text)
-    text = _WHITESPACE.sub(" ", text)  # one space: no line breaks, no indented code
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    # "[label]:" opens a link reference definition at the start of a block, whatever the
-    # escaping of "]"; a link we emit there ("- [name](...)") must not end up as one.
-    text = text.replace("\\]:", "\\]\\:")
-    text = _MD_LEADING.sub(lambda m: m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], text)
-    return Md(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
-
-
-_MARK_SEPARATOR = '<sup class="fs-sep">,</sup>'
-
-MARKS_PER_FACT = 2
-"""Footnote marks a fact shows at most; the page says how many more citations it has.
-
-A fact the whole corpus repeats (a group's country, say) would otherwise carry hundreds
-of marks and footnotes: three let a reader check it, and the count says the rest."""
-
-
-@dataclass
-class Footnotes:
-    """The citations of one page, numbered in order of first use."""
-
-    kb: KnowledgeBase
-    numbers: dict[Citation, int] = field(default_factory=dict)
-
-    def cite(self, *items: Attested | Citation | list) -> Md:
-        citations = list(dict.fromkeys(_citations(items)))
-        # Citations the page already numbered first: they cost no new footnote.
-        citations.sort(key=lambda citation: citation not in self.numbers)
-        numbers = {
-            self.numbers.setdefault(citation, len(self.numbers) + 1)
-            for citation in citations[:MARKS_PER_FACT]
-        }
-        # A visible comma between marks, or [^4][^13] would read as footnote 413.
-        marks = _MARK_SEPARATOR.join(f"[^{n}]" for n in sorted(numbers))
-        more = len(citations) - MARKS_PER_FACT
-        if more > 0:
-            marks += f'<sup class="fs-more" title="{more} more citations">+{more}</sup>'
-        return Md(marks)
-
-    def size_after(self, count: int) -> int:
-        """About how long the definitions of all but the first `count` footnotes are."""
-        added = list(self.numbers)[count:]
-        return sum(
-            len(c.quote) + len(self.kb.sources[c.source].meta.title) + _DEFINITION_EXTRA
-            for c in added
-        )
-
-    def definitions(self) -> Md:
-        lines = []
-        for citation, number in self.numbers.items():
-            source = self.kb.sources[citation.source]
-            sentence = citation.sentence
-            target = f"../sources/{source.id}.md#{sentence.anchor}"
-            lines.append(
-                f"[^{number}]: “{escape(citation.quote)}” — "
-                f"[{escape(source.meta.title)}, {sentence.label}]({target})"
-            )
-        return Md("\n".join(lines))
-
-
-_DEFINITION_EXTRA = 60
-"""A footnote definition's characters besides its quote and source title: the number,
-the sentence label and the link."""
-
-
-def _citations(items) -> list[Citation]:
-    out: list[Citation] = []
-    for item in items:
-        if isinstance(item, Citation):
-            out.append(item)
-        elif isinstance(item, Attested):
-            out.extend(item.citations)
-        elif isinstance(item, list | tuple):
-            out.extend(_citations(item))
-        elif item is not None and hasattr(item, "__iter__"):
-            out.extend(_citations(list(item)))
-    return out
-
-
-@dataclass(frozen=True)
-class Section:
-    """A section as a rendering of its page printed it (see `Renderer._cuts_to_fit`)."""
-
-    shown: int
-    """Rows printed."""
-    size: int
-    """Characters of its rows, and (estimated) of the footnotes they added to the page."""
 
 
 @dataclass(frozen=True)
@@ -182,7 +61,7 @@ class Renderer:
         )
         self.env.filters.update(labels.FILTERS)
         self.env.filters["url"] = url
-        self.env.filters["sentence"] = _sentence
+        self.env.filters["sentence"] = sentence
         self.timeline = chronological(kb)
         self.order = {event.id: index for index, event in enumerate(self.timeline)}
         self.index = Backlinks(kb)
@@ -274,13 +153,13 @@ class Renderer:
     def _page(self, path: str, template: str, front: dict, **context: Any) -> list[Page]:
         """The page, then the pages its long sections continue on (see `listing`).
 
-        A page is rendered whole first. One longer than `PAGE_BUDGET` is rendered again
-        with its largest sections cut short (`_cuts_to_fit`), until it fits.
+        A page is rendered whole first. One longer than the budget is rendered again
+        with its largest sections cut short (`budget.cuts_to_fit`), until it fits.
         """
         self._cuts = {}
         body = self._render(path, template, context)
-        while len(body) > PAGE_BUDGET:
-            cuts = self._cuts_to_fit(len(body) - PAGE_BUDGET)
+        while len(body) > budget.PAGE_BUDGET:
+            cuts = budget.cuts_to_fit(self._sections, self._cuts, len(body) - budget.PAGE_BUDGET)
             if cuts == self._cuts:
                 break  # every long section shows one row: this is as small as it gets
             self._cuts = cuts
@@ -291,30 +170,6 @@ class Renderer:
             body = self._render(path, template, context, parts=True)
         self.shown[path] = self._shown
         return [Page(path, front, body), *self._parts]
-
-    def _cuts_to_fit(self, excess: int) -> dict[str, int]:
-        """The cuts that should take `excess` characters off the page just rendered.
-
-        The largest section is cut first, one step of `ROWS_SHOWN` at a time, so a page
-        with one long list keeps its short ones whole. Sizes are estimated from the last
-        rendering (a row's share of its section); the next rendering checks them.
-        """
-        cuts = dict(self._cuts)
-        sizes = {key: section.size for key, section in self._sections.items()}
-        while excess > 0:
-            cuttable = [
-                key for key, section in self._sections.items() if cuts.get(key, section.shown) > 1
-            ]
-            if not cuttable:
-                break
-            key = max(cuttable, key=lambda k: (sizes[k], k))
-            section = self._sections[key]
-            shown = cuts.get(key, section.shown)
-            cuts[key] = next(limit for limit in ROWS_SHOWN if limit < shown)
-            saved = section.size * (shown - cuts[key]) // section.shown - _MORE_ROWS_LINE
-            sizes[key] -= saved
-            excess -= saved
-        return cuts
 
     def _render(
         self, path: str, template: str, context: dict[str, Any], parts: bool = False
@@ -357,7 +212,7 @@ class Renderer:
             backlinks=self.index,
             page_path=path,
             groups=_groups,
-            source_text=_source_text,
+            source_text=source_text,
             cited_from=self.cited_from,
             by_speaker=self.by_speaker,
             stats=self.stats,
@@ -409,9 +264,9 @@ class Renderer:
 
     def _continued(self, stem: str, title: str, rows: list, caller: Callable) -> list[Page]:
         """The pages a long section continues on: `stem.md`, `stem-2.md`... Each lists as
-        many rows as fit in `PAGE_BUDGET` (at most `ROWS_PER_PAGE`), with their footnotes
-        and a pager, so a section of short rows takes few pages."""
-        chunks = self._chunked(rows, caller)
+        many rows as fit in the budget (see `budget.pages_of`), with their footnotes and
+        a pager, so a section of short rows takes few pages."""
+        chunks = budget.pages_of(rows, lambda chunk: self._rows_markdown(chunk, caller))
         paths = [f"{stem}.md", *(f"{stem}-{n}.md" for n in range(2, len(chunks) + 1))]
         pages, first = [], 1
         for number, (count, (markdown, footnotes)) in enumerate(chunks, start=1):
@@ -434,33 +289,6 @@ class Renderer:
             first += count
         return pages
 
-    def _chunked(self, rows: list, caller: Callable) -> list[tuple[int, tuple[str, str]]]:
-        """The rows split into pages: (rows on the page, (their Markdown, footnotes)).
-
-        How many rows fit is estimated from the first ten; a page that still comes out
-        over budget is split in two.
-        """
-        sample = self._rows_markdown(rows[:10], caller)
-        size = sum(map(len, sample))
-        if len(rows) <= 10 and size <= PAGE_BUDGET:
-            return [(len(rows), sample)]
-        # A little under budget: rows further down may be longer than the first ones.
-        fit = PAGE_BUDGET * 0.9 * min(len(rows), 10) // max(size, 1)
-        fit = max(1, min(ROWS_PER_PAGE, int(fit)))
-        pages = -(-len(rows) // fit)
-        per_page = -(-len(rows) // pages)  # the same number on every page but the last
-        todo = [rows[i : i + per_page] for i in range(0, len(rows), per_page)]
-        chunks: list[tuple[int, tuple[str, str]]] = []
-        while todo:
-            chunk = todo.pop(0)
-            markdown = self._rows_markdown(chunk, caller)
-            if sum(map(len, markdown)) > PAGE_BUDGET and len(chunk) > 1:
-                half = len(chunk) // 2
-                todo[:0] = [chunk[:half], chunk[half:]]
-            else:
-                chunks.append((len(chunk), markdown))
-        return chunks
-
     def _rows_markdown(self, rows: list, caller: Callable) -> tuple[str, str]:
         """Rows as a page of their own prints them, and their footnotes."""
         page_notes, self._notes = self._notes, Footnotes(self.kb)
@@ -482,7 +310,7 @@ class Renderer:
 
     def describe(self, entity: Entity) -> Md:
         return Md(
-            " ".join(f"{escape(_sentence(f.value))}{self.cite(f)}" for f in entity.descriptions)
+            " ".join(f"{escape(sentence(f.value))}{self.cite(f)}" for f in entity.descriptions)
         )
 
     def facts(self, facts, linked: bool = False) -> Md:
@@ -665,19 +493,6 @@ def _event(item: Event | tuple) -> Event:
     return item[0] if isinstance(item, tuple) else item
 
 
-def _sentence(text: str) -> str:
-    """Capitalised, ending with a full stop unless it already ends with punctuation."""
-    text = text[:1].upper() + text[1:]
-    return text if text.endswith((".", "!", "?", "…", '"', "”")) else text + "."
-
-
-def url(value: str) -> Md:
-    """A validated http(s) URL as a Markdown link target."""
-    quoted = "".join(f"%{ord(c):02X}" if c in " ()<>\"'\\`[]|{}^" else c for c in value)
-    # An & may start what Markdown takes for an entity ("&#"): write it as one.
-    return Md(quoted.replace("&", "&amp;"))
-
-
 def _groups(entities) -> list[tuple[str, list[Entity]]]:
     """Entities grouped by kind, kinds and names in a stable order."""
     grouped: dict[str, list[Entity]] = {}
@@ -685,35 +500,6 @@ def _groups(entities) -> list[tuple[str, list[Entity]]]:
         grouped.setdefault(entity.kind or "", []).append(entity)
     return sorted(grouped.items())
 
-
-def _source_text(source) -> Md:
-    """The source's text as an HTML block: a paragraph per paragraph, each sentence
-    wrapped in its anchor.
-
-    HTML rather than Markdown: the text is shown exactly as received, so there is nothing
-    for Markdown to do, and converting it was half the cost of building a source's page.
-    """
-    paragraphs: dict[int, list[str]] = {}
-    for sentence in source.text.sentences:
-        text = html.escape(_WHITESPACE.sub(" ", _CONTROL.sub(" ", sentence.text)), quote=False)
-        paragraphs.setdefault(sentence.paragraph, []).append(
-            f'<span class="fs-sentence" id="{sentence.anchor}">'
-            f'<a class="fs-anchor" href="#{sentence.anchor}" title="Link to this sentence">'
-            f"{sentence.label}</a> {text}</span>"
-        )
-    body = "\n".join(f"<p>{' '.join(sentences)}</p>" for sentences in paragraphs.values())
-    return Md(f'<div class="fs-source">\n{body}\n</div>')
-
-
-PAGE_BUDGET = 7_000
-"""Characters of Markdown a page may have (about 25 KB of HTML with the theme's) before
-its long sections are cut short."""
-ROWS_SHOWN = (10, 5, 2, 1)
-"""Rows a long section shows on a page over budget, each cut the next in this list."""
-_MORE_ROWS_LINE = 80
-"""About the characters of the line a cut section ends with ("The first 2 of 5. See all...")."""
-ROWS_PER_PAGE = 50
-"""Rows on each page a long section continues on, at most (fewer if they are long)."""
 
 PARALLEL_FROM = 1000
 """Below this many pages, rendering in one process is faster than forking workers."""

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from bench import synth
-from generator import build, incremental, render, workers
+from generator import budget, build, incremental, render, workers
 from generator.project import Project
 from generator.render import Renderer
 
@@ -90,12 +90,12 @@ def corpus() -> synth.Corpus:
     return synth.synthesise(100, seed=7)
 
 
-@pytest.mark.parametrize("budget", [None, 1500], ids=["default", "most-pages-cut"])
+@pytest.mark.parametrize("page_budget", [None, 1500], ids=["default", "most-pages-cut"])
 def test_after_every_kind_of_edit_incremental_equals_full(
-    tmp_path: Path, corpus: synth.Corpus, budget: int | None, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, corpus: synth.Corpus, page_budget: int | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if budget is not None:  # long sections cut short, and continued on pages of their own
-        monkeypatch.setattr(render, "PAGE_BUDGET", budget)
+    if page_budget is not None:  # long sections cut short, and continued on pages of their own
+        monkeypatch.setattr(budget, "PAGE_BUDGET", page_budget)
     root = synth.write_project(corpus, tmp_path / "incremental")
     project = Project.at(root)
     first_run = build.generate(project)

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from bench import synth
-from generator import render
+from generator import budget, markup
 from generator.build import knowledge_base
 from generator.project import Project, page_continued
 from generator.render import Page, Renderer
@@ -90,7 +90,7 @@ def test_continuation_pages_hold_as_many_rows_as_fit_in_the_budget(pages) -> Non
         rows = [line for line in page.body.splitlines() if not line.startswith(("# ", "["))]
         footnotes = [line for line in page.body.splitlines() if line.startswith("[^")]
         if last > first:
-            assert len("\n".join(rows + footnotes)) <= render.PAGE_BUDGET, path
+            assert len("\n".join(rows + footnotes)) <= budget.PAGE_BUDGET, path
     # Short rows (a list of sources) share pages; long ones (statements) take more of them.
     assert max(rows_on_page) > 10 and min(rows_on_page) < 10
 
@@ -110,12 +110,12 @@ def test_a_fact_shows_a_few_marks_and_counts_the_other_citations(pages) -> None:
             r"<sup class=\"fs-more\" title=\"(\d+) more citations\">\+\2</sup>",
             page.body,
         ):
-            assert marks.count("[^") == render.MARKS_PER_FACT
+            assert marks.count("[^") == markup.MARKS_PER_FACT
             assert int(more) > 0
             counted += 1
     assert counted > 10
 
 
 def test_a_small_page_is_whole(pages) -> None:
-    small = [p for p in pages.values() if len(p.body) < render.PAGE_BUDGET / 2]
+    small = [p for p in pages.values() if len(p.body) < budget.PAGE_BUDGET / 2]
     assert small and not any("[See all" in p.body for p in small)

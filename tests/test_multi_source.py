@@ -33,7 +33,7 @@ import yaml
 from click.testing import CliRunner
 from conftest import to_html
 
-from generator import render
+from generator import budget
 from generator.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,7 +61,7 @@ them whole (`tests/test_long_sections.py` tests cutting long sections short)."""
 
 @pytest.fixture(autouse=True)
 def whole_pages(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(render, "PAGE_BUDGET", WHOLE)
+    monkeypatch.setattr(budget, "PAGE_BUDGET", WHOLE)
 
 
 # --- Helpers -------------------------------------------------------------------
@@ -105,13 +105,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """The fixture's pages, generated fresh into a temporary copy."""
     root = fixture_copy(tmp_path_factory.mktemp("multi") / "project")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(render, "PAGE_BUDGET", WHOLE)
+        patch.setattr(budget, "PAGE_BUDGET", WHOLE)
         generate(root)
     return pages_of(root / "content")
 
 
 def unescape(text: str) -> str:
-    """Markdown written by `render.escape` back to plain text."""
+    """Markdown written by `markup.escape` back to plain text."""
     return html.unescape(re.sub(r"\\(.)", r"\1", text))
 
 

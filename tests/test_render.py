@@ -10,9 +10,10 @@ from conftest import to_html
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from generator.markup import Footnotes, Md, escape
 from generator.merge import KnowledgeBase
 from generator.model import DateClaim
-from generator.render import Footnotes, Md, Page, Renderer, escape, render
+from generator.render import Page, Renderer, render
 
 # --- escape ------------------------------------------------------------------
 
