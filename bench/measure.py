@@ -158,17 +158,31 @@ FACT_SHEET_DIRS = ("actors", "locations", "events")
 def fact_sheet_html(site: Path) -> list[int]:
     """Sizes of the HTML of every fact sheet, and of every page one continues a long
     section on, in a built site (directory URLs or not)."""
-    sizes = []
-    for folder in FACT_SHEET_DIRS:
+    return [size for page, size in _pages_html(site, FACT_SHEET_DIRS) if page != "index"]
+
+
+def index_html(site: Path, folders: tuple[str, ...]) -> list[int]:
+    """Sizes of the HTML of the folders' index pages and the pages they continue on."""
+    sizes = [size for page, size in _pages_html(site, folders) if page == "index"]
+    return sizes + [(site / f / "index.html").stat().st_size for f in folders]
+
+
+def _pages_html(site: Path, folders: tuple[str, ...]) -> list[tuple[str, int]]:
+    """(the page it belongs to, HTML bytes) for the pages of the folders, index pages
+    themselves aside: "ana" for `actors/ana.involvement-2`, "index" for
+    `events/index.timeline-2`."""
+    found = []
+    for folder in folders:
         base = site / folder
         if not base.is_dir():
             continue
         for entry in base.iterdir():
+            page = page_continued(f"{entry.name.removesuffix('.html')}.md").removesuffix(".md")
             if entry.is_dir() and (entry / "index.html").is_file():
-                sizes.append((entry / "index.html").stat().st_size)
+                found.append((page, (entry / "index.html").stat().st_size))
             elif entry.suffix == ".html" and entry.name != "index.html":
-                sizes.append(entry.stat().st_size)
-    return sizes
+                found.append((page, entry.stat().st_size))
+    return found
 
 
 def fact_sheet_count(content: Path) -> int:

@@ -66,6 +66,11 @@ ROWS: list[Row] = [
         f"Fact-sheet pages over {HTML_LIMIT // 1000} KB",
         lambda r: f"{r['html']['over_limit']:,}",
     ),
+    (
+        "Index pages and their continuations",
+        lambda r: f"{_get(r, 'index_html', 'pages') or 0:,}",
+    ),
+    ("  largest (KB)", lambda r: _kb(_get(r, "index_html", "max") or 0)),
     ("Search index, Pagefind bundle (KB)", lambda r: _kb(r["search_index_bytes"])),
     ("Search index per fact sheet (bytes)", lambda r: f"{r['search_index_bytes_per_page']:,.0f}"),
     ("All in nav: site build (s)", lambda r: f"{r['nav']['seconds']:.2f}"),

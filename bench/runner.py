@@ -24,6 +24,7 @@ from .measure import (
     fact_sheet_count,
     fact_sheet_html,
     factsheets,
+    index_html,
     mkdocs_build,
     run,
     snapshot,
@@ -179,12 +180,14 @@ def _counts(corpus: Corpus) -> str:
 def _site_sizes(site: Path, fact_sheets: int) -> dict:
     sizes = fact_sheet_html(site)
     stats = SizeStats.of(sizes)
+    indexes = index_html(site, CATEGORY_DIRS)
     # Pagefind's whole bundle (UI, WebAssembly, index chunks, fragments); a search
     # fetches only a few of these files (see `search.first_result`).
     bundle = site / "pagefind"
     index_bytes = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file())
     return {
         "html": {**asdict(stats), "over_limit": stats.over(sizes, HTML_LIMIT)},
+        "index_html": {"pages": len(indexes), "max": max(indexes, default=0)},
         "search_index_bytes": index_bytes,
         "search_index_bytes_per_page": index_bytes / max(fact_sheets, 1),
         "site_bytes": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()),

@@ -80,6 +80,7 @@ class Renderer:
         """Rows shown by each cut section of the page (see `_page`), by its key."""
         self._sections: dict[str, Section] = {}
         """The sections the page's last rendering printed, by key."""
+        self._budget = budget.for_page("")
 
     @property
     def index_pages(self) -> list[str]:
@@ -132,8 +133,10 @@ class Renderer:
         for source in kb.sources.values():
             jobs[f"sources/{source.id}.md"] = partial(self._source_page, source)
         for category, path in zip(CATEGORY_DIRS, self.index_pages, strict=True):
-            front = {"title": labels.category_title(category)}
-            jobs[path] = partial(self._page, path, f"{category}-index.md.j2", front)
+            title = labels.category_title(category)
+            jobs[path] = partial(
+                self._page, path, f"{category}-index.md.j2", {"title": title}, title=title
+            )
         return dict(sorted(jobs.items()))
 
     def _fact_sheet(self, path: str, category: str, entity: Entity, template: str) -> list[Page]:
@@ -157,9 +160,11 @@ class Renderer:
         with its largest sections cut short (`budget.cuts_to_fit`), until it fits.
         """
         self._cuts = {}
+        self._budget = limit = budget.for_page(path)
         body = self._render(path, template, context)
-        while len(body) > budget.PAGE_BUDGET:
-            cuts = budget.cuts_to_fit(self._sections, self._cuts, len(body) - budget.PAGE_BUDGET)
+        while len(body) > limit.characters:
+            excess = len(body) - limit.characters
+            cuts = budget.cuts_to_fit(self._sections, self._cuts, excess, limit.rows_shown)
             if cuts == self._cuts:
                 break  # every long section shows one row: this is as small as it gets
             self._cuts = cuts
@@ -183,7 +188,9 @@ class Renderer:
             shown.sources.add(source.id)
         self._notes = Footnotes(self.kb)
         self._page_path = path
-        self._page_name = entity.name if entity else source.meta.title if source else ""
+        self._page_name = (
+            entity.name if entity else source.meta.title if source else context.get("title", "")
+        )
         self._parts = []
         self._making_parts = parts
         self._sections = {}
@@ -217,6 +224,7 @@ class Renderer:
             by_speaker=self.by_speaker,
             stats=self.stats,
             date_text=labels.partial_date,
+            numbered=_numbered,
             **context,
         )
         shown.sources.update(citation.source for citation in self._notes.numbers)
@@ -250,10 +258,10 @@ class Renderer:
         ending = shown[len(first) :] or "\n"  # as the rows end: the template expects it
         more, link = len(rows) - limit, _name(f"{stem}.{key}.md")
         if inline:
-            return Md(f"{first}; [and {more} more]({link})")
+            return Md(f"{first}; [and {more:,} more]({link})")
         shown_rows = f"The first {limit}" if limit > 1 else "The first"
         return Md(
-            f"{first}\n\n*{shown_rows} of {len(rows)}.* [See all {len(rows)} →]({link})"
+            f"{first}\n\n*{shown_rows} of {len(rows):,}.* [See all {len(rows):,} →]({link})"
             f"\n{{ .fs-more-rows }}{ending}"
         )
 
@@ -266,14 +274,16 @@ class Renderer:
         """The pages a long section continues on: `stem.md`, `stem-2.md`... Each lists as
         many rows as fit in the budget (see `budget.pages_of`), with their footnotes and
         a pager, so a section of short rows takes few pages."""
-        chunks = budget.pages_of(rows, lambda chunk: self._rows_markdown(chunk, caller))
+        chunks = budget.pages_of(
+            rows, lambda chunk: self._rows_markdown(chunk, caller), self._budget
+        )
         paths = [f"{stem}.md", *(f"{stem}-{n}.md" for n in range(2, len(chunks) + 1))]
         pages, first = [], 1
         for number, (count, (markdown, footnotes)) in enumerate(chunks, start=1):
             pager = [f"[{escape(self._page_name)}]({_name(self._page_path)})"]
             if number > 1:
                 pager.append(f"[← Previous]({_name(paths[number - 2])})")
-            pager.append(f"{first}–{first + count - 1} of {len(rows)}")
+            pager.append(f"{first:,}–{first + count - 1:,} of {len(rows):,}")
             if number < len(paths):
                 pager.append(f"[Next →]({_name(paths[number])})")
             pager_line = " · ".join(pager) + "\n{ .fs-pager }"
@@ -487,6 +497,12 @@ class Renderer:
 def _name(path: str) -> str:
     """A page's file name: what links between pages of one folder point to."""
     return path.rpartition("/")[2]
+
+
+def _numbered(items) -> list[tuple[int, Any]]:
+    """(1, first item), (2, second item)...: numbers that stay right on every page of a list
+    continued over several."""
+    return list(enumerate(items, start=1))
 
 
 def _event(item: Event | tuple) -> Event:

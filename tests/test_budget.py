@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from generator.budget import PAGE_BUDGET, Section, cuts_to_fit, pages_of
+from generator.budget import (
+    PAGE_BUDGET,
+    ROWS_PER_PAGE,
+    ROWS_SHOWN,
+    Budget,
+    Section,
+    cuts_to_fit,
+    pages_of,
+)
 
 
 @pytest.mark.parametrize(
@@ -39,7 +47,7 @@ from generator.budget import PAGE_BUDGET, Section, cuts_to_fit, pages_of
     ],
 )
 def test_the_largest_section_is_cut_first(sections, cuts, excess, expected) -> None:
-    assert cuts_to_fit(sections, cuts, excess) == expected
+    assert cuts_to_fit(sections, cuts, excess, ROWS_SHOWN) == expected
 
 
 def fake_rows(rows: list[int]) -> tuple[str, str]:
@@ -58,7 +66,7 @@ def fake_rows(rows: list[int]) -> tuple[str, str]:
     ids=["short", "long", "longer-further-down", "one-huge-row"],
 )
 def test_a_long_section_is_split_into_pages_within_budget(lengths: list[int]) -> None:
-    pages = pages_of(lengths, fake_rows)
+    pages = pages_of(lengths, fake_rows, Budget(PAGE_BUDGET, ROWS_PER_PAGE, ROWS_SHOWN))
     assert sum(count for count, _ in pages) == len(lengths)
     listed = [row for _, (text, _) in pages for row in text.split("\n")]
     assert [len(row) for row in listed] == lengths  # every row once, in order

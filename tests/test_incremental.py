@@ -96,6 +96,7 @@ def test_after_every_kind_of_edit_incremental_equals_full(
 ) -> None:
     if page_budget is not None:  # long sections cut short, and continued on pages of their own
         monkeypatch.setattr(budget, "PAGE_BUDGET", page_budget)
+        monkeypatch.setattr(budget, "INDEX", budget.Budget(page_budget * 2, 20, (10, 5)))
     root = synth.write_project(corpus, tmp_path / "incremental")
     project = Project.at(root)
     first_run = build.generate(project)
