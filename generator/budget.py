@@ -41,11 +41,8 @@ index whole; at 10,000 the events timeline shows its first 100 events and contin
 pages of up to 500."""
 
 
-def for_page(path: str) -> Budget:
-    """`INDEX` for a category's `index.md`; `PAGE_BUDGET`, `ROWS_PER_PAGE` and `ROWS_SHOWN`
-    for any other page."""
-    if path.endswith("/index.md"):
-        return INDEX
+def fact_sheet() -> Budget:
+    """A fact sheet's budget (a source page's too): `PAGE_BUDGET`, `ROWS_PER_PAGE`, `ROWS_SHOWN`."""
     return Budget(PAGE_BUDGET, ROWS_PER_PAGE, ROWS_SHOWN)
 
 

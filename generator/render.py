@@ -18,7 +18,7 @@ from typing import Any
 import jinja2
 
 from . import budget, labels, workers
-from .budget import Section
+from .budget import Budget, Section
 from .incremental import Shown
 from .lookups import Backlinks, Stats
 from .markup import MARKS_PER_FACT, Footnotes, Md, escape, sentence, source_text, url
@@ -80,7 +80,7 @@ class Renderer:
         """Rows shown by each cut section of the page (see `_page`), by its key."""
         self._sections: dict[str, Section] = {}
         """The sections the page's last rendering printed, by key."""
-        self._budget = budget.for_page("")
+        self._budget = budget.fact_sheet()
 
     @property
     def index_pages(self) -> list[str]:
@@ -133,10 +133,7 @@ class Renderer:
         for source in kb.sources.values():
             jobs[f"sources/{source.id}.md"] = partial(self._source_page, source)
         for category, path in zip(CATEGORY_DIRS, self.index_pages, strict=True):
-            title = labels.category_title(category)
-            jobs[path] = partial(
-                self._page, path, f"{category}-index.md.j2", {"title": title}, title=title
-            )
+            jobs[path] = partial(self._index_page, path, category)
         return dict(sorted(jobs.items()))
 
     def _fact_sheet(self, path: str, category: str, entity: Entity, template: str) -> list[Page]:
@@ -147,26 +144,35 @@ class Renderer:
             "tags": [labels.kind_label(entity.kind or category)],
             "search": {"boost": 2},
         }
-        return self._page(path, template, front, entity=entity)
+        return self._page(path, template, front, entity.name, budget.fact_sheet(), entity=entity)
 
     def _source_page(self, source: Source) -> list[Page]:
-        front = {"title": html.escape(source.meta.title, quote=False), "tags": ["Source"]}
-        return self._page(f"sources/{source.id}.md", "source.md.j2", front, source=source)
+        title = source.meta.title
+        front = {"title": html.escape(title, quote=False), "tags": ["Source"]}
+        path = f"sources/{source.id}.md"
+        return self._page(path, "source.md.j2", front, title, budget.fact_sheet(), source=source)
 
-    def _page(self, path: str, template: str, front: dict, **context: Any) -> list[Page]:
+    def _index_page(self, path: str, category: str) -> list[Page]:
+        title = labels.category_title(category)
+        return self._page(path, f"{category}-index.md.j2", {"title": title}, title, budget.INDEX)
+
+    def _page(
+        self, path: str, template: str, front: dict, name: str, limits: Budget, **context: Any
+    ) -> list[Page]:
         """The page, then the pages its long sections continue on (see `listing`).
 
-        A page is rendered whole first. One longer than the budget is rendered again
+        A page is rendered whole first. One longer than its budget is rendered again
         with its largest sections cut short (`budget.cuts_to_fit`), until it fits.
+        `name` heads the pages it continues on.
         """
         self._cuts = {}
-        self._budget = limit = budget.for_page(path)
+        self._page_name, self._budget = name, limits
         body = self._render(path, template, context)
-        while len(body) > limit.characters:
-            excess = len(body) - limit.characters
-            cuts = budget.cuts_to_fit(self._sections, self._cuts, excess, limit.rows_shown)
+        while len(body) > limits.characters:
+            excess = len(body) - limits.characters
+            cuts = budget.cuts_to_fit(self._sections, self._cuts, excess, limits.rows_shown)
             if cuts == self._cuts:
-                break  # every long section shows one row: this is as small as it gets
+                break  # every long section is cut as far as it goes: as small as it gets
             self._cuts = cuts
             body = self._render(path, template, context)
         if self._cuts:
@@ -188,9 +194,6 @@ class Renderer:
             shown.sources.add(source.id)
         self._notes = Footnotes(self.kb)
         self._page_path = path
-        self._page_name = (
-            entity.name if entity else source.meta.title if source else context.get("title", "")
-        )
         self._parts = []
         self._making_parts = parts
         self._sections = {}
