@@ -86,12 +86,11 @@ class Footnotes:
             marks += f'<sup class="fs-more" title="{more} more citations">+{more}</sup>'
         return Md(marks)
 
-    def size_after(self, count: int) -> int:
-        """About how long the definitions of all but the first `count` footnotes are."""
-        added = list(self.numbers)[count:]
+    def size_of(self, citations: list[Citation]) -> int:
+        """About how long these citations' footnote definitions are."""
         return sum(
             len(c.quote) + len(self.kb.sources[c.source].meta.title) + _DEFINITION_EXTRA
-            for c in added
+            for c in citations
         )
 
     def definitions(self) -> Md:

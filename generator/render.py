@@ -78,8 +78,9 @@ class Renderer:
         self._making_parts = False
         self._cuts: dict[str, int] = {}
         """Rows shown by each cut section of the page (see `_page`), by its key."""
-        self._sections: dict[str, Section] = {}
-        """The sections the page's last rendering printed, by key."""
+        self._printed: dict[str, tuple[int, int, int, int]] = {}
+        """The sections the page's last rendering printed, by key: rows, characters, and
+        the range of footnote numbers (from, to) they added (see `_sections`)."""
         self._budget = budget.fact_sheet()
 
     @property
@@ -170,7 +171,7 @@ class Renderer:
         body = self._render(path, template, context)
         while len(body) > limits.characters:
             excess = len(body) - limits.characters
-            cuts = budget.cuts_to_fit(self._sections, self._cuts, excess, limits.rows_shown)
+            cuts = budget.cuts_to_fit(self._sections(), self._cuts, excess, limits.rows_shown)
             if cuts == self._cuts:
                 break  # every long section is cut as far as it goes: as small as it gets
             self._cuts = cuts
@@ -196,7 +197,7 @@ class Renderer:
         self._page_path = path
         self._parts = []
         self._making_parts = parts
-        self._sections = {}
+        self._printed = {}
         body = self.env.get_template(template).render(
             kb=self.kb,
             cite=self.cite,
@@ -250,13 +251,13 @@ class Renderer:
         numbered = len(self._notes.numbers)
         if len(rows) <= limit:
             printed = caller(rows)
-            self._measure(key, len(rows), printed, numbered)
+            self._printed[key] = (len(rows), len(printed), numbered, len(self._notes.numbers))
             return Md(printed)
         stem = self._page_path.removesuffix(".md")
         if self._making_parts:
             self._parts += self._continued(f"{stem}.{key}", title, rows, caller)
         shown = caller(rows[:limit])
-        self._measure(key, limit, shown, numbered)
+        self._printed[key] = (limit, len(shown), numbered, len(self._notes.numbers))
         first = shown.rstrip("\n")
         ending = shown[len(first) :] or "\n"  # as the rows end: the template expects it
         more, link = len(rows) - limit, _name(f"{stem}.{key}.md")
@@ -268,10 +269,14 @@ class Renderer:
             f"\n{{ .fs-more-rows }}{ending}"
         )
 
-    def _measure(self, key: str, shown: int, printed: str, numbered: int) -> None:
-        """Records a section's size: its rows and the footnotes they added to the page."""
-        size = len(printed) + self._notes.size_after(numbered)
-        self._sections[key] = Section(shown, size)
+    def _sections(self) -> dict[str, Section]:
+        """The sections the page's last rendering printed, with their sizes: their rows,
+        and (estimated) the footnotes they added. Only a page over budget needs them."""
+        numbered = list(self._notes.numbers)
+        return {
+            key: Section(shown, chars + self._notes.size_of(numbered[start:end]))
+            for key, (shown, chars, start, end) in self._printed.items()
+        }
 
     def _continued(self, stem: str, title: str, rows: list, caller: Callable) -> list[Page]:
         """The pages a long section continues on: `stem.md`, `stem-2.md`... Each lists as
