@@ -467,7 +467,12 @@ class Renderer:
             return escape(text or entity_id)
         folder = entity.category
         if folder == "statements":
-            return Md(f"[{escape(text or entity.name)}](../statements/index.md#st-{entity.id})")
+            # A statement has no page of its own, and on a large site the statements
+            # index continues on numbered pages where its anchor would move: the link
+            # goes to the sentence of the first source that reports it.
+            citation = entity.mentions.first.citations[0]  # type: ignore[union-attr]
+            target = f"../sources/{citation.source}.md#{citation.sentence.anchor}"
+            return Md(f"[{escape(text or entity.name)}]({target})")
         return Md(f"[{escape(text or entity.name)}](../{folder}/{entity.id}.md)")
 
     def chrono(self, events) -> list:

@@ -10,6 +10,7 @@ import pytest
 from bench import synth
 from generator import budget, markup
 from generator.build import knowledge_base
+from generator.merge import KnowledgeBase
 from generator.project import Project, page_continued
 from generator.render import Page, Renderer
 
@@ -18,9 +19,13 @@ SMALL_INDEX = budget.Budget(10_000, 100, (50, 20, 10))
 
 
 @pytest.fixture(scope="module")
-def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Page]:
+def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
     root = synth.write_project(synth.synthesise(300, seed=3), tmp_path_factory.mktemp("long"))
-    kb, _ = knowledge_base(Project.at(root))
+    return knowledge_base(Project.at(root))[0]
+
+
+@pytest.fixture(scope="module")
+def pages(kb: KnowledgeBase) -> dict[str, Page]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(budget, "INDEX", SMALL_INDEX)
         return {page.path: page for page in Renderer(kb).pages()}
@@ -37,6 +42,25 @@ def test_long_indexes_show_their_first_rows_and_continue_numbered(pages) -> None
         assert len(body) <= SMALL_INDEX.characters + 1000  # heading, pagers
     # An index's sections are cut like a fact sheet's: by kind, largest first.
     assert any(path.startswith("actors/index.kind-") for path in pages)
+
+
+def test_the_statements_index_continues_speaker_by_speaker(pages, kb) -> None:
+    statement_ids = re.compile(r'<span id="st-([^"]+)"></span>')
+    first = statement_ids.findall(pages["statements/index.md"].body)
+    assert 0 < len(first) < len(kb.statements)
+    parts = [path for path in pages if path.startswith("statements/index.speakers")]
+    assert len(parts) > 1
+    listed = [i for path in parts for i in statement_ids.findall(pages[path].body)]
+    assert sorted(listed) == sorted(kb.statements)  # each once, the first page's included
+    said_by: dict[str, set[str]] = {}
+    for statement in kb.statements.values():
+        said_by.setdefault(statement.speaker, set()).add(statement.id)
+    for path in parts:
+        # A speaker's statements are never split between pages.
+        body = pages[path].body
+        speakers = re.findall(r"^## .* \{ #speaker-(\S+) \}$", body, re.MULTILINE)
+        assert speakers
+        assert set(statement_ids.findall(body)) == set().union(*(said_by[s] for s in speakers))
 
 
 def test_pages_over_budget_are_cut_and_continue_on_pages_listing_every_row(pages) -> None:

@@ -297,8 +297,9 @@ def test_links_between_pages(kb: KnowledgeBase) -> None:
     assert renderer.link("ana-ruiz") == "[Ana Ruiz](../actors/ana-ruiz.md)"
     assert renderer.link("sandholm", "the town") == "[the town](../locations/sandholm.md)"
     assert renderer.link("bridge-opening") == "[Opening of the bridge](../events/bridge-opening.md)"
+    # A statement has no page: its link goes to the sentence that reports it.
     assert renderer.link("ruiz-protest-small") == (
-        "[The protest was small.](../statements/index.md#st-ruiz-protest-small)"
+        "[The protest was small.](../sources/harbour-news.md#p2-s2)"
     )
     assert renderer.link("no-such-id") == "no-such-id"
 
