@@ -11,6 +11,7 @@ Exit codes:
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -345,5 +346,28 @@ def summary_schema() -> dict:
     return schema
 
 
+def run() -> None:
+    """The `factsheets` command: `main`, then an immediate exit.
+
+    At its normal exit Python frees every object the run left (at 10,000 fact sheets,
+    millions, for 0.6 to 0.9 s), memory the system takes back anyway. Like mypy, the
+    command ends the process as soon as its output is flushed. Tests call `main`.
+    """
+    try:
+        main(prog_name="factsheets")
+        code = 0
+    except SystemExit as exit:  # click ends every command this way
+        code = exit.code
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):
+        click.echo(code, err=True)
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nobody to tell
+            stream.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    main()
+    run()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -12,7 +14,7 @@ import yaml
 from click.testing import CliRunner, Result
 from conftest import ROOT
 
-from generator.cli import main
+from generator.cli import main, summary_schema
 from generator.render import CATEGORY_DIRS
 
 SUMMARY = yaml.safe_load(
@@ -307,6 +309,41 @@ def test_an_unknown_option_is_a_usage_error() -> None:
 def test_version() -> None:
     result = factsheets("--version")
     assert (result.exit_code, result.output) == (0, "factsheets, version 0.1.0\n")
+
+
+# --- the installed command ---------------------------------------------------------
+
+
+def run_command(*args: str | Path) -> subprocess.CompletedProcess:
+    """`factsheets` as users run it (through `run`, which exits without cleaning up)."""
+    command = [sys.executable, "-m", "generator", *map(str, args)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "stderr"),
+    [
+        (("--version",), 0, ""),
+        (("no-such-command",), 2, "Error: No such command 'no-such-command'.\n"),
+        (("-C", "{missing}", "check"), 1, "Error: {missing}/mkdocs.yml not found"),
+    ],
+    ids=["success", "usage-error", "error"],
+)
+def test_the_command_exits_with_its_code_after_all_its_output(
+    tmp_path: Path, args: tuple[str, ...], code: int, stderr: str
+) -> None:
+    missing = tmp_path / "missing"
+    result = run_command(*(arg.format(missing=missing) for arg in args))
+    assert result.returncode == code, result.stderr
+    assert stderr.format(missing=missing) in result.stderr
+    if code == 0:
+        assert result.stdout == "factsheets, version 0.1.0\n"
+
+
+def test_a_long_output_reaches_a_pipe_whole() -> None:
+    result = run_command("schema")
+    assert result.returncode == 0
+    assert json.loads(result.stdout) == summary_schema()
 
 
 # --- README -----------------------------------------------------------------------
