@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import re
 import types
 import typing
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -89,16 +91,17 @@ def load_all(
     keys = {folder: cache.summary_key(raw.encode("utf-8")) for folder, raw in raws.items() if raw}
     cached = {folder: cache.read_summary(root, key) for folder, key in keys.items()}
     fresh = [folder for folder, summary in cached.items() if summary is None]
-    parsed = dict(zip(fresh, _parse_many([raws[f] for f in fresh]), strict=True))
     loaded = []
-    for folder in progress(folders, "Reading"):
-        problems.items.extend(read_problems[folder].items)
-        raw = raws[folder]
-        if raw is not None:
-            data = parsed.get(folder)
-            item = _finish(folder, raw, keys[folder], cached[folder], data, root, problems)
-            if item is not None:
-                loaded.append(item)
+    # Parsed in order, in worker processes, while this one validates what they parsed.
+    with contextlib.closing(_parse_many([raws[f] for f in fresh])) as parsed:
+        for folder in progress(folders, "Reading"):
+            problems.items.extend(read_problems[folder].items)
+            raw = raws[folder]
+            if raw is not None:
+                data = next(parsed) if cached[folder] is None else None
+                item = _finish(folder, raw, keys[folder], cached[folder], data, root, problems)
+                if item is not None:
+                    loaded.append(item)
     if not loaded and not problems:
         problems.add(
             display_path(seeds, root), None, None, f"no {SUMMARY_FILE} found in any folder"
@@ -154,13 +157,16 @@ def _source_text(text: str) -> SourceText:
 _PARALLEL_FROM = 64
 
 
-def _parse_many(raws: list[str]) -> list[object | None]:
-    """Each text's YAML data, or None where it has a problem (reported later, with lines)."""
+def _parse_many(raws: list[str]) -> Iterator[object | None]:
+    """Each text's YAML data in turn, or None where it has a problem (reported later,
+    with lines)."""
     count = workers.count(len(raws), _PARALLEL_FROM)
     if count < 2:
-        return [_quick_parse(raw) for raw in raws]
-    with workers.fork_pool(min(count, 4)) as pool:
-        return pool.map(_quick_parse, raws, chunksize=8)
+        yield from map(_quick_parse, raws)
+        return
+    # One core fewer than there are: this process is busy validating as results come.
+    with workers.fork_pool(max(1, min(count, 4) - 1)) as pool:
+        yield from pool.imap(_quick_parse, raws, chunksize=8)
 
 
 def _quick_parse(raw: str) -> object | None:

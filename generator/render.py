@@ -100,23 +100,21 @@ class Renderer:
         followed by the pages its long sections continue on."""
         wanted = [path for path in self._jobs if only is None or path in only]
         count = workers.count(len(wanted), PARALLEL_FROM)
-        pages: list[Page] = []
         if count < 2:
-            for path in progress(wanted, "Rendering"):
-                pages += self._jobs[path]()
-            return pages
+            return [page for path in progress(wanted, "Rendering") for page in self._jobs[path]()]
         global _forked
         _forked = self
+        # The slowest pages first, so that no worker is left with one at the end.
+        order = sorted(wanted, key=lambda path: path not in self.index_pages)
+        rendered: dict[str, list[Page]] = {}
         try:
             with workers.fork_pool(count) as pool:
-                # In order, in small chunks: the index pages, the slowest, come last.
-                results = pool.imap(_render_in_worker, wanted, chunksize=16)
-                for path in progress(wanted, "Rendering"):
-                    rendered, self.shown[path] = next(results)
-                    pages += rendered
-                return pages
+                results = pool.imap(_render_in_worker, order, chunksize=16)
+                for path in progress(order, "Rendering"):
+                    rendered[path], self.shown[path] = next(results)
         finally:
             _forked = None
+        return [page for path in wanted for page in rendered[path]]
 
     @cached_property
     def _jobs(self) -> dict[str, Callable[[], list[Page]]]:
