@@ -288,7 +288,7 @@ def test_the_source_page_lists_cited_facts_one_block_per_category(kb: KnowledgeB
         "Actors (1): Ana Ruiz",
         "Locations (2): Port Vell, Sandholm",
         "Events (1): Opening of the bridge",
-        "Statements (1): listed with their speakers",
+        "Statements (1), made by: Ana Ruiz",
     ]
 
 
