@@ -16,6 +16,9 @@ from .runner import HTML_LIMIT
 
 Row = tuple[str, Callable[[dict], object]]
 
+PREVIEW_LIMIT = 5
+"""Seconds: our reading of the issue's "shows up in the preview within a few seconds"."""
+
 
 def _kb(n: float) -> str:
     return f"{n / 1000:,.1f}"
@@ -54,6 +57,9 @@ ROWS: list[Row] = [
     ("  of which fact sheets", lambda r: r["add_source"]["fact_sheets_written"]),
     ("  pages it touches (allowed)", lambda r: r["add_source"]["touched"]),
     ("  written outside those", lambda r: len(r["add_source"]["unexpected"])),
+    ("Preview (serve): first page (s)", lambda r: f"{r['preview']['first_preview_s']:.1f}"),
+    ("Preview: an edit shows, median (s)", lambda r: f"{r['preview']['seconds']:.2f}"),
+    ("  slowest (s)", lambda r: f"{r['preview']['slowest_s']:.2f}"),
     ("HTML per fact sheet, mean (KB)", lambda r: _kb(r["html"]["mean"])),
     ("HTML per fact sheet, median (KB)", lambda r: _kb(r["html"]["median"])),
     ("HTML per fact sheet, p95 (KB)", lambda r: _kb(r["html"]["p95"])),
@@ -153,6 +159,12 @@ def targets(results: list[dict]) -> list[dict]:
         "10,000: first search result <= 1 s (headless Chromium, --search)",
         first and f"{first:,.0f} ms",
         first is not None and first <= 1000,
+    )
+    edit = _get(big, "preview", "slowest_s")
+    check(
+        f"10,000: an edited summary shows in the preview within {PREVIEW_LIMIT} s (slowest edit)",
+        edit and f"{edit:.1f} s",
+        edit is not None and edit <= PREVIEW_LIMIT,
     )
     for r in results:
         added = r["add_source"]

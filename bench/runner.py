@@ -16,7 +16,7 @@ import yaml
 from generator.cli import pagefind_command
 from generator.project import CATEGORY_DIRS, page_continued
 
-from . import search
+from . import preview, search
 from .measure import (
     FACT_SHEET_DIRS,
     Run,
@@ -122,6 +122,12 @@ def measure(pages: int, options: Options, say: Say) -> dict:
     say(
         f"[{pages:,}] add a source: {added['seconds']:.2f} s, {added['files_written']} files "
         f"written, {len(added['unexpected'])} outside the pages it touches"
+    )
+    result["preview"] = preview.edit_latency(project, options.runs + 1, options.timeout)
+    shown = result["preview"]
+    say(
+        f"[{pages:,}] preview: first page after {shown['first_preview_s']:.1f} s; "
+        f"an edit shows after {', '.join(f'{s:.1f}' for s in shown['runs'])} s"
     )
     if options.profile:
         result["profile"] = _profile(project, options, say)
