@@ -52,10 +52,17 @@ class Facts:
 
     def __init__(self) -> None:
         self._by_key: dict[Hashable, Attested] = {}
+        # A fact the whole corpus repeats has thousands of citations: a set, not a scan
+        # of its list, tells whether it has one already.
+        self._cited: set[tuple[Hashable, Citation]] = set()
 
     def add(self, value: Any, citation: Citation, key: Hashable | None = None) -> None:
-        fact = self._by_key.setdefault(value if key is None else key, Attested(value))
-        if citation not in fact.citations:
+        key = value if key is None else key
+        fact = self._by_key.get(key)
+        if fact is None:
+            fact = self._by_key[key] = Attested(value)
+        if (key, citation) not in self._cited:
+            self._cited.add((key, citation))
             fact.citations.append(citation)
 
     def __iter__(self):
