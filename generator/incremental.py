@@ -22,7 +22,10 @@ that alters what a page shows therefore changes an entry the page already showed
 names the page's own entity. `tests/test_incremental.py` checks this against full
 regeneration after every kind of edit.
 
-Index pages are always rendered. So is everything when there is no record of the last
+An index page is rendered again by the same rules, and also when it would list an
+entity it did not list, or when a changed entry names an entity it lists (it prints
+counts of what points at each). The sources index, whose coverage table counts
+everything, is always rendered. So is every page when there is no record of the last
 run, when the generator's code or templates changed, or when the site has its own
 templates (which may print data the helpers do not see).
 """
@@ -44,6 +47,7 @@ from .write import atomic_write
 
 if TYPE_CHECKING:
     from .load import Loaded
+    from .merge import KnowledgeBase
     from .project import Project
     from .render import Renderer
 
@@ -169,13 +173,14 @@ def pages_to_render(
         defined |= ids
         referenced |= strings
     as_left = cache.unchanged_outputs(last_run, project.content)
-    always = set(renderer.index_pages)
+    listed = _listed_by_index(renderer.kb)
     selected = set()
     for path in renderer.paths():
         shown = previous.pages.get(path)
         if (
-            path in always
+            path == SOURCES_INDEX
             or shown is None
+            or (path in listed and _index_changed(listed[path], shown, referenced))
             or path not in as_left
             or not as_left.issuperset(shown.parts)
             or not shown.entities.isdisjoint(defined)
@@ -185,6 +190,27 @@ def pages_to_render(
         ):
             selected.add(path)
     return selected
+
+
+SOURCES_INDEX = "sources/index.md"
+"""Rendered every time: its coverage table counts everything the site holds."""
+
+
+def _listed_by_index(kb: KnowledgeBase) -> dict[str, set[str]]:
+    """The ids each index page lists (the sources index aside)."""
+    return {
+        "actors/index.md": set(kb.actors),
+        "locations/index.md": set(kb.locations),
+        "events/index.md": set(kb.events),
+        "statements/index.md": set(kb.statements),
+    }
+
+
+def _index_changed(listed: set[str], shown: Shown, referenced: set[str]) -> bool:
+    """Whether an index page lists an entity it did not list, or shows something a change
+    names: besides each entity's own record, an index prints counts of what points at it
+    (events at a place, sources about an actor), which change with the entries naming it."""
+    return not listed <= shown.entities or not shown.entities.isdisjoint(referenced)
 
 
 def _changes(

@@ -84,12 +84,13 @@ def load_all(
         )
         return []
     _texts.new_run()
+    _summaries.new_run()
     folders = sorted(p for p in seeds.iterdir() if p.is_dir() and not p.name.startswith("."))
     # Problems are kept per folder so they are reported in folder order.
     read_problems = {folder: Problems() for folder in folders}
     raws = {f: _read_text(f / SUMMARY_FILE, root, read_problems[f]) for f in folders}
     keys = {folder: cache.summary_key(raw.encode("utf-8")) for folder, raw in raws.items() if raw}
-    cached = {folder: cache.read_summary(root, key) for folder, key in keys.items()}
+    cached = {folder: _cached_summary(root, key) for folder, key in keys.items()}
     fresh = [folder for folder, summary in cached.items() if summary is None]
     loaded = []
     # Parsed in order, in worker processes, while this one validates what they parsed.
@@ -132,6 +133,7 @@ def _finish(
     summary = cached or _validated(data) or _parse_summary(raw, shown, problems)
     if summary is None:
         return None
+    _summaries.put(key, summary)
     source_path = folder / summary.source.file
     text = _read_text(source_path, root, problems)
     if text is None:
@@ -143,6 +145,13 @@ def _finish(
 
 _texts: cache.LastRun[SourceText] = cache.LastRun()
 """Source texts already split into sentences, by text."""
+_summaries: cache.LastRun[Summary] = cache.LastRun()
+"""Validated summaries, by cache key: read from the cache's files once per process."""
+
+
+def _cached_summary(root: Path, key: str) -> Summary | None:
+    found = _summaries.get(key)
+    return found if found is not None else cache.read_summary(root, key)
 
 
 def _source_text(text: str) -> SourceText:

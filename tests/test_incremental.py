@@ -68,6 +68,22 @@ def retitle_event(data: dict) -> None:
     data["events"][-1]["title"] += " (revised)"
 
 
+def name_a_new_actor(data: dict) -> None:
+    # On a sentence the source has: every quote must be found in its text.
+    quote = data["actors"][0]["quote"]
+    data["actors"].append(
+        {"id": "newly-named", "name": "Newly Named", "kind": "person", "quote": quote}
+    )
+
+
+def move_an_event(data: dict) -> None:
+    """An event now placed where another of the source's events is: the two places'
+    event counts change (on the locations index), though neither place's entry does."""
+    placed = [event["locations"][0] for event in data["events"] if event.get("locations")]
+    moved = next(place for place in placed if place["location"] != placed[-1]["location"])
+    moved["location"] = placed[-1]["location"]
+
+
 def add_source(corpus: synth.Corpus) -> Edit:
     return lambda seeds: synth.write_draft(seeds, synth.extra_source(corpus))
 
@@ -112,6 +128,8 @@ def test_after_every_kind_of_edit_incremental_equals_full(
         ("change a participant's role", edit_summary(4, recast_participant)),
         ("retitle an event", edit_summary(9, retitle_event)),
         ("change a description", edit_summary(6, redescribe)),
+        ("name a new actor", edit_summary(7, name_a_new_actor)),
+        ("move an event", edit_summary(10, move_an_event)),
         ("add a source", add_source(corpus)),
         ("remove that source", remove_newest_folder),
     ]
