@@ -17,7 +17,9 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 
@@ -298,9 +300,18 @@ def serve(obj: Context, dev_addr: str, dirty: bool | None) -> None:
     ]
     server = subprocess.Popen(command, cwd=project.root, env=_mkdocs_env())
     seen = cache.fingerprint(project.seeds)
+    changed, stop_watching = _watch(project.seeds)
+    # While MkDocs builds the preview: read every summary once, so that the first edit
+    # finds them (and their texts, split into sentences) in memory, as later edits do.
+    with contextlib.suppress(click.ClickException):  # reported when they are edited
+        pipeline.knowledge_base(project)
     try:
         while server.poll() is None:
-            time.sleep(0.5)
+            # Woken by a change in seeds/, or every half second (a check for the server,
+            # and the only one where seeds/ cannot be watched).
+            if changed.wait(0.5):
+                time.sleep(0.05)  # an editor's save may take several writes
+                changed.clear()
             now = cache.fingerprint(project.seeds)
             if now != seen:
                 seen = now
@@ -311,8 +322,44 @@ def serve(obj: Context, dev_addr: str, dirty: bool | None) -> None:
     except KeyboardInterrupt:
         pass
     finally:
+        stop_watching()
         server.terminate()
         server.wait()
+
+
+def _watch(folder: Path) -> tuple[threading.Event, Callable[[], None]]:
+    """An event set when anything in the folder changes, and how to stop watching.
+
+    With watchdog (which MkDocs' own preview uses), an edit is seen at once rather than
+    at the next poll. Where the folder cannot be watched, the event is never set.
+    """
+    changed = threading.Event()
+    try:
+        from watchdog import events
+        from watchdog.observers import Observer
+
+        class Handler(events.FileSystemEventHandler):
+            def on_any_event(self, event: object) -> None:
+                changed.set()
+
+        # Writes only: every run reads all of seeds/, and each file opened would
+        # otherwise be an event to handle, in this process, while it regenerates.
+        writes = [
+            events.FileCreatedEvent,
+            events.FileModifiedEvent,
+            events.FileClosedEvent,
+            events.FileDeletedEvent,
+            events.FileMovedEvent,
+            events.DirCreatedEvent,
+            events.DirDeletedEvent,
+            events.DirMovedEvent,
+        ]
+        observer = Observer()
+        observer.schedule(Handler(), str(folder), recursive=True, event_filter=writes)
+        observer.start()
+    except (ImportError, OSError):  # e.g. the system's limit on watched folders
+        return changed, lambda: None
+    return changed, observer.stop
 
 
 def _mkdocs_env() -> dict[str, str]:
