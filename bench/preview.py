@@ -8,7 +8,6 @@ back, and times each edit until the served fact sheet shows it.
 from __future__ import annotations
 
 import html
-import os
 import re
 import signal
 import socket
@@ -19,6 +18,8 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+
+from generator.write import atomic_write
 
 from .measure import ENV, StepFailed, factsheets
 
@@ -50,7 +51,7 @@ def edit_latency(project: Path, edits: int, timeout: float) -> dict:
         shown = match["text"]
         for text in texts:
             edited = original[: match.start("text")] + text + original[match.end("text") :]
-            _replace(summary, edited)
+            atomic_write(summary, edited)  # whole, as an editor's save
             edited_at = time.perf_counter()
             new, old = html.escape(text, quote=False), html.escape(shown, quote=False)
 
@@ -63,12 +64,11 @@ def edit_latency(project: Path, edits: int, timeout: float) -> dict:
             seconds.append(time.perf_counter() - edited_at)
             shown = text
     finally:
-        _replace(summary, original)
+        atomic_write(summary, original)
         _stop(server)
     return {
         "first_preview_s": first,
         "seconds": statistics.median(seconds),
-        "slowest_s": max(seconds),
         "runs": seconds,
         "page": f"actors/{match['id']}.md",
         "summary": str(summary.relative_to(project)),
@@ -82,13 +82,6 @@ def _described_actor(seeds: Path) -> tuple[Path, str, re.Match]:
         if match:
             return summary, text, match
     raise StepFailed(f"no summary in {seeds} describes an actor: nothing to edit")
-
-
-def _replace(path: Path, text: str) -> None:
-    """Write the file as an editor's save would: whole, in one rename."""
-    temporary = path.with_name(f".{path.name}.edit")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
 
 
 def _wait(
