@@ -12,7 +12,7 @@ from typing import Any
 from . import labels
 from .incremental import Shown
 from .lookups import Backlinks
-from .markup import MARKS_PER_FACT, Footnotes, Md, escape, sentence
+from .markup import MARKS_PER_FACT, Footnotes, Md, escape, sentence, sentence_target
 from .merge import Attested, Citation, Entity, Event, KnowledgeBase, figures_disagree
 from .model import DateClaim, Precision
 
@@ -183,8 +183,7 @@ class Helpers:
             # index continues on numbered pages where its anchor would move: the link
             # goes to the sentence of the first source that reports it.
             citation = entity.mentions.first.citations[0]  # type: ignore[union-attr]
-            target = f"../sources/{citation.source}.md#{citation.sentence.anchor}"
-            return Md(f"[{escape(text or entity.name)}]({target})")
+            return Md(f"[{escape(text or entity.name)}]({sentence_target(citation)})")
         return Md(f"[{escape(text or entity.name)}](../{folder}/{entity.id}.md)")
 
     def chrono(self, events) -> list:

@@ -47,7 +47,6 @@ from .write import atomic_write
 
 if TYPE_CHECKING:
     from .load import Loaded
-    from .merge import KnowledgeBase
     from .project import Project
     from .render import Renderer
 
@@ -173,7 +172,7 @@ def pages_to_render(
         defined |= ids
         referenced |= strings
     as_left = cache.unchanged_outputs(last_run, project.content)
-    listed = _listed_by_index(renderer.kb)
+    listed = _listed_by_index(renderer)
     selected = set()
     for path in renderer.paths():
         shown = previous.pages.get(path)
@@ -196,13 +195,12 @@ SOURCES_INDEX = "sources/index.md"
 """Rendered every time: its coverage table counts everything the site holds."""
 
 
-def _listed_by_index(kb: KnowledgeBase) -> dict[str, set[str]]:
-    """The ids each index page lists (the sources index aside)."""
+def _listed_by_index(renderer: Renderer) -> dict[str, set[str]]:
+    """The ids each index page lists: its category's (the sources index aside)."""
     return {
-        "actors/index.md": set(kb.actors),
-        "locations/index.md": set(kb.locations),
-        "events/index.md": set(kb.events),
-        "statements/index.md": set(kb.statements),
+        path: set(getattr(renderer.kb, category))
+        for category, path in renderer.index_pages.items()
+        if path != SOURCES_INDEX
     }
 
 

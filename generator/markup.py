@@ -96,14 +96,18 @@ class Footnotes:
     def definitions(self) -> Md:
         lines = []
         for citation, number in self.numbers.items():
-            source = self.kb.sources[citation.source]
-            sentence = citation.sentence
-            target = f"../sources/{source.id}.md#{sentence.anchor}"
+            title = self.kb.sources[citation.source].meta.title
             lines.append(
                 f"[^{number}]: “{escape(citation.quote)}” — "
-                f"[{escape(source.meta.title)}, {sentence.label}]({target})"
+                f"[{escape(title)}, {citation.sentence.label}]({sentence_target(citation)})"
             )
         return Md("\n".join(lines))
+
+
+def sentence_target(citation: Citation) -> str:
+    """A link to the sentence a citation quotes, on its source's page (from any
+    generated page: all sit one folder deep)."""
+    return f"../sources/{citation.source}.md#{citation.sentence.anchor}"
 
 
 _DEFINITION_EXTRA = 60

@@ -84,9 +84,10 @@ class Renderer(Helpers):
         the range of footnote numbers (from, to) they added (see `_sections`)."""
         self._budget = budget.fact_sheet()
 
-    @property
-    def index_pages(self) -> list[str]:
-        return [f"{category}/index.md" for category in CATEGORY_DIRS]
+    @cached_property
+    def index_pages(self) -> dict[str, str]:
+        """The path of each category's index page, by category."""
+        return {category: f"{category}/index.md" for category in CATEGORY_DIRS}
 
     def paths(self) -> list[str]:
         """The path of every page the site's data makes, sorted.
@@ -106,7 +107,8 @@ class Renderer(Helpers):
         global _forked
         _forked = self
         # The slowest pages first, so that no worker is left with one at the end.
-        order = sorted(wanted, key=lambda path: path not in self.index_pages)
+        indexes = set(self.index_pages.values())
+        order = sorted(wanted, key=lambda path: path not in indexes)
         rendered: dict[str, list[Page]] = {}
         try:
             with workers.fork_pool(count) as pool:
@@ -131,8 +133,9 @@ class Renderer(Helpers):
                 path = f"{category}/{entity.id}.md"
                 jobs[path] = partial(self._fact_sheet, path, category, entity, template)
         for source in kb.sources.values():
-            jobs[f"sources/{source.id}.md"] = partial(self._source_page, source)
-        for category, path in zip(CATEGORY_DIRS, self.index_pages, strict=True):
+            path = f"sources/{source.id}.md"
+            jobs[path] = partial(self._source_page, path, source)
+        for category, path in self.index_pages.items():
             jobs[path] = partial(self._index_page, path, category)
         return dict(sorted(jobs.items()))
 
@@ -146,10 +149,9 @@ class Renderer(Helpers):
         }
         return self._page(path, template, front, entity.name, budget.fact_sheet(), entity=entity)
 
-    def _source_page(self, source: Source) -> list[Page]:
+    def _source_page(self, path: str, source: Source) -> list[Page]:
         title = source.meta.title
         front = {"title": html.escape(title, quote=False), "tags": ["Source"]}
-        path = f"sources/{source.id}.md"
         return self._page(path, "source.md.j2", front, title, budget.fact_sheet(), source=source)
 
     def _index_page(self, path: str, category: str) -> list[Page]:
