@@ -91,7 +91,7 @@ def generate(obj: Context, check: bool, force: bool) -> None:
     _generate(obj, check=check, force=force)
 
 
-def _generate(obj: Context, *, check: bool = False, force: bool = False) -> None:
+def _generate(obj: Context, *, check: bool = False, force: bool = False) -> pipeline.Outcome:
     project = obj.project
     progress = terminal_bar if obj.verbosity >= 0 else silent
     outcome = pipeline.generate(project, check=check, force=force, progress=progress)
@@ -114,6 +114,7 @@ def _generate(obj: Context, *, check: bool = False, force: bool = False) -> None
             "or lost them; move the edits below the end marker, or rerun with --force "
             "(which backs the pages up first)."
         )
+    return outcome
 
 
 def _report(obj: Context, project: Project, plan: Plan, *, check: bool, force: bool) -> None:
@@ -281,7 +282,7 @@ def serve(obj: Context, dev_addr: str, dirty: bool | None) -> None:
     edit shows within seconds; index pages may then lag until the next full build.
     The preview has no search index: search works in the site `factsheets build` writes.
     """
-    _generate(obj)
+    first = _generate(obj)
     project = obj.project
     if dirty is None:
         dirty = len(generated_files(project.content)) >= DIRTY_FROM
@@ -301,10 +302,12 @@ def serve(obj: Context, dev_addr: str, dirty: bool | None) -> None:
     server = subprocess.Popen(command, cwd=project.root, env=_mkdocs_env())
     seen = cache.fingerprint(project.seeds)
     changed, stop_watching = _watch(project.seeds)
-    # While MkDocs builds the preview: read every summary once, so that the first edit
-    # finds them (and their texts, split into sentences) in memory, as later edits do.
-    with contextlib.suppress(click.ClickException):  # reported when they are edited
-        pipeline.knowledge_base(project)
+    if not first.rendered:
+        # Nothing was read (seeds/ had not changed). While MkDocs builds the preview,
+        # read every summary once, so that the first edit finds them (and their texts,
+        # split into sentences) in memory, as later edits do.
+        with contextlib.suppress(click.ClickException):  # reported when they are edited
+            pipeline.knowledge_base(project)
     try:
         while server.poll() is None:
             # Woken by a change in seeds/, or every half second (a check for the server,
