@@ -6,6 +6,7 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from . import cache, incremental, write
@@ -96,13 +97,16 @@ def _generate(project: Project, *, check: bool, force: bool, progress: Progress)
     # Forced runs and sites with their own templates render every page.
     previous = None if force or _has_templates(project) else incremental.read(project.root)
     only = incremental.pages_to_render(previous, inputs_now, renderer, project, last_run)
-    pages = renderer.pages(progress, only)
-    shown = incremental.shown(renderer, previous)
-    outputs = incremental.outputs(shown)
     with write.locked(project.root):
-        kept = set(outputs) - {page.path for page in pages}
-        plan = write.plan(project.content, pages, kept)
+        write.clean_temporaries(project.content)
         try:
+            # Each page is staged as soon as it is rendered, then put in place (`apply`).
+            decisions = renderer.each(partial(write.settle, project.content), progress, only)
+            shown = incremental.shown(renderer, previous)
+            outputs = incremental.outputs(shown)
+            rendered = {decision.path for decision in decisions}
+            kept = {path for path in outputs if project.content / path not in rendered}
+            plan = write.plan_of(project.content, decisions, kept)
             backups = write.apply(
                 plan, project.root, project.content, force=force, progress=progress
             )
@@ -111,6 +115,8 @@ def _generate(project: Project, *, check: bool, force: bool, progress: Progress)
                 f"could not write {error.filename}: {error.strerror}. Every page in content/ "
                 "is whole (old or new); fix the cause and run again to finish."
             ) from None
+        finally:
+            write.clean_temporaries(project.content)  # what a failure left staged
         if (plan.conflicts and not force) or plan.orphans:
             # Not a clean state: the next run must look again, and report again.
             cache.forget_run(project.root)
@@ -118,7 +124,7 @@ def _generate(project: Project, *, check: bool, force: bool, progress: Progress)
         else:
             cache.record_run(project.root, project.content, inputs, outputs)
             incremental.save(project.root, inputs_now, shown)
-    return Outcome(plan, warnings, backups, rendered=len(pages))
+    return Outcome(plan, warnings, backups, rendered=len(decisions))
 
 
 def _has_templates(project: Project) -> bool:

@@ -98,9 +98,8 @@ def _generate(obj: Context, *, check: bool = False, force: bool = False) -> pipe
     for warning in outcome.warnings:
         obj.say(f"Warning: {warning}")
     if outcome.rendered:
-        plan = outcome.plan
-        total = plan.unchanged + len(plan.writes) + len(plan.conflicts)
-        obj.say(f"Rendered {outcome.rendered:,} of {total:,} pages (the others cannot change).", 1)
+        pages = outcome.plan.pages
+        obj.say(f"Rendered {outcome.rendered:,} of {pages:,} pages (the others cannot change).", 1)
     _report(obj, project, outcome.plan, check=check, force=force)
     for backup in outcome.backups:
         obj.say(f"Backed up {display_path(backup, project.root)}")

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 
@@ -28,6 +28,8 @@ from .merge import Entity, KnowledgeBase, Source
 from .progress import Progress, silent
 from .project import CATEGORY_DIRS
 from .timeline import chronological
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -100,24 +102,33 @@ class Renderer(Helpers):
     def pages(self, progress: Progress = silent, only: set[str] | None = None) -> list[Page]:
         """The pages whose paths are in `only` (default: every page), sorted by path, each
         followed by the pages its long sections continue on."""
+        return self.each(_itself, progress, only)
+
+    def each(
+        self, then: Callable[[Page], T], progress: Progress = silent, only: set[str] | None = None
+    ) -> list[T]:
+        """`then` of each page `pages` lists, in its order; `then` runs as soon as the page
+        is rendered, in the worker that rendered it, and only its result comes back."""
         wanted = [path for path in self._jobs if only is None or path in only]
         count = workers.count(len(wanted), PARALLEL_FROM)
         if count < 2:
-            return [page for path in progress(wanted, "Rendering") for page in self._jobs[path]()]
+            return [
+                then(page) for path in progress(wanted, "Rendering") for page in self._jobs[path]()
+            ]
         global _forked
-        _forked = self
+        _forked = (self, then)
         # The slowest pages first, so that no worker is left with one at the end.
         indexes = set(self.index_pages.values())
         order = sorted(wanted, key=lambda path: path not in indexes)
-        rendered: dict[str, list[Page]] = {}
+        done: dict[str, list[T]] = {}
         try:
             with workers.fork_pool(count) as pool:
                 results = pool.imap(_render_in_worker, order, chunksize=16)
                 for path in progress(order, "Rendering"):
-                    rendered[path], self.shown[path] = next(results)
+                    done[path], self.shown[path] = next(results)
         finally:
             _forked = None
-        return [page for path in wanted for page in rendered[path]]
+        return [result for path in wanted for result in done[path]]
 
     @cached_property
     def _jobs(self) -> dict[str, Callable[[], list[Page]]]:
@@ -327,14 +338,20 @@ def _name(path: str) -> str:
 PARALLEL_FROM = 1000
 """Below this many pages, rendering in one process is faster than forking workers."""
 
-# The renderer a worker renders with: inherited through fork, not pickled.
-_forked: Renderer | None = None
+# The renderer a worker renders with, and what it does with each page: inherited
+# through fork, not pickled.
+_forked: tuple[Renderer, Callable[[Page], Any]] | None = None
 
 
-def _render_in_worker(path: str) -> tuple[list[Page], Shown]:
+def _render_in_worker(path: str) -> tuple[list[Any], Shown]:
     assert _forked is not None
-    pages = _forked._jobs[path]()
-    return pages, _forked.shown.pop(path)
+    renderer, then = _forked
+    results = [then(page) for page in renderer._jobs[path]()]
+    return results, renderer.shown.pop(path)
+
+
+def _itself(page: Page) -> Page:
+    return page
 
 
 def render(

@@ -28,7 +28,7 @@ import shutil
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from .errors import FactsheetsError
 from .progress import Progress, silent
@@ -106,12 +106,29 @@ def parse(text: str) -> Existing | None:
     return Existing(front, match["preamble"], body, match["tail"], intact)
 
 
+@dataclass(frozen=True)
+class Decision:
+    """What one generated page needs, found by comparing it with its file."""
+
+    path: Path
+    action: Literal["create", "update", "keep", "edited", "unmarked"]
+    """create/update: write it; keep: it is up to date; edited (between the markers) or
+    unmarked (no markers): leave it alone unless forced."""
+    text: str | None
+    """The page's full new text; None when it is up to date or staged."""
+    staged: Path | None = None
+    """A temporary file beside the page holding its new text, for `apply` to rename over
+    it (see `settle`)."""
+
+
 @dataclass
 class Plan:
-    """What a generation would do to `content/`, decided before anything is written."""
+    """What a generation does to `content/`: every page's decision, and the deletions."""
 
     writes: dict[Path, str] = field(default_factory=dict)
-    """Pages to create or update, with their new text."""
+    """Pages to create or update, with their new text (unless staged)."""
+    staged: dict[Path, Path] = field(default_factory=dict)
+    """Pages to create or update whose new text waits in a temporary file, by page."""
     created: list[Path] = field(default_factory=list)
     updated: list[Path] = field(default_factory=list)
     unchanged: int = 0
@@ -132,11 +149,71 @@ class Plan:
 
     @property
     def stale(self) -> bool:
-        return bool(self.writes or self.deletes or self.conflicts)
+        return bool(self.created or self.updated or self.deletes or self.conflicts)
+
+    @property
+    def pages(self) -> int:
+        """Every page the site has, whatever was done with it."""
+        return self.unchanged + len(self.created) + len(self.updated) + len(self.conflicts)
+
+    def add(self, decision: Decision) -> None:
+        path, text = decision.path, decision.text
+        if decision.action == "keep":
+            self.unchanged += 1
+            return
+        if decision.action in ("create", "update"):
+            (self.created if decision.action == "create" else self.updated).append(path)
+            if decision.staged is not None:
+                self.staged[path] = decision.staged
+            elif text is not None:
+                self.writes[path] = text
+            return
+        (self.edited if decision.action == "edited" else self.unmarked).append(path)
+        assert text is not None
+        self.forced[path] = text
+
+
+def decide(content: Path, page: Page) -> Decision:
+    """What the page needs, given what its file holds now; read-only."""
+    path = content / page.path
+    current = _read(path)
+    if current is None:
+        return Decision(path, "create", compose(page))
+    existing = parse(current)
+    if existing is None:
+        return Decision(path, "unmarked", compose(page))
+    text = compose(page, existing.preamble, existing.tail)
+    if not existing.intact:
+        return Decision(path, "edited", text)
+    return Decision(path, "update", text) if text != current else Decision(path, "keep", None)
+
+
+def settle(content: Path, page: Page) -> Decision:
+    """Decide what the page needs and stage its new text, if any, beside it.
+
+    Rendering calls this for each page as it is made, in parallel workers, so that
+    writing overlaps rendering. Nothing in `content/` changes until `apply` renames the
+    staged files over their pages: a run that fails before then leaves every page as it
+    was (the next run removes what it staged).
+    """
+    decision = decide(content, page)
+    if decision.action not in ("create", "update"):
+        return decision
+    assert decision.text is not None
+    return Decision(decision.path, decision.action, None, stage(decision.path, decision.text))
+
+
+def _is_index(path: Path) -> bool:
+    return path.name == "index.md"
 
 
 def plan(content: Path, pages: list[Page], kept: Iterable[str] = ()) -> Plan:
-    """Compare the pages with what is on disk; read-only.
+    """Compare the pages with what is on disk; read-only."""
+    return plan_of(content, [decide(content, page) for page in pages], kept)
+
+
+def plan_of(content: Path, decisions: Iterable[Decision], kept: Iterable[str] = ()) -> Plan:
+    """The plan made of these decisions, plus the deletions they imply.
 
     `kept` are the paths of pages not rendered because they would not change: their
     files stay as they are.
@@ -144,28 +221,9 @@ def plan(content: Path, pages: list[Page], kept: Iterable[str] = ()) -> Plan:
     result = Plan()
     wanted = {content / path for path in kept}
     result.unchanged = len(wanted)
-    for page in pages:
-        path = content / page.path
-        wanted.add(path)
-        current = _read(path)
-        if current is None:
-            result.writes[path] = compose(page)
-            result.created.append(path)
-            continue
-        existing = parse(current)
-        if existing is None:
-            result.unmarked.append(path)
-            result.forced[path] = compose(page)
-            continue
-        text = compose(page, existing.preamble, existing.tail)
-        if not existing.intact:
-            result.edited.append(path)
-            result.forced[path] = text
-        elif text != current:
-            result.writes[path] = text
-            result.updated.append(path)
-        else:
-            result.unchanged += 1
+    for decision in decisions:
+        wanted.add(decision.path)
+        result.add(decision)
     for path in generated_files(content):
         if path in wanted:
             continue
@@ -212,7 +270,6 @@ def apply(
 ) -> list[Path]:
     """Carry out a plan: atomic writes, then deletions. Returns the backups made by --force."""
     backups: list[Path] = []
-    _clean_temporaries(content)
     writes = dict(plan.writes)
     if force:
         for path, text in plan.forced.items():
@@ -220,8 +277,12 @@ def apply(
             writes[path] = text
     # Fact sheets first, index pages last: an interrupted run never leaves an index
     # pointing at a page that is not there yet.
-    for path in progress(sorted(writes, key=lambda p: (p.name == "index.md", str(p))), "Writing"):
-        atomic_write(path, writes[path])
+    order = sorted(writes.keys() | plan.staged.keys(), key=lambda p: (_is_index(p), str(p)))
+    for path in progress(order, "Writing"):
+        if path in plan.staged:
+            os.replace(plan.staged[path], path)
+        else:
+            atomic_write(path, writes[path])
     for path in plan.deletes:
         path.unlink(missing_ok=True)
     return backups
@@ -229,18 +290,29 @@ def apply(
 
 def atomic_write(path: Path, text: str) -> None:
     """Write to a temporary file beside the target, then rename it over the target."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    temporary = stage(path, text)
     try:
-        with open(temporary, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
         os.replace(temporary, path)
     finally:
         with contextlib.suppress(FileNotFoundError):
             temporary.unlink()
 
 
-def _clean_temporaries(content: Path) -> None:
+def stage(path: Path, text: str) -> Path:
+    """Write the text to a temporary file beside `path`, for a rename to put in place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        with open(temporary, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+        raise
+    return temporary
+
+
+def clean_temporaries(content: Path) -> None:
     """Remove what an interrupted run left behind."""
     for directory in _page_folders(content):
         for leftover in directory.glob(".*.tmp-*"):

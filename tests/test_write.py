@@ -9,7 +9,16 @@ import pytest
 import yaml
 
 from generator.render import Page
-from generator.write import BEGIN, apply, compose, parse, plan
+from generator.write import (
+    BEGIN,
+    apply,
+    clean_temporaries,
+    compose,
+    parse,
+    plan,
+    plan_of,
+    settle,
+)
 
 PAGE = Page("actors/ana-ruiz.md", {"title": "Ana Ruiz", "tags": ["Person"]}, "# Ana Ruiz\n")
 NEWER = Page(
@@ -128,7 +137,9 @@ def content(tmp_path: Path) -> Path:
 
 
 def generate(content: Path, pages: list[Page], *, force: bool = False):
-    result = plan(content, pages)
+    """As a run does: each page settled as it is rendered, then what is left."""
+    clean_temporaries(content)
+    result = plan_of(content, [settle(content, page) for page in pages])
     backups = apply(result, content.parent, content, force=force)
     return result, backups
 
@@ -243,6 +254,37 @@ def test_plan_writes_nothing(content: Path) -> None:
     result = plan(content, [PAGE, INDEX])
     assert result.stale
     assert list(content.iterdir()) == []
+
+
+def test_settle_stages_new_text_and_apply_puts_it_in_place_index_pages_last(
+    content: Path,
+) -> None:
+    generate(content, [PAGE, INDEX])
+    decisions = [settle(content, NEWER), settle(content, INDEX)]
+    page, index = decisions
+    assert (page.action, page.text, index.action) == ("update", None, "keep")
+    assert page.staged is not None
+    assert page.staged.read_text(encoding="utf-8") == compose(NEWER)
+    # Nothing changes in content/ before apply: a run failing here loses nothing.
+    assert (content / PAGE.path).read_text(encoding="utf-8") == compose(PAGE)
+
+    result = plan_of(content, decisions)
+    assert (result.updated, result.unchanged) == ([content / PAGE.path], 1)
+    apply(result, content.parent, content)
+    assert (content / PAGE.path).read_text(encoding="utf-8") == compose(NEWER)
+    assert sorted(p.name for p in (content / "actors").iterdir()) == ["ana-ruiz.md", "index.md"]
+
+
+def test_apply_puts_index_pages_in_place_last(
+    content: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An interrupted run must never leave an index linking to a page not there yet.
+    replaced: list[str] = []
+    real = os.replace
+    monkeypatch.setattr(os, "replace", lambda a, b: (replaced.append(Path(b).name), real(a, b)))
+    last = Page("actors/zoe-ortiz.md", {"title": "Zoe Ortiz"}, "# Zoe Ortiz\n")
+    generate(content, [INDEX, PAGE, last])
+    assert replaced == ["ana-ruiz.md", "zoe-ortiz.md", "index.md"]
 
 
 def test_leftover_temporary_files_are_cleaned_up(content: Path) -> None:
