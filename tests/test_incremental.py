@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import snapshot
 
 from bench import synth
 from generator import budget, build, incremental, render, workers
@@ -237,3 +238,18 @@ def test_pages_rendered_in_workers_are_those_rendered_in_one_process(
     assert shared.pages() == alone
     assert len(alone) > 100
     assert shared.shown == one.shown
+
+
+def test_a_run_with_workers_writes_what_a_run_in_one_process_writes(
+    tmp_path: Path, corpus: synth.Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers stage the pages they render; the run puts them in place."""
+    alone = Project.at(synth.write_project(corpus, tmp_path / "alone"))
+    build.generate(alone)
+    shared = Project.at(synth.write_project(corpus, tmp_path / "shared"))
+    monkeypatch.setattr(render, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(workers, "usable_cores", lambda: 2)
+    outcome = build.generate(shared)
+    assert len(outcome.plan.created) > 100
+    assert snapshot(shared.content) == snapshot(alone.content)
+    assert not [path for path in shared.content.rglob("*") if ".tmp-" in path.name]
