@@ -760,9 +760,19 @@ def test_a_30_mb_value_gets_a_short_error(project, cli):
     ), result.output[:500]
 
 
-def test_deeply_nested_yaml_is_an_error_not_a_crash(tmp_path):
+@pytest.mark.parametrize(
+    ("nested", "line"),
+    [
+        ("[" * 50_000 + "]" * 50_000, 11),
+        ("\n    " + "- " * 50_000 + "CBS News", 12),
+        # 64 levels of four spaces: the 64th nested key, 63 lines below the outlet's.
+        ("".join(f"\n{' ' * 4 * level}level{level}:" for level in range(2, 100)) + " CBS", 74),
+    ],
+    ids=["brackets", "dashes", "indentation"],
+)
+def test_deeply_nested_yaml_is_an_error_not_a_crash(tmp_path, nested, line):
     root = copy_project(tmp_path / "project")
-    replace("  outlet: CBS News\n", "  outlet: " + "[" * 50_000 + "]" * 50_000 + "\n")(root)
+    replace("  outlet: CBS News\n", f"  outlet: {nested}\n")(root)
     before = snapshot(root / "content")
 
     result = run_child(root, "generate", timeout=120)
@@ -770,7 +780,7 @@ def test_deeply_nested_yaml_is_an_error_not_a_crash(tmp_path):
     assert result.returncode == 1, f"exit {result.returncode}"
     assert result.stdout == ""
     assert result.stderr == (
-        f"Error: {SUMMARY}:11: nesting deeper than 64 levels is not allowed\n"
+        f"Error: {SUMMARY}:{line}: nesting deeper than 64 levels is not allowed\n"
         "1 problem found; nothing was written.\n"
     )
     assert snapshot(root / "content") == before

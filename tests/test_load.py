@@ -6,8 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from generator import load as loading
 from generator.errors import Problems
 from generator.load import load_all, load_one
+
+SEEDS = Path(__file__).parent.parent / "seeds"
 
 SOURCE = "The Harbour Council met in Port Vell on Tuesday. Mayor Ana Ruiz opened the new bridge.\n"
 
@@ -367,3 +370,46 @@ def test_load_all_with_a_folder_without_summary(tmp_path: Path) -> None:
     assert [str(p) for p in problems.items] == [
         "seeds/empty-folder/summary.yaml: file not found",
     ]
+
+
+def _careful(raw: str) -> object:
+    parsed = loading._construct(raw, "", Problems())
+    assert parsed is not None
+    return parsed[1]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        VALID,
+        *(path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*/summary.yaml"))),
+        "a: null\nb: ~\nc:\nd: 'null'\ne: [1, '2', 2024-02-30]\nf: {g: true, h: 0x1F}\n",
+        "text: |\n  two\n  lines\nfolded: >\n  one\n  line\n",
+    ],
+    ids=[
+        "valid",
+        *(p.parent.name for p in sorted(SEEDS.glob("*/summary.yaml"))),
+        "nulls",
+        "blocks",
+    ],
+)
+def test_the_quick_parse_reads_plain_documents_as_pyyaml_does(raw: str) -> None:
+    assert loading._quick_parse(raw) == _careful(raw)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "a: &x [1]\nb: *x\n",
+        "a: &x 1\nb: *x\n",
+        "a: 1\na: 2\n",
+        "a: !!int 1\n",
+        "? [1]\n: 2\n",
+        "~: 1\n",
+        "",
+        "a: [\n",
+    ],
+    ids=["alias", "scalar-alias", "repeated-key", "tag", "complex-key", "null-key", "empty", "bad"],
+)
+def test_the_quick_parse_leaves_anything_else_to_the_careful_one(raw: str) -> None:
+    assert loading._quick_parse(raw) is None
