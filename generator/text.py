@@ -32,7 +32,9 @@ _TYPOGRAPHIC = str.maketrans(
         "\u2026": "...",
     }
 )
-_SPACE = re.compile(r"\s+")
+# Runs of whitespace other than one plain space: folding only these to a space gives
+# what folding every run would, and most sentences have none.
+_SPACE = re.compile(r"\s{2,}|[^\S ]")
 
 
 def normalize(text: str) -> str:
@@ -113,14 +115,18 @@ _ABBREVIATIONS = frozenset(
     ]
 )
 _BOUNDARY = re.compile(r"[.!?]+['\"\u2019\u201d)\]]*\s+(?=['\"\u2018\u201c(\[]?[A-Z0-9])")
-_INITIALS = re.compile(r"(?:^|\s|\()(?:[A-Za-z]\.)+$")
+_INITIALS = re.compile(r"(?:[A-Za-z]\.)+")
+_LAST_WORD = re.compile(r"([A-Za-z]+)\.\Z")
 
 
 def _ends_with_abbreviation(before: str) -> bool:
-    if _INITIALS.search(before):
+    # Only its last word tells, so only that is searched: searching the whole sentence
+    # was most of the time it took to split a source.
+    word = before.rsplit(None, 1)[-1]
+    if _INITIALS.fullmatch(word.rpartition("(")[2]):  # "U.S." or "(U.S."
         return True
-    word = re.search(r"([A-Za-z]+)\.$", before)
-    return bool(word and word.group(1).lower() in _ABBREVIATIONS)
+    letters = _LAST_WORD.search(word)
+    return bool(letters and letters.group(1).lower() in _ABBREVIATIONS)
 
 
 def split_sentences(text: str) -> list[Sentence]:

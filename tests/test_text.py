@@ -52,6 +52,9 @@ def test_sentences_end_at_full_stops_question_and_exclamation_marks() -> None:
         "Mr. Ode and Dr. Lind spoke with Gen. Tamm.",
         "The talks began in Jan. 2031 and ended in Feb. 2031.",
         "J. R. Ode wrote the report.",
+        "The navy (U.S. Fifth Fleet) sent a ship.",
+        "U.S. officials said so.",
+        "Troops (approx. 300) moved.",
     ],
 )
 def test_initials_and_abbreviations_do_not_end_a_sentence(text: str) -> None:
