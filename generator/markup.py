@@ -131,6 +131,9 @@ def _citations(items) -> list[Citation]:
 
 def sentence(text: str) -> str:
     """Capitalised, ending with a full stop unless it already ends with punctuation."""
+    # The schema trims Unicode whitespace; Python's also counts separators like \x1e,
+    # which would otherwise stand (as a space) between the text and its full stop.
+    text = text.strip()
     text = text[:1].upper() + text[1:]
     return text if text.endswith((".", "!", "?", "…", '"', "”")) else text + "."
 

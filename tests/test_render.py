@@ -10,7 +10,7 @@ from conftest import to_html
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from generator.markup import Footnotes, Md, escape
+from generator.markup import Footnotes, Md, escape, sentence
 from generator.merge import KnowledgeBase
 from generator.model import DateClaim
 from generator.render import Page, Renderer, render
@@ -401,3 +401,17 @@ def test_a_name_with_bracket_colon_cannot_become_a_link_reference_definition() -
     # "- [x\]:y](...)" once parsed as the definition of a reference named "x\", an empty item.
     html = to_html(f"- [{escape('x]:smile:')}](../sources/src.md)\n\n[^1]: a quote\n")
     assert '<a href="../sources/src.md">x]:smile:</a>' in html
+
+
+@pytest.mark.parametrize(
+    ("text", "printed"),
+    [
+        ("carried out the strike", "Carried out the strike."),
+        ("Is it over?", "Is it over?"),
+        ("said “no”", "Said “no”"),
+        # Whitespace the schema does not trim (\x85, \x1e) must not end up before the stop.
+        ("\teq\x85\x1e", "Eq."),
+    ],
+)
+def test_a_description_is_printed_as_a_sentence(text: str, printed: str) -> None:
+    assert sentence(text) == printed
