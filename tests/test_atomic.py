@@ -190,7 +190,8 @@ def test_exception_mid_write_leaves_content_consistent_and_the_next_run_repairs_
 
 
 def test_nothing_is_written_when_rendering_fails(tmp_path, monkeypatch):
-    """Everything is rendered before the first write: a failure there writes nothing."""
+    """Pages are staged as they are rendered and put in place only once all are: a
+    failure while rendering changes no page (and leaves no temporary behind)."""
     root, old, _ = stale_project(tmp_path)
     from generator import render as render_module
 
@@ -209,6 +210,7 @@ def test_nothing_is_written_when_rendering_fails(tmp_path, monkeypatch):
 
     assert isinstance(result.exception, RuntimeError)
     assert snapshot(root / "content") == old
+    assert temporaries(root / "content") == []
 
 
 # --- SIGKILL in the middle of writing ---------------------------------------------
