@@ -16,7 +16,7 @@ from .load import Loaded, load_all
 from .merge import KnowledgeBase, merge
 from .progress import Progress, silent
 from .project import Project
-from .render import Renderer, render
+from .render import Renderer
 from .validate import validate
 
 
@@ -83,7 +83,8 @@ def generate(
 def _generate(project: Project, *, check: bool, force: bool, progress: Progress) -> Outcome:
     if check:  # always the full comparison: CI must not trust a cache
         _, kb, warnings = _read(project, progress, remember=False)
-        return Outcome(write.plan(project.content, render(kb, project.templates)), warnings)
+        decisions = Renderer(kb, project.templates).each(partial(write.decide, project.content))
+        return Outcome(write.plan_of(project.content, decisions), warnings)
     code = cache.fingerprint(project.templates, cache.PACKAGE)
     inputs = code + cache.fingerprint(project.seeds)
     last_run = cache.last_run(project.root)
@@ -97,8 +98,7 @@ def _generate(project: Project, *, check: bool, force: bool, progress: Progress)
     # Forced runs and sites with their own templates render every page.
     previous = None if force or _has_templates(project) else incremental.read(project.root)
     only = incremental.pages_to_render(previous, inputs_now, renderer, project, last_run)
-    with write.locked(project.root):
-        write.clean_temporaries(project.content)
+    with write.locked(project.root), write.staging(project.content):
         try:
             # Each page is staged as soon as it is rendered, then put in place (`apply`).
             decisions = renderer.each(partial(write.settle, project.content), progress, only)
@@ -115,8 +115,6 @@ def _generate(project: Project, *, check: bool, force: bool, progress: Progress)
                 f"could not write {error.filename}: {error.strerror}. Every page in content/ "
                 "is whole (old or new); fix the cause and run again to finish."
             ) from None
-        finally:
-            write.clean_temporaries(project.content)  # what a failure left staged
         if (plan.conflicts and not force) or plan.orphans:
             # Not a clean state: the next run must look again, and report again.
             cache.forget_run(project.root)

@@ -207,11 +207,6 @@ def _is_index(path: Path) -> bool:
     return path.name == "index.md"
 
 
-def plan(content: Path, pages: list[Page], kept: Iterable[str] = ()) -> Plan:
-    """Compare the pages with what is on disk; read-only."""
-    return plan_of(content, [decide(content, page) for page in pages], kept)
-
-
 def plan_of(content: Path, decisions: Iterable[Decision], kept: Iterable[str] = ()) -> Plan:
     """The plan made of these decisions, plus the deletions they imply.
 
@@ -293,9 +288,10 @@ def atomic_write(path: Path, text: str) -> None:
     temporary = stage(path, text)
     try:
         os.replace(temporary, path)
-    finally:
+    except BaseException:
         with contextlib.suppress(FileNotFoundError):
             temporary.unlink()
+        raise
 
 
 def stage(path: Path, text: str) -> Path:
@@ -312,8 +308,19 @@ def stage(path: Path, text: str) -> Path:
     return temporary
 
 
-def clean_temporaries(content: Path) -> None:
-    """Remove what an interrupted run left behind."""
+@contextlib.contextmanager
+def staging(content: Path) -> Iterator[None]:
+    """Around staging pages (`settle`) and putting them in place (`apply`): starts
+    without what an interrupted run left, and removes what the block staged if it fails."""
+    _clean_temporaries(content)
+    try:
+        yield
+    except BaseException:
+        _clean_temporaries(content)
+        raise
+
+
+def _clean_temporaries(content: Path) -> None:
     for directory in _page_folders(content):
         for leftover in directory.glob(".*.tmp-*"):
             leftover.unlink(missing_ok=True)

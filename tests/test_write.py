@@ -12,12 +12,12 @@ from generator.render import Page
 from generator.write import (
     BEGIN,
     apply,
-    clean_temporaries,
     compose,
+    decide,
     parse,
-    plan,
     plan_of,
     settle,
+    staging,
 )
 
 PAGE = Page("actors/ana-ruiz.md", {"title": "Ana Ruiz", "tags": ["Person"]}, "# Ana Ruiz\n")
@@ -138,9 +138,9 @@ def content(tmp_path: Path) -> Path:
 
 def generate(content: Path, pages: list[Page], *, force: bool = False):
     """As a run does: each page settled as it is rendered, then what is left."""
-    clean_temporaries(content)
-    result = plan_of(content, [settle(content, page) for page in pages])
-    backups = apply(result, content.parent, content, force=force)
+    with staging(content):
+        result = plan_of(content, [settle(content, page) for page in pages])
+        backups = apply(result, content.parent, content, force=force)
     return result, backups
 
 
@@ -251,7 +251,7 @@ def test_orphans_are_deleted_only_if_pristine(content: Path) -> None:
 
 
 def test_plan_writes_nothing(content: Path) -> None:
-    result = plan(content, [PAGE, INDEX])
+    result = plan_of(content, [decide(content, page) for page in (PAGE, INDEX)])
     assert result.stale
     assert list(content.iterdir()) == []
 
