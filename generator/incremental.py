@@ -173,11 +173,13 @@ def pages_to_render(
         referenced |= strings
     as_left = cache.unchanged_outputs(last_run, project.content)
     listed = _listed_by_index(renderer)
+    # Rendered every time: its coverage table counts everything the site holds.
+    sources_index = renderer.index_pages["sources"]
     selected = set()
     for path in renderer.paths():
         shown = previous.pages.get(path)
         if (
-            path == SOURCES_INDEX
+            path == sources_index
             or shown is None
             or (path in listed and _index_changed(listed[path], shown, referenced))
             or path not in as_left
@@ -191,16 +193,12 @@ def pages_to_render(
     return selected
 
 
-SOURCES_INDEX = "sources/index.md"
-"""Rendered every time: its coverage table counts everything the site holds."""
-
-
 def _listed_by_index(renderer: Renderer) -> dict[str, set[str]]:
     """The ids each index page lists: its category's (the sources index aside)."""
     return {
         path: set(getattr(renderer.kb, category))
         for category, path in renderer.index_pages.items()
-        if path != SOURCES_INDEX
+        if category != "sources"
     }
 
 
