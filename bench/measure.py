@@ -13,7 +13,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from generator.project import page_continued
+from generator.common.project import page_continued
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 """MkDocs 1.6 prints a banner about 2.0 unless told not to; it would pollute timings' output."""

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import yaml
 
-from generator.cli import pagefind_command
-from generator.project import CATEGORY_DIRS, page_continued
+from generator.common.project import CATEGORY_DIRS, page_continued
+from generator.publish.search import pagefind_command
 
 from . import preview, search
 from .measure import (

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import yaml
 
-from generator.project import CATEGORY_DIRS
+from generator.common.project import CATEGORY_DIRS
 
 from .sources import Draft, write_source
 from .words import slug

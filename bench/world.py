@@ -15,7 +15,7 @@ import itertools
 import random
 from dataclasses import dataclass, field
 
-from generator.model import SUBTYPES_OF
+from generator.sources.vocabulary import SUBTYPES_OF
 
 from .words import Namer, slug
 

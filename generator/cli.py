@@ -12,27 +12,24 @@ Exit codes:
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import json
 import os
-import subprocess
 import sys
-import threading
 import time
-from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 
 import click
 
-from . import build as pipeline
-from . import cache
-from .errors import ContentNeedsAttention, FactsheetsError
-from .labels import plural
-from .model import Summary
-from .progress import silent, terminal_bar
-from .project import Project, display_path
-from .write import Plan, generated_files
+from . import pipeline
+from .common.errors import ContentNeedsAttention
+from .common.progress import silent, terminal_bar
+from .common.project import Project, display_path
+from .output.cache import Caches
+from .output.write import Plan
+from .pages.labels import plural
+from .publish import build, preview
+from .sources.schema import json_schema
 
 
 class Context:
@@ -91,10 +88,12 @@ def generate(obj: Context, check: bool, force: bool) -> None:
     _generate(obj, check=check, force=force)
 
 
-def _generate(obj: Context, *, check: bool = False, force: bool = False) -> pipeline.Outcome:
+def _generate(
+    obj: Context, *, check: bool = False, force: bool = False, caches: Caches | None = None
+) -> pipeline.Outcome:
     project = obj.project
     progress = terminal_bar if obj.verbosity >= 0 else silent
-    outcome = pipeline.generate(project, check=check, force=force, progress=progress)
+    outcome = pipeline.generate(project, check=check, force=force, progress=progress, caches=caches)
     for warning in outcome.warnings:
         obj.say(f"Warning: {warning}")
     if outcome.rendered:
@@ -181,86 +180,12 @@ def build_site(obj: Context, force: bool) -> None:
     _generate(obj, force=force)
     project = obj.project
     started = time.perf_counter()
-    status = run_mkdocs_build(project, show_info=obj.verbosity >= 1)
-    if status != 0:
-        raise FactsheetsError(f"the site build failed (mkdocs exited with {status}).")
-    _index_for_search(obj, project)
+    build.build_site(project, verbosity=obj.verbosity)
     obj.say(
         f"Built the site in {time.perf_counter() - started:.1f} s: "
         f"open {project.site / 'index.html'}; search needs it served over HTTP: "
         f"python -m http.server -d {project.site}"
     )
-
-
-def run_mkdocs_build(project: Project, *, show_info: bool = False) -> int:
-    """`mkdocs build --strict`, showing its warnings and errors (its progress too if asked).
-
-    Not `mkdocs --quiet`: that drops warnings before strict mode counts them, and a
-    broken link written by hand would then pass unnoticed.
-    """
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project.config_file)]
-    with subprocess.Popen(
-        command,
-        cwd=project.root,
-        env=_mkdocs_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        errors="replace",
-    ) as process:
-        assert process.stdout is not None
-        info = False  # continuation lines belong to the message above them
-        for line in process.stdout:
-            if not line[:1].isspace():
-                info = line.startswith(("INFO", "DEBUG"))
-            if show_info or not info:
-                click.echo(line, nl=False, err=True)
-    return process.returncode
-
-
-PAGEFIND_EXCLUDE = (".footnote", ".footnote-ref", ".headerlink")
-"""What Pagefind leaves out of each page's indexed article (data-pagefind-body, set by
-overrides/main.html): footnote definitions, footnote numbers and heading permalinks."""
-
-
-def pagefind_command(site: Path, verbosity: int = 0) -> list[str]:
-    """The Pagefind indexer over a built site (the binary ships in the pagefind-bin wheel)."""
-    command = [sys.executable, "-m", "pagefind", "--site", str(site)]
-    for selector in PAGEFIND_EXCLUDE:
-        command += ["--exclude-selectors", selector]
-    if verbosity < 1:
-        command.append("--quiet")
-    return command
-
-
-def _index_for_search(obj: Context, project: Project) -> None:
-    """Run Pagefind over the built site; its index goes to site/pagefind/."""
-    if importlib.util.find_spec("pagefind") is None:
-        raise FactsheetsError(
-            "Pagefind is not installed, so the site has no search index: "
-            'run `pip install "pagefind[bin]"` (or `make site`).'
-        )
-    verbose = obj.verbosity >= 1
-    # Run from the project folder: Pagefind reads its own pagefind.yml there, if any.
-    result = subprocess.run(
-        pagefind_command(project.site, obj.verbosity),
-        cwd=project.root,
-        capture_output=not verbose,
-        text=True,
-    )
-    output = "" if verbose else "\n".join((result.stdout + result.stderr).splitlines()[-20:])
-    entry = project.site / "pagefind" / "pagefind-entry.json"
-    if result.returncode != 0 or not entry.is_file():
-        detail = f":\n{output}" if output else "."
-        raise FactsheetsError(
-            f"the search index failed (pagefind exited with {result.returncode}){detail}"
-        )
-    if output.strip() and obj.verbosity >= 0:  # --quiet leaves Pagefind's warnings only
-        click.echo(output, err=True)
-
-
-DIRTY_FROM = 1000
-"""From this many fact sheets, `serve` rebuilds only the pages a change rewrites."""
 
 
 @main.command()
@@ -271,7 +196,7 @@ DIRTY_FROM = 1000
     "--dirty/--full",
     default=None,
     help="Rebuild only changed pages, or every page, after a change "
-    f"[default: --dirty from {DIRTY_FROM:,} fact sheets].",
+    f"[default: --dirty from {preview.DIRTY_FROM:,} fact sheets].",
 )
 @click.pass_obj
 def serve(obj: Context, dev_addr: str, dirty: bool | None) -> None:
@@ -281,92 +206,19 @@ def serve(obj: Context, dev_addr: str, dirty: bool | None) -> None:
     edit shows within seconds; index pages may then lag until the next full build.
     The preview has no search index: search works in the site `factsheets build` writes.
     """
-    first = _generate(obj)
     project = obj.project
-    if dirty is None:
-        dirty = len(generated_files(project.content)) >= DIRTY_FROM
+    caches = Caches(project.root)  # kept from one regeneration to the next
+    first = _generate(obj, caches=caches)
     obj.say("Search is not available in the preview: it needs the site `factsheets build` writes.")
-    command = [
-        sys.executable,
-        "-m",
-        "mkdocs",
-        "serve",
-        "-f",
-        str(project.config_file),
-        "-a",
+    preview.serve(
+        project,
         dev_addr,
-        # A dirty build warns that links may be stale; strict mode would abort on it.
-        *(["--dirty", "--no-strict"] if dirty else []),
-    ]
-    server = subprocess.Popen(command, cwd=project.root, env=_mkdocs_env())
-    seen = cache.fingerprint(project.seeds)
-    changed, stop_watching = _watch(project.seeds)
-    if not first.rendered:
-        # Nothing was read (seeds/ had not changed). While MkDocs builds the preview,
-        # read every summary once, so that the first edit finds them (and their texts,
-        # split into sentences) in memory, as later edits do.
-        with contextlib.suppress(click.ClickException):  # reported when they are edited
-            pipeline.knowledge_base(project)
-    try:
-        while server.poll() is None:
-            # Woken by a change in seeds/, or every half second (a check for the server,
-            # and the only one where seeds/ cannot be watched).
-            if changed.wait(0.5):
-                time.sleep(0.05)  # an editor's save may take several writes
-                changed.clear()
-            now = cache.fingerprint(project.seeds)
-            if now != seen:
-                seen = now
-                try:
-                    _generate(obj)
-                except click.ClickException as error:
-                    click.echo(f"Error: {error.format_message()}", err=True)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        stop_watching()
-        server.terminate()
-        server.wait()
-
-
-def _watch(folder: Path) -> tuple[threading.Event, Callable[[], None]]:
-    """An event set when anything in the folder changes, and how to stop watching.
-
-    With watchdog (which MkDocs' own preview uses), an edit is seen at once rather than
-    at the next poll. Where the folder cannot be watched, the event is never set.
-    """
-    changed = threading.Event()
-    try:
-        from watchdog import events
-        from watchdog.observers import Observer
-
-        class Handler(events.FileSystemEventHandler):
-            def on_any_event(self, event: object) -> None:
-                changed.set()
-
-        # Writes only: every run reads all of seeds/, and each file opened would
-        # otherwise be an event to handle, in this process, while it regenerates.
-        writes = [
-            events.FileCreatedEvent,
-            events.FileModifiedEvent,
-            events.FileClosedEvent,
-            events.FileDeletedEvent,
-            events.FileMovedEvent,
-            events.DirCreatedEvent,
-            events.DirDeletedEvent,
-            events.DirMovedEvent,
-        ]
-        observer = Observer()
-        observer.schedule(Handler(), str(folder), recursive=True, event_filter=writes)
-        observer.start()
-    except (ImportError, OSError):  # e.g. the system's limit on watched folders
-        return changed, lambda: None
-    return changed, observer.stop
-
-
-def _mkdocs_env() -> dict[str, str]:
-    # MkDocs 1.6 prints a banner about 2.0 unless told not to.
-    return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+        dirty=preview.dirty_by_default(project) if dirty is None else dirty,
+        regenerate=lambda: _generate(obj, caches=caches),
+        # Nothing was read when seeds/ had not changed: read every summary (and split
+        # their texts) while MkDocs builds the preview, so the first edit is quick too.
+        warm_up=None if first.rendered else lambda: pipeline.knowledge_base(project, caches=caches),
+    )
 
 
 @main.command()
@@ -379,20 +231,13 @@ def _mkdocs_env() -> dict[str, str]:
 @click.pass_obj
 def schema(obj: Context, output: Path | None) -> None:
     """Print the JSON Schema of summary.yaml, for editor completion and validation."""
-    text = json.dumps(summary_schema(), indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
     if output is None:
         click.echo(text, nl=False)
         return
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
     obj.say(f"Wrote {output}")
-
-
-def summary_schema() -> dict:
-    schema = Summary.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "Fact-sheet summary (summary.yaml)"
-    return schema
 
 
 def run() -> None:

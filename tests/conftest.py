@@ -12,10 +12,11 @@ import pytest
 from click.testing import CliRunner, Result
 
 from generator.cli import main
-from generator.errors import Problems
-from generator.load import Loaded, load_all
-from generator.merge import KnowledgeBase, merge
-from generator.validate import validate
+from generator.common.errors import Problems
+from generator.knowledge.merge import merge
+from generator.knowledge.model import KnowledgeBase
+from generator.sources.checks import validate
+from generator.sources.load import Loaded, load_all
 
 ROOT = Path(__file__).resolve().parent.parent
 """The repository: its mkdocs.yml, seeds/ and committed content/ are the demo project."""

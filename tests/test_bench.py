@@ -45,7 +45,7 @@ def test_pages_count_fact_sheets_and_entities_are_reused() -> None:
 
 
 def test_quotes_are_spans_of_their_source() -> None:
-    from generator.text import normalize
+    from generator.sources.text import normalize
 
     for draft in synth.synthesise(80).drafts:
         text = normalize(draft.text)

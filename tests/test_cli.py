@@ -14,8 +14,9 @@ import yaml
 from click.testing import CliRunner, Result
 from conftest import ROOT
 
-from generator.cli import main, summary_schema
-from generator.render import CATEGORY_DIRS
+from generator.cli import main
+from generator.common.project import CATEGORY_DIRS
+from generator.sources.schema import json_schema
 
 SUMMARY = yaml.safe_load(
     (ROOT / "seeds" / "cbs-baghdad-drone-strike" / "summary.yaml").read_text(encoding="utf-8")
@@ -344,7 +345,7 @@ def test_the_command_exits_with_its_code_after_all_its_output(
 def test_a_long_output_reaches_a_pipe_whole() -> None:
     result = run_command("schema")
     assert result.returncode == 0
-    assert json.loads(result.stdout) == summary_schema()
+    assert json.loads(result.stdout) == json_schema()
 
 
 # --- README -----------------------------------------------------------------------

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from conftest import ROOT, copy_project
 
-from generator.render import CATEGORY_DIRS
+from generator.common.project import CATEGORY_DIRS
 
 
 def generated(paths) -> list[str]:

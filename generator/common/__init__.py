@@ -1,0 +1,1 @@
+"""What every stage uses: errors and problems, the project's folders, progress bars, worker processes."""

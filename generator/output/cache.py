@@ -1,0 +1,127 @@
+"""Make repeated runs cheap: work whose inputs have not changed is not done again.
+
+The stages know nothing of caches: the pipeline hands them these in place of the
+functions they would call (`sources.load.load_all(known=..., text_of=...)`,
+`sources.checks.validate(look_up=...)`).
+
+- On disk, in the project's `.factsheets/cache/` (never committed): validated
+  summaries by digest (`Loaded.digest`: the YAML and the schema), read back with
+  pydantic's fast JSON parser instead of being parsed and validated again.
+- In memory, in a process that runs the pipeline several times (`factsheets serve`):
+  source texts split into sentences, and each summary's quotes found in its text.
+
+What the last run produced is `record.py`'s. Every cache is only a shortcut: deleting
+`.factsheets/` gives the same result, slower.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Hashable, Iterable
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from ..sources.checks import QuotesFound, look_up_quotes
+from ..sources.load import Loaded
+from ..sources.schema import Summary
+from ..sources.text import SourceText
+from .write import atomic_write
+
+CACHE_DIR = ".factsheets/cache"
+PACKAGE = Path(__file__).resolve().parent.parent
+"""The generator's own code and templates."""
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Memo(Generic[K, V]):
+    """A function whose results are kept from one run to the next, in one process.
+
+    It keeps what this run and the one before it used: work on inputs that did not
+    change (a text split into sentences) is not done again, and what no run uses any
+    more is dropped.
+    """
+
+    def __init__(self, compute: Callable[[K], V], key: Callable[[K], Hashable] | None = None):
+        self._compute = compute
+        self._key = key
+        self._now: dict[Hashable, V] = {}
+        self._before: dict[Hashable, V] = {}
+
+    def new_run(self) -> None:
+        self._before, self._now = self._now, {}
+
+    def __call__(self, argument: K) -> V:
+        key = argument if self._key is None else self._key(argument)
+        if key in self._now:
+            return self._now[key]
+        value = self._before[key] if key in self._before else self._compute(argument)
+        self._now[key] = value
+        return value
+
+
+class Caches:
+    """Everything one project keeps between runs: see the module's description."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.text: Memo[str, SourceText] = Memo(SourceText)
+        """A source text split into sentences (for `load_all`'s `text_of`)."""
+        self.quotes: Memo[Loaded, QuotesFound] = Memo(
+            look_up_quotes, key=lambda item: (item.digest, item.text.text)
+        )
+        """A summary's quotes found in its text (for `validate`'s `look_up`)."""
+        self._summaries: dict[str, Summary] = {}
+        self._summaries_before: dict[str, Summary] = {}
+
+    def new_run(self) -> None:
+        """Start a run: what the run before it did not use is dropped at its end."""
+        self.text.new_run()
+        self.quotes.new_run()
+        self._summaries_before, self._summaries = self._summaries, {}
+
+    def summary(self, digest: str) -> Summary | None:
+        """A summary validated before (for `load_all`'s `known`): in memory, else on disk."""
+        found = self._summaries.get(digest) or self._summaries_before.get(digest)
+        if found is None:
+            try:
+                path = self.root / CACHE_DIR / f"{digest}.json"
+                found = Summary.model_validate_json(path.read_bytes())
+            except (OSError, ValueError):
+                return None  # missing or damaged: the YAML is parsed instead
+        self._summaries[digest] = found
+        return found
+
+    def keep(self, loaded: Iterable[Loaded], *, on_disk: bool) -> None:
+        """Keep the run's validated summaries in memory, and with `on_disk` for the next
+        process too."""
+        folder = self.root / CACHE_DIR
+        for item in loaded:
+            self._summaries[item.digest] = item.summary
+            if on_disk:
+                path = folder / f"{item.digest}.json"
+                if not path.exists():
+                    atomic_write(path, item.summary.model_dump_json())
+
+
+def stat(path: Path) -> list[int]:
+    """A file's size and modification time: what tells that it changed."""
+    info = path.stat()
+    return [info.st_size, info.st_mtime_ns]
+
+
+def fingerprint(*folders: Path) -> str:
+    """A digest of the path, size and modification time of every file in the folders."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(folder):
+            dirnames.sort()
+            dirnames[:] = [d for d in dirnames if d != "__pycache__"]
+            for name in sorted(filenames):
+                path = Path(dirpath, name)
+                digest.update(f"{path}\0{stat(path)}\n".encode())
+    return digest.hexdigest()

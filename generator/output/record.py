@@ -1,0 +1,132 @@
+"""What the last run produced, recorded in one place so that the next run can tell what changed.
+
+`.factsheets/last-run.json` (never committed) is written whole at the end of a run that
+left `content/` clean, and deleted by a run that did not, so that the next one looks at
+everything again. It has two lines, so that a run with nothing to do reads only the
+first:
+
+1. a fingerprint of every input (seeds, templates, the generator's code), the listing
+   of `content/`'s generated folders, and the size and modification time of every page
+   the run produced: when none of these changed, there is nothing to do;
+2. what incremental runs need (`incremental.py`): the fingerprint of the code, each
+   source's summary and text digests, and what every page showed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from ..pages.page import Shown
+from .cache import stat
+from .write import atomic_write, generated_files
+
+RECORD_FILE = ".factsheets/last-run.json"
+_REPLACED = (".factsheets/state.json", ".factsheets/shown.json")
+"""The two files this record replaces (before 0.2): removed when it is written."""
+
+
+@dataclass(frozen=True)
+class History:
+    """The second line: what the last run read, and what each of its pages showed."""
+
+    code: str
+    """Fingerprint of the generator's code and the site's templates."""
+    sources: dict[str, list[str]]
+    """Source id -> [digest of its summary, its summary file, digest of its text]."""
+    pages: dict[str, Shown]
+    """Page path -> what it showed."""
+
+
+class LastRun:
+    """The record of the last run that left `content/` clean."""
+
+    def __init__(self, head: dict[str, Any], tail: str) -> None:
+        self.inputs: str = head["inputs"]
+        """Fingerprint of everything the run read."""
+        self.listing: list[str] = head["listing"]
+        """The files in `content/`'s generated folders after the run."""
+        self.files: dict[str, list[int]] = head["files"]
+        """Size and modification time of each page the run produced, by path."""
+        self._tail = tail
+
+    @cached_property
+    def history(self) -> History | None:
+        """The second line, read only when needed; None when it is damaged."""
+        try:
+            data = json.loads(self._tail)
+            pages = {path: Shown.from_json(shown) for path, shown in data["pages"].items()}
+            return History(data["code"], data["sources"], pages)
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    def unchanged(self, content: Path, inputs: str) -> int | None:
+        """The number of pages, when inputs and pages are as this run left them; else None."""
+        if self.inputs != inputs or self.listing != _listing(content):
+            return None
+        return len(self.files) if len(self.as_left(content)) == len(self.files) else None
+
+    def as_left(self, content: Path) -> set[str]:
+        """The pages whose files are as this run left them."""
+        unchanged = set()
+        for page, recorded in self.files.items():
+            try:
+                if stat(content / page) == recorded:
+                    unchanged.add(page)
+            except OSError:
+                continue
+        return unchanged
+
+
+def read(root: Path) -> LastRun | None:
+    """The record of the last clean run, if there is one and it can be read."""
+    try:
+        with open(root / RECORD_FILE, encoding="utf-8") as handle:
+            head = json.loads(handle.readline())
+            tail = handle.read()
+    except (OSError, ValueError):
+        return None
+    if not isinstance(head, dict) or not isinstance(head.get("files"), dict):
+        return None
+    try:
+        return LastRun(head, tail)
+    except KeyError:
+        return None
+
+
+def save(
+    root: Path,
+    content: Path,
+    *,
+    inputs: str,
+    outputs: Iterable[str],
+    history: History,
+) -> None:
+    """Record a clean run: `outputs` are the paths of every page it produced."""
+    head = {
+        "inputs": inputs,
+        "listing": _listing(content),
+        "files": {page: stat(content / page) for page in outputs},
+    }
+    tail = {
+        "code": history.code,
+        "sources": history.sources,
+        "pages": {path: shown.to_json() for path, shown in history.pages.items()},
+    }
+    lines = [json.dumps(head, separators=(",", ":")), json.dumps(tail, separators=(",", ":"))]
+    atomic_write(root / RECORD_FILE, "\n".join(lines) + "\n")
+    for replaced in _REPLACED:
+        (root / replaced).unlink(missing_ok=True)
+
+
+def forget(root: Path) -> None:
+    """Delete the record: the next run looks at everything again."""
+    (root / RECORD_FILE).unlink(missing_ok=True)
+
+
+def _listing(content: Path) -> list[str]:
+    return [path.relative_to(content).as_posix() for path in generated_files(content)]

@@ -1,0 +1,439 @@
+"""One rendering of one page: its state, and the pieces its template calls.
+
+A `PageContext` is made for each rendering of a page and dropped with it: its
+footnotes, what it showed (`Shown`, for incremental runs), the sections it cut short
+and the pages they continue on. What every page reads (the knowledge base, the
+timeline, reverse lookups) is made once per run, in `SiteData`, and never changes.
+
+The pieces templates call live here, not in Jinja macros, because they return `Md`:
+Markdown built from escaped parts, which the template environment's `finalize` prints
+as is. Each records in `shown` what the page showed.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..knowledge.lookups import Backlinks, Stats
+from ..knowledge.model import (
+    Attested,
+    Citation,
+    Entity,
+    Event,
+    Facts,
+    KnowledgeBase,
+    Statement,
+    figures_disagree,
+)
+from ..knowledge.timeline import chronological
+from ..sources.schema import DateClaim
+from ..sources.vocabulary import Precision
+from . import budget, labels
+from .budget import Budget, Section
+from .markup import MARKS_PER_FACT, Footnotes, Md, escape, sentence, sentence_target
+
+
+@dataclass(frozen=True)
+class Page:
+    """A generated page: where it goes, its front matter and its Markdown body."""
+
+    path: str
+    """Path under `content/`, with forward slashes."""
+    front_matter: dict[str, Any]
+    """Title, tags and search settings."""
+    body: str
+    """The generated Markdown, without front matter."""
+
+
+@dataclass
+class Shown:
+    """What one page showed, recorded while it was rendered (see `output/incremental.py`)."""
+
+    entities: set[str] = field(default_factory=set)
+    """Ids of the entities whose data the page printed or linked to, its own included."""
+    sources: set[str] = field(default_factory=set)
+    """Ids of the sources it cited or named."""
+    orders: list[list[str]] = field(default_factory=list)
+    """Every list of events it printed, as event ids in the order printed."""
+    parts: list[str] = field(default_factory=list)
+    """Paths of the pages its long sections continue on, made with it."""
+
+    def to_json(self) -> list[Any]:
+        return [sorted(self.entities), sorted(self.sources), self.orders, self.parts]
+
+    @classmethod
+    def from_json(cls, data: list[Any]) -> Shown:
+        entities, sources, orders, parts = data
+        return cls(set(entities), set(sources), orders, parts)
+
+
+class SiteData:
+    """What every page of a run reads, made once before the first page and never changed."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.timeline = chronological(kb)
+        """Every event, in timeline order."""
+        self.order = {event.id: index for index, event in enumerate(self.timeline)}
+        """Each event's place in the timeline."""
+        self.index = Backlinks(kb)
+        """Who links to whom, who said what, what each source supports."""
+        self.stats = Stats.of(kb)
+        """Counts for the coverage table."""
+        self.links: dict[str, Md] = {}
+        """Links to entities under their own names, made once (they never change in a run)."""
+
+
+class PageContext:
+    """One rendering of one page, with the helpers its template calls."""
+
+    def __init__(
+        self,
+        site: SiteData,
+        path: str,
+        name: str,
+        limits: Budget,
+        cuts: dict[str, int],
+        *,
+        making_parts: bool = False,
+    ) -> None:
+        self.site = site
+        self.kb = site.kb
+        self.path = path
+        """The page's path under `content/`."""
+        self.name = name
+        """The page's title, which heads the pages it continues on."""
+        self.budget = limits
+        self.cuts = cuts
+        """Rows shown by each cut section, by its key (see `listing`)."""
+        self.making_parts = making_parts
+        """Whether this rendering makes the pages cut sections continue on."""
+        self.notes = Footnotes(site.kb)
+        """The page's footnotes so far."""
+        self.shown = Shown()
+        """What the page showed so far."""
+        self.parts: list[Page] = []
+        """The pages its cut sections continue on (with `making_parts`)."""
+        self.printed: dict[str, tuple[int, int, int, int]] = {}
+        """The sections printed so far, by key: rows, characters, and the range of footnote
+        numbers (from, to) they added (see `sections`)."""
+
+    # --- Long sections (see budget.py) ------------------------------------------------
+
+    def listing(
+        self,
+        key: str,
+        title: str,
+        rows: Iterable[Any],
+        caller: Callable[[list[Any]], str],
+        inline: bool = False,
+    ) -> Md:
+        """A section's rows, printed by the template's `{% call(rows) listing(...) %}` block.
+
+        A fact sheet stays small however much the sources say about its subject: when
+        it must (see `Renderer`), a section shows its first rows only, and links to pages
+        that list them all (see `_continued`), named after the page and `key`:
+        `actors/ana.involvement.md`, `ana.involvement-2.md`...
+        `inline` rows are parts of a line (a table cell), and so is the link to the rest.
+        """
+        rows = list(rows)
+        limit = self.cuts.get(key, len(rows))
+        numbered_before = len(self.notes.numbers)
+        if len(rows) <= limit:
+            printed = caller(rows)
+            self.printed[key] = (len(rows), len(printed), numbered_before, len(self.notes.numbers))
+            return Md(printed)
+        stem = self.path.removesuffix(".md")
+        if self.making_parts:
+            self.parts += self._continued(f"{stem}.{key}", title, rows, caller)
+        shown = caller(rows[:limit])
+        self.printed[key] = (limit, len(shown), numbered_before, len(self.notes.numbers))
+        first = shown.rstrip("\n")
+        ending = shown[len(first) :] or "\n"  # as the rows end: the template expects it
+        more, link = len(rows) - limit, _name(f"{stem}.{key}.md")
+        if inline:
+            return Md(f"{first}; [and {more:,} more]({link})")
+        shown_rows = f"The first {limit}" if limit > 1 else "The first"
+        return Md(
+            f"{first}\n\n*{shown_rows} of {len(rows):,}.* [See all {len(rows):,} →]({link})"
+            f"\n{{ .fs-more-rows }}{ending}"
+        )
+
+    def sections(self) -> dict[str, Section]:
+        """The sections this rendering printed, with their sizes: their rows, and
+        (estimated) the footnotes they added. Only a page over budget needs them."""
+        numbered_citations = list(self.notes.numbers)
+        return {
+            key: Section(shown, chars + self.notes.size_of(numbered_citations[start:end]))
+            for key, (shown, chars, start, end) in self.printed.items()
+        }
+
+    def _continued(
+        self, stem: str, title: str, rows: list[Any], caller: Callable[[list[Any]], str]
+    ) -> list[Page]:
+        """The pages a long section continues on: `stem.md`, `stem-2.md`... Each lists as
+        many rows as fit in the budget (see `budget.pages_of`), with their footnotes and
+        a pager, so a section of short rows takes few pages."""
+        chunks = budget.pages_of(
+            rows, lambda chunk: self._rows_markdown(chunk, caller), self.budget
+        )
+        paths = [f"{stem}.md", *(f"{stem}-{n}.md" for n in range(2, len(chunks) + 1))]
+        pages, first = [], 1
+        for number, (count, (markdown, footnotes)) in enumerate(chunks, start=1):
+            pager = [f"[{escape(self.name)}]({_name(self.path)})"]
+            if number > 1:
+                pager.append(f"[← Previous]({_name(paths[number - 2])})")
+            pager.append(f"{first:,}–{first + count - 1:,} of {len(rows):,}")
+            if number < len(paths):
+                pager.append(f"[Next →]({_name(paths[number])})")
+            pager_line = " · ".join(pager) + "\n{ .fs-pager }"
+            heading = f"{self.name}: {title}"
+            if len(paths) > 1:
+                heading += f" ({number} of {len(paths)})"
+            body = (
+                f"# {escape(heading)} {{ #fs-title }}\n\n{pager_line}\n\n{markdown}\n\n"
+                f"{pager_line}\n\n{footnotes}"
+            )
+            front = {"title": html.escape(heading, quote=False)}
+            pages.append(Page(paths[number - 1], front, body.strip() + "\n"))
+            first += count
+        return pages
+
+    def _rows_markdown(
+        self, rows: list[Any], caller: Callable[[list[Any]], str]
+    ) -> tuple[str, str]:
+        """Rows as a page of their own prints them, and their footnotes."""
+        page_notes, self.notes = self.notes, Footnotes(self.kb)
+        try:
+            markdown = caller(rows).strip()
+            self.shown.sources.update(citation.source for citation in self.notes.numbers)
+            return markdown, self.footnotes()
+        finally:
+            self.notes = page_notes
+
+    # --- Citations and facts ----------------------------------------------------------
+
+    def cite(self, *items: Attested | Citation | Iterable[Any] | None) -> Md:
+        return self.notes.cite(*items)
+
+    def footnotes(self) -> Md:
+        return self.notes.definitions()
+
+    def describe(self, entity: Entity) -> Md:
+        return Md(
+            " ".join(f"{escape(sentence(f.value))}{self.cite(f)}" for f in entity.descriptions)
+        )
+
+    def facts(self, facts: Iterable[Attested], linked: bool = False) -> Md:
+        """Values with their footnotes: `A[^1]; B[^2]`."""
+        parts = [
+            f"{self.link(fact.value) if linked else escape(fact.value)}{self.cite(fact)}"
+            for fact in facts
+        ]
+        return Md("; ".join(parts))
+
+    def when(self, event: Event) -> Md:
+        self.shown.entities.add(event.id)
+        parts = [
+            f"{escape(self.date(fact.value, fact.citations[0].source))}{self.cite(fact)}"
+            for fact in event.dates
+        ]
+        return Md("; ".join(parts) or "—")
+
+    def statement(self, statement: Statement, show_speaker: bool = True) -> Md:
+        """A statement as a list item: speaker, what it does, the summary, and its quote."""
+        self.shown.entities.add(statement.id)
+        verb = escape(statement.type)
+        head = (
+            f"{self.link(statement.speaker)} **{verb}**"
+            if show_speaker
+            else f"**{escape(statement.type.capitalize())}**"
+        )
+        line = f"- {head}: {self.facts(statement.names)}"
+        about = [self.link(fact.value) for fact in statement.about]
+        if about:
+            line += f" *About:* {', '.join(about)}"
+        quotes = " ".join(f"“{escape(f.value)}”{self.cite(f)}" for f in statement.mentions)
+        return Md(f"{line}\n\n    > {quotes}")
+
+    # --- Sources ----------------------------------------------------------------------
+
+    def source_ref(self, source_id: str) -> Md:
+        """A link to a source, with its publication date as the "as of" of what it states."""
+        self.shown.sources.add(source_id)
+        meta = self.kb.sources[source_id].meta
+        as_of = f" (as of {labels.partial_date(meta.published)})" if meta.published else ""
+        return Md(f"[{escape(meta.title)}](../sources/{source_id}.md){escape(as_of)}")
+
+    def source_refs(self, source_ids: Sequence[str]) -> Md:
+        """The first sources of a fact (as many as it shows marks), and how many others."""
+        refs = ", ".join(self.source_ref(s) for s in source_ids[:MARKS_PER_FACT])
+        more = len(source_ids) - MARKS_PER_FACT
+        return Md(f"{refs} and {more} more" if more > 0 else refs)
+
+    def sources_list(self, sources: list[str]) -> Md:
+        """A list item per source: its title (a link) and outlet."""
+        lines = []
+        self.shown.sources.update(sources)
+        for source_id in sources:
+            meta = self.kb.sources[source_id].meta
+            outlet = f" — {escape(meta.outlet)}" if meta.outlet else ""
+            lines.append(f"- [{escape(meta.title)}](../sources/{source_id}.md){outlet}")
+        return Md("\n".join(lines))
+
+    def cited_from(self, source_id: str, category: str) -> list[Entity]:
+        """Entities of a category with at least one fact from the source."""
+        return self.site.index.by_source.get((source_id, category), [])
+
+    # --- Disagreements ----------------------------------------------------------------
+
+    def date_disagreement(self, event: Event) -> Md:
+        """A warning listing each date sources give, with the sources giving it."""
+        if len(event.dates) < 2:
+            return Md("")
+        lines = ['!!! warning "Sources disagree on the date"']
+        for fact in event.dates:
+            when = escape(self.date(fact.value, fact.citations[0].source))
+            sources = self.source_refs(fact.sources)
+            lines.append(f"    - {when}{self.cite(fact)}: {sources}")
+        return Md("\n".join(lines) + "\n")
+
+    def figure_disagreement(self, kind: str, facts: Facts) -> Md:
+        """A warning with the low–high range when sources give different numbers."""
+        if not figures_disagree(facts):
+            return Md("")
+        # By number, then qualifier: a set's order changes from run to run, and two values
+        # with the same number must still give the same range every time.
+        values = sorted({fact.value[:2] for fact in facts}, key=lambda v: (v[0], v[1] or ""))
+        low = labels.figure_value((*values[0], None))
+        high = labels.figure_value((*values[-1], None))
+        label = escape(labels.figure_label(kind).lower())
+        return Md(
+            f'!!! warning "Sources disagree on {label}"\n'
+            f"    Reported values range from {escape(low)} to {escape(high)}; "
+            "every value is listed above with its source.\n"
+        )
+
+    # --- Entities and their relations ---------------------------------------------------
+
+    @staticmethod
+    def figure_rows(figures: dict[str, Facts]) -> list[tuple[str, Attested]]:
+        """(kind, fact) for each figure an event has, kinds in alphabetical order."""
+        return [(kind, fact) for kind, facts in sorted(figures.items()) for fact in facts]
+
+    def positions(self, statements: Iterable[Statement]) -> Md:
+        """Who condemned, claimed, denied, confirmed...: one line per kind of statement."""
+        by_type: dict[str, list[str]] = {}
+        for statement in statements:
+            speakers = by_type.setdefault(statement.type, [])
+            if statement.speaker not in speakers:
+                speakers.append(statement.speaker)
+        lines = [
+            f"| {escape(labels.statement_verb(kind))} | {self.links(speakers)} |"
+            for kind, speakers in sorted(by_type.items())
+        ]
+        return Md("\n".join(lines))
+
+    @staticmethod
+    def relations(
+        outgoing: Facts, incoming: Iterable[tuple[Entity, Attested]]
+    ) -> list[tuple[str, str, Attested]]:
+        """(label, other entity, fact) for an entity's relations: its own, then others'."""
+        return [
+            (labels.relation_label(fact.value[0]), fact.value[1], fact) for fact in outgoing
+        ] + [
+            (f"{labels.inverse_label(fact.value[0])}:", other.id, fact) for other, fact in incoming
+        ]
+
+    def by_speaker(self) -> list[tuple[str, list[Statement]]]:
+        said_by = self.site.index.said_by
+        speakers = sorted(said_by, key=lambda a: self.kb.actors[a].name.casefold())
+        return [(speaker, said_by[speaker]) for speaker in speakers]
+
+    def links(self, entity_ids: Iterable[str]) -> Md:
+        return Md(", ".join(self.link(entity_id) for entity_id in entity_ids))
+
+    def link(self, entity_id: str, text: str | None = None) -> Md:
+        """A link to an entity's fact sheet, from any generated page (all sit one folder deep)."""
+        self.shown.entities.add(entity_id)
+        if text is None:
+            cached = self.site.links.get(entity_id)
+            if cached is None:
+                cached = self.site.links[entity_id] = self._link(entity_id, None)
+            return cached
+        return self._link(entity_id, text)
+
+    def _link(self, entity_id: str, text: str | None) -> Md:
+        entity = self.kb.get(entity_id)
+        if entity is None:
+            return escape(text or entity_id)
+        folder = entity.category
+        if folder == "statements":
+            # A statement has no page of its own, and on a large site the statements
+            # index continues on numbered pages where its anchor would move: the link
+            # goes to the sentence of the first source that reports it.
+            first = entity.mentions.first
+            assert first is not None  # every statement has its quote
+            target = sentence_target(first.citations[0])
+            return Md(f"[{escape(text or entity.name)}]({target})")
+        return Md(f"[{escape(text or entity.name)}](../{folder}/{entity.id}.md)")
+
+    # --- Time ---------------------------------------------------------------------------
+
+    def chrono(self, events: Iterable[Any]) -> list[Any]:
+        """Events (or (event, anything) pairs) in timeline order."""
+        order = self.site.order
+        ordered = sorted(events, key=lambda e: order[_event(e).id])
+        self.shown.orders.append([_event(e).id for e in ordered])
+        return ordered
+
+    def date(self, claim: DateClaim | None, source_id: str | None = None) -> str:
+        """A date as readers say it, never more precise than the source."""
+        if claim is None:
+            return "date not reported"
+        if claim.precision is Precision.relative:
+            text = claim.relative or "relative time"
+            published = self.kb.sources[source_id].meta.published if source_id else None
+            anchor = (
+                f"the report of {labels.partial_date(published)}"
+                if published
+                else "the report (date not recorded)"
+            )
+            text = f"{text}, relative to {anchor}"
+        elif claim.precision is Precision.unknown:
+            text = claim.relative or "date unknown"
+        else:
+            text = labels.partial_date(claim.value) if claim.value else (claim.relative or "")
+            if claim.precision is Precision.week:
+                text = f"week of {text}"
+            elif claim.precision is Precision.approximate:
+                text = f"around {text}" if claim.value else (claim.relative or "approximate date")
+        if claim.basis.value == "reported":
+            text = f"reported {text}"
+        return text
+
+
+def numbered(items: Iterable[Any]) -> list[tuple[int, Any]]:
+    """(1, first item), (2, second item)...: numbers that stay right on every page of a list
+    continued over several."""
+    return list(enumerate(items, start=1))
+
+
+def groups(entities: Iterable[Entity]) -> list[tuple[str, list[Entity]]]:
+    """Entities grouped by kind, kinds and names in a stable order."""
+    grouped: dict[str, list[Entity]] = {}
+    for entity in sorted(entities, key=lambda e: (e.name.casefold(), e.id)):
+        grouped.setdefault(entity.kind or "", []).append(entity)
+    return sorted(grouped.items())
+
+
+def _event(item: Event | tuple[Event, Any]) -> Event:
+    return item[0] if isinstance(item, tuple) else item
+
+
+def _name(path: str) -> str:
+    """A page's file name: what links between pages of one folder point to."""
+    return path.rpartition("/")[2]

@@ -1,0 +1,372 @@
+"""The `factsheets` MkDocs plugin: builds pages on every CPU core.
+
+MkDocs builds pages one after another. On a site of ten thousand fact sheets,
+converting Markdown to HTML is two thirds of the build and rendering the theme's page
+template most of the rest. This plugin does both in forked worker processes and hands
+each result to MkDocs' own loops, so every plugin hook still runs, in order, in the
+main process.
+
+1. Conversion (`on_nav`, before MkDocs reads the pages). Correctness does not depend
+   on guessing what other plugins do: a result is used only when the Markdown MkDocs is
+   about to convert (after every `on_page_markdown` hook) is exactly the text the
+   worker converted; otherwise the page is converted as usual.
+2. Page templates (`on_env`, once every page is read and converted). A worker renders
+   a page's template the way MkDocs' `_build_page` does, with the same context and
+   `on_page_context` hooks; the main process still runs those hooks, `on_post_page`
+   and the write. A plugin could keep state that changes from one page's build to the
+   next, which a worker forked before the loop would not see, so this step runs only
+   when every other plugin is one known not to (`PAGE_SAFE_PLUGINS`).
+
+The plugin also folds the blank space the theme's templates leave between the lines of
+every page (`compact_theme`).
+
+Warnings a worker logs (broken links, say) are logged again by the main process when
+the page is reached, so `--strict` counts them and they appear in page order.
+
+It relies on what `Page.render` sets in MkDocs 1.6 (`pyproject.toml` pins `mkdocs<2`),
+and `tests/test_mkdocs_plugin.py` checks that a site built with and without it is
+byte-identical.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from mkdocs.commands.build import get_context
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import TableOfContents
+
+from ..common import workers
+
+log = logging.getLogger("mkdocs.plugins.factsheets")
+
+MIN_PAGES = 200
+"""Below this many pages, forking workers costs more than it saves."""
+
+PAGE_SAFE_PLUGINS = frozenset({"factsheets", "material/tags", "tags", "material/search", "search"})
+"""Plugins whose page hooks do not depend on the pages built before: with only these,
+page templates can be rendered ahead of MkDocs' loop."""
+
+
+class ParallelConfig(Config):
+    workers = c.Optional(c.Type(int))
+    """Worker processes; default: the CPU cores this process may use. 1 turns it off."""
+
+
+Records = list[tuple[str, int, str]]
+"""(logger, level, message) of everything a worker logged for one page."""
+
+
+@dataclass
+class Converted:
+    """What `Page.render` produced for one page, in a form that crosses processes."""
+
+    digest: str
+    """sha256 of the Markdown that was converted."""
+    content: str
+    toc: TableOfContents
+    title: str | None
+    anchor_ids: set[str]
+    links_to_anchors: dict[str, dict[str, str]] | None
+    """Keyed by the linked file's src_uri: File objects do not survive pickling."""
+    records: Records = field(default_factory=list)
+    """Everything logged while converting."""
+
+
+# The workers' view of the build, inherited through fork rather than pickled.
+_job: tuple[Any, Files] | None = None
+"""For conversion: the config and the files."""
+_page_job: tuple[Any, Any, Files, list[Any], Any] | None = None
+"""For page templates: the config, the navigation, the files, the pages MkDocs builds
+and the Jinja environment."""
+
+
+class ParallelRender(BasePlugin[ParallelConfig]):
+    def __init__(self) -> None:
+        self._serve = False
+        self._dirty = False
+        self._converted: dict[str, Converted] = {}
+        self._nav: Any = None
+        self._pool: Any = None
+        self._prebuilt: _PrebuiltPages | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self._serve = command == "serve"
+        self._dirty = dirty
+
+    @event_priority(-100)  # last: after any plugin that adds or removes pages
+    def on_nav(self, nav: Any, /, *, config: Any, files: Files) -> Any:
+        self._converted = {}
+        self._nav = nav
+        pages = [
+            file.src_uri
+            for file in files.documentation_pages()
+            if file.page is not None and self._to_build(file)
+        ]
+        count = self._workers(len(pages))
+        if count < 2:
+            return nav
+        global _job
+        _job = (config, files)
+        try:
+            with workers.fork_pool(count) as pool:
+                chunks = max(1, min(64, len(pages) // (count * 8)))
+                for src_uri, converted in pool.imap_unordered(_convert, pages, chunks):
+                    if converted is not None:
+                        self._converted[src_uri] = converted
+        finally:
+            _job = None
+        return nav
+
+    @event_priority(-100)  # last: the Markdown as MkDocs will convert it
+    def on_page_markdown(self, markdown: str, /, *, page: Page, config: Any, files: Files) -> str:
+        converted = self._converted.pop(page.file.src_uri, None)
+        if converted is not None and converted.digest == _digest(markdown):
+            # An instance attribute shadows the method for this one call.
+            page.render = lambda config, files: _install(page, converted, files)  # type: ignore[method-assign]
+        return markdown
+
+    @event_priority(-100)  # last: the environment as every other plugin left it
+    def on_env(self, env: Any, /, *, config: Any, files: Files) -> Any:
+        # The pages MkDocs' loop builds, in its order, as `build()` lists them.
+        inclusion = InclusionLevel.is_in_serve if self._serve else InclusionLevel.is_included
+        doc_files = files.documentation_pages(inclusion=inclusion)
+        pages = [
+            file.src_uri
+            for file in doc_files
+            if file.page is not None
+            and file.page.content is not None
+            and not file.inclusion.is_excluded()  # drafts get a marker as they are built
+            and self._to_build(file)
+        ]
+        count = self._workers(len(pages))
+        if count < 2 or not PAGE_SAFE_PLUGINS.issuperset(config.plugins):
+            return env
+        global _page_job
+        _page_job = (config, self._nav, files, doc_files, env)
+        try:
+            self._pool = workers.fork_pool(count)
+        finally:
+            _page_job = None
+        # Ordered and lazy: the main process writes pages while the workers render.
+        chunks = max(1, min(16, len(pages) // (count * 16)))
+        self._prebuilt = _PrebuiltPages(env, pages, self._pool.imap(_build_page, pages, chunks))
+        return self._prebuilt
+
+    def on_post_page(self, output: str, /, *, page: Page, config: Any) -> str:
+        if self._prebuilt is not None and page.file.src_uri in self._prebuilt.compacted:
+            return output  # a worker did it
+        return compact_theme(output)
+
+    def on_post_build(self, *, config: Any) -> None:
+        self._converted = {}
+        self._nav = None
+        self._prebuilt = None
+        self._close()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._close()
+
+    def on_shutdown(self) -> None:
+        self._close()
+
+    def _to_build(self, file: Any) -> bool:
+        """Whether MkDocs builds this page: `--dirty` skips those not modified."""
+        return not self._dirty or file.is_modified()
+
+    def _workers(self, pages: int) -> int:
+        """How many workers to fork for this many pages; fewer than 2 means none."""
+        count = workers.count(pages, MIN_PAGES)
+        return count if count < 2 else self.config.workers or count
+
+    def _close(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool = None
+
+
+class _PrebuiltPages:
+    """The Jinja environment as MkDocs' page loop sees it while workers render pages.
+
+    Its templates return a worker's output for the page in the context, if a worker
+    rendered that page with that template; anything else (the 404 page, the sitemap, a
+    page a worker failed on) is rendered by the real template, as usual.
+    """
+
+    def __init__(
+        self, env: Any, pages: list[str], results: Iterator[tuple[str, str, str | None, Records]]
+    ) -> None:
+        self._env = env
+        self._waiting = set(pages)
+        self._results = results
+        self._ahead: dict[str, tuple[str, str | None, Records]] = {}
+        self.compacted: set[str] = set()
+        """Pages whose output MkDocs got from a worker, which ran `compact_theme`."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._env, name)
+
+    def get_template(self, name: str, *args: Any, **kwargs: Any) -> _Template:
+        return _Template(self, self._env.get_template(name, *args, **kwargs), name)
+
+    def take(self, src_uri: str) -> tuple[str, str | None, Records] | None:
+        """The worker's result for this page, if workers render it. They go in MkDocs'
+        order, so it is the next result unless a plugin reordered the loop."""
+        if src_uri not in self._waiting:
+            return None
+        self._waiting.remove(src_uri)
+        while src_uri not in self._ahead:
+            try:
+                uri, name, output, records = next(self._results)
+            except StopIteration:
+                return None
+            self._ahead[uri] = (name, output, records)
+        return self._ahead.pop(src_uri)
+
+
+class _Template:
+    def __init__(self, pages: _PrebuiltPages, template: Any, name: str) -> None:
+        self._pages = pages
+        self._template = template
+        self._name = name
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._template, name)
+
+    def render(self, context: Any) -> str:
+        page = context.get("page")
+        result = None if page is None else self._pages.take(page.file.src_uri)
+        if result is not None:
+            name, output, records = result
+            if name == self._name and output is not None:
+                _replay(records)
+                self._pages.compacted.add(page.file.src_uri)
+                return output
+        return self._template.render(context)
+
+
+def _build_page(src_uri: str) -> tuple[str, str, str | None, Records]:
+    """In a worker: render one page's template as MkDocs' `_build_page` does."""
+    assert _page_job is not None
+    config, nav, files, doc_files, env = _page_job
+    page = files.get_file_from_path(src_uri).page
+    name = page.meta.get("template", "main.html")
+    with _captured() as records:
+        page.active = True
+        config._current_page = page
+        try:
+            context = get_context(nav, doc_files, config, page)
+            template = env.get_template(name)
+            context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
+            output = compact_theme(template.render(context))
+        except Exception:  # built again in the main process, which reports it properly
+            output = None
+        finally:
+            page.active = False
+            config._current_page = None
+    return src_uri, name, output, records
+
+
+_THEME_BLANKS = re.compile(r"[ \t]*\n\s*")
+
+
+def compact_theme(html: str) -> str:
+    """The page with the theme's indentation and blank lines folded to one line break.
+
+    Material's templates leave them between nearly all of its tags: 2.6 of the 11.7 KB
+    of a small fact sheet. Outside `<article>` they never matter (the theme has no
+    preformatted text there); inside, what the Markdown made is left exactly as it is,
+    and so is a page without an article.
+    """
+    start = html.find("<article")
+    end = html.find("</article>", start)
+    if start < 0 or end < 0:
+        return html  # not a page of the theme's: nothing is known about it
+    head, article, tail = html[:start], html[start:end], html[end:]
+    return _THEME_BLANKS.sub("\n", head) + article + _THEME_BLANKS.sub("\n", tail)
+
+
+def _install(page: Page, converted: Converted, files: Files) -> None:
+    del page.render  # the page's own method again, for the next build (`mkdocs serve`)
+    _replay(converted.records)
+    page.content = converted.content
+    page.toc = converted.toc
+    page._title_from_render = converted.title
+    page.present_anchor_ids = converted.anchor_ids
+    if converted.links_to_anchors is not None:
+        page.links_to_anchors = {
+            files.get_file_from_path(src_uri): links
+            for src_uri, links in converted.links_to_anchors.items()
+        }
+
+
+def _convert(src_uri: str) -> tuple[str, Converted | None]:
+    """In a worker: read and convert one page, capturing what it logs."""
+    assert _job is not None
+    config, files = _job
+    page = files.get_file_from_path(src_uri).page
+    with _captured() as records:
+        config._current_page = page
+        try:
+            page.read_source(config)
+            markdown = page.markdown
+            page.render(config, files)
+        except Exception:  # converted again in the main process, which reports it properly
+            return src_uri, None
+        finally:
+            config._current_page = None
+    converted = Converted(
+        digest=_digest(markdown),
+        content=page.content,
+        toc=page.toc,
+        title=page._title_from_render,
+        anchor_ids=set(page.present_anchor_ids or ()),
+        links_to_anchors=(
+            None
+            if page.links_to_anchors is None
+            else {f.src_uri: links for f, links in page.links_to_anchors.items()}
+        ),
+        records=records,
+    )
+    page.markdown = page.content = None  # the worker keeps nothing it has sent
+    return src_uri, converted
+
+
+@contextmanager
+def _captured() -> Iterator[Records]:
+    """Collects what MkDocs logs, instead of printing it, while the block runs."""
+    capture = _Capture()
+    mkdocs_log = logging.getLogger("mkdocs")
+    handlers, mkdocs_log.handlers = mkdocs_log.handlers, [capture]
+    try:
+        yield capture.records
+    finally:
+        mkdocs_log.handlers = handlers
+
+
+def _replay(records: Records) -> None:
+    for name, level, message in records:
+        logging.getLogger(name).log(level, "%s", message)
+
+
+class _Capture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: Records = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.name, record.levelno, record.getMessage()))
+
+
+def _digest(markdown: str) -> str:
+    return hashlib.sha256(markdown.encode("utf-8", "surrogatepass")).hexdigest()

@@ -1,0 +1,384 @@
+"""The structured summary: what an editor writes for one source, as pydantic models.
+
+The models are declarative on purpose: every field has a docstring, which becomes
+its description in the JSON Schema (`factsheets schema`) that editors' tools use
+for completion and validation. Cross-references (an id that must exist, a quote
+that must occur in the source) are checked later, in `checks.py`, because they
+need every summary at once. The codes fields take (kinds, roles, ACLED's types) are
+in `vocabulary.py`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import unicodedata
+from functools import cache
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
+
+from .vocabulary import (
+    SUBTYPES_OF,
+    ActorKind,
+    DateBasis,
+    EventRelationType,
+    EventSubType,
+    EventType,
+    FigureKind,
+    LocationKind,
+    Precision,
+    Qualifier,
+    RelationType,
+    Role,
+    StatementType,
+)
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=120)]
+"""A stable id: lower-case letters, digits and hyphens. Ids name pages, so they never hold a path."""
+
+
+def _visible(value: str) -> str:
+    if not any(unicodedata.category(c)[0] not in "CZ" for c in value):
+        raise ValueError("must contain some visible text")
+    return value
+
+
+Text = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=2000, strip_whitespace=True),
+    AfterValidator(_visible),
+]
+"""A short piece of plain text (a name, a title, a description). Never markup."""
+
+Quote = Annotated[str, StringConstraints(min_length=3, max_length=5000, strip_whitespace=True)]
+"""A verbatim span of the source text. Checked against the source when loading."""
+
+
+def _http_url(value: str) -> str:
+    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value, flags=re.IGNORECASE):
+        raise ValueError("must be an http:// or https:// URL")
+    return value
+
+
+HttpUrl = Annotated[str, AfterValidator(_http_url)]
+"""A web address; only http and https are accepted, so no `javascript:` link can reach a page."""
+
+
+class Strict(BaseModel):
+    """Base of every summary model: unknown fields are errors, docstrings document fields."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
+
+
+# --- Dates -------------------------------------------------------------------
+
+
+_ISO_PARTIAL = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def _as_text(value: object) -> object:
+    # A date written as a bare year may reach the model as a number (from Python, not
+    # from our YAML loader, which reads every scalar as text).
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _partial_date(value: str) -> str:
+    if not _ISO_PARTIAL.match(value):
+        raise ValueError("must be YYYY, YYYY-MM or YYYY-MM-DD")
+    parts = [int(p) for p in value.split("-")]
+    year, month, day = parts + [1] * (3 - len(parts))
+    try:
+        dt.date(year, month, day)
+    except ValueError as error:
+        raise ValueError(f"is not a real date ({error})") from None
+    return value
+
+
+PartialDate = Annotated[
+    str,
+    BeforeValidator(_as_text),
+    AfterValidator(_partial_date),
+    # Editors may write a bare year, which YAML tools take for a number.
+    WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "integer"}]}),
+]
+"""An ISO date with only the parts that are known: `2024`, `2024-02` or `2024-02-07`."""
+
+
+class DateClaim(Strict):
+    """When something happened or was reported, as precisely as the source says and no more."""
+
+    precision: Precision
+    """How precise the date is. Use `relative` for words like "overnight" or "last week"."""
+    value: PartialDate | None = None
+    """The date, when the source gives one (ISO: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`)."""
+    relative: Text | None = None
+    """The source's own words for a relative or vague time, e.g. `overnight`."""
+    basis: DateBasis = DateBasis.happened
+    """`happened` when the date is when the event took place, `reported` when it is only when it was reported."""
+    quote: Quote
+    """The verbatim sentence part that states the time."""
+
+
+# --- Sources -----------------------------------------------------------------
+
+
+class SourceMeta(Strict):
+    """Metadata of the source article, as far as the article itself carries it."""
+
+    id: Slug
+    """Stable id of the source; names its page under `sources/`."""
+    title: Text
+    """A title for the source. Use the headline when there is one; otherwise describe the article's subject in words it supports."""
+    outlet: Text | None = None
+    """The publication or outlet, e.g. `CBS News`."""
+    authors: list[Text] = []
+    """Bylined authors."""
+    contributors: list[Text] = []
+    """People credited with contributions (e.g. "Contributions from ...")."""
+    published: PartialDate | None = None
+    """Publication date, when known. Relative times in the text are read against it."""
+    url: HttpUrl | None = None
+    """Where the article can be read (http or https only)."""
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")] = "en"
+    """ISO 639 code of the article's language."""
+    file: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")] = "source.txt"
+    """File name of the article text, next to the summary. Kept byte-for-byte as received."""
+
+
+# --- Entities ----------------------------------------------------------------
+
+
+class Relation(Strict):
+    """A relation from this actor to another actor."""
+
+    type: RelationType
+    """The kind of relation, read as "this actor is TYPE target"."""
+    target: Slug
+    """Id of the other actor."""
+    quote: Quote
+    """The verbatim words that state the relation."""
+
+
+class Mention(Strict):
+    """Fields every entity shares: how it is named and the words that introduce it."""
+
+    id: Slug
+    """Stable id; the same id in two summaries is the same entity."""
+    name: Text
+    """The name used on its fact sheet (for unnamed actors, a plain description such as "Unnamed Iraqi lawmaker")."""
+    aliases: list[Text] = []
+    """Other names the source uses for it, verbatim. They are shown and searchable."""
+    description: Text | None = None
+    """One line on what the source says it is, in the source's terms."""
+    quote: Quote
+    """The verbatim words that introduce the entity and support its name and description."""
+
+
+class Actor(Mention):
+    """A person, organisation, armed group, government, military unit, state, coalition or group."""
+
+    kind: ActorKind
+    """What sort of actor it is."""
+    anonymous: bool = False
+    """True when the source does not name the person or group (e.g. "a lawmaker, speaking anonymously")."""
+    country: Slug | None = None
+    """Id of the location (a country) the actor belongs to, when the source says so."""
+    country_quote: Quote | None = None
+    """The verbatim words that tie the actor to its country; required with `country`."""
+    relations: list[Relation] = []
+    """Relations to other actors."""
+
+    @model_validator(mode="after")
+    def _country_is_quoted(self) -> Actor:
+        if self.country and not self.country_quote:
+            raise ValueError("`country` needs a `country_quote` that supports it")
+        return self
+
+
+class Coordinates(Strict):
+    """A point on the map."""
+
+    lat: Annotated[float, Field(ge=-90, le=90)]
+    """Latitude in decimal degrees."""
+    lon: Annotated[float, Field(ge=-180, le=180)]
+    """Longitude in decimal degrees."""
+    quote: Quote
+    """The verbatim words that give the coordinates."""
+
+
+class Location(Mention):
+    """A city, country, region, sea, territory or facility."""
+
+    kind: LocationKind
+    """What sort of place it is."""
+    parent: Slug | None = None
+    """Id of the location that contains it (a city's country, a base's country)."""
+    parent_quote: Quote | None = None
+    """The verbatim words that place it inside its parent; required with `parent`."""
+    coordinates: Coordinates | None = None
+    """Coordinates, only when the source states them."""
+
+    @model_validator(mode="after")
+    def _parent_is_quoted(self) -> Location:
+        if self.parent and not self.parent_quote:
+            raise ValueError("`parent` needs a `parent_quote` that supports it")
+        return self
+
+
+class Participant(Strict):
+    """An actor taking part in an event, with its role."""
+
+    actor: Slug
+    """Id of the actor."""
+    role: Role
+    """The part the actor played."""
+    quote: Quote
+    """The verbatim words that state the actor's part."""
+
+
+class Figure(Strict):
+    """A number the source reports about an event. Sources may disagree; all values are shown."""
+
+    kind: FigureKind
+    """What is counted."""
+    value: Annotated[int, Field(ge=0)]
+    """The number."""
+    qualifier: Qualifier = Qualifier.exact
+    """`over 85` is value 85 with qualifier `over`."""
+    according_to: Slug | None = None
+    """Id of the actor the source attributes the figure to, if any."""
+    quote: Quote
+    """The verbatim words that give the figure."""
+
+
+class EventRelation(Strict):
+    """A relation from this event to another event."""
+
+    type: EventRelationType
+    """The kind of relation, read as "this event is TYPE target"."""
+    target: Slug
+    """Id of the other event."""
+    quote: Quote
+    """The verbatim words that state the relation."""
+
+
+class PlaceRef(Strict):
+    """A location where an event took place."""
+
+    location: Slug
+    """Id of the location."""
+    quote: Quote
+    """The verbatim words that place the event there."""
+
+
+class Event(Strict):
+    """Something that happened: a strike, an attack, a funeral, talks, a call."""
+
+    id: Slug
+    """Stable id; the same id in two summaries is the same event."""
+    title: Text
+    """A short title in the source's terms, e.g. "US drone strike in Baghdad"."""
+    aliases: list[Text] = []
+    """Other names the source uses for the event, verbatim (e.g. "the Gaza conflict")."""
+    description: Text | None = None
+    """One or two lines on what the source reports."""
+    quote: Quote
+    """The verbatim words that report the event."""
+    type: EventType | None = None
+    """ACLED event type; leave empty when the source does not say enough to classify it."""
+    sub_type: EventSubType | None = None
+    """ACLED sub-event type; must belong to `type`."""
+    date: DateClaim | None = None
+    """When it happened, as precisely as the source says. Omit when the source gives no time."""
+    locations: list[PlaceRef] = []
+    """Where it happened."""
+    participants: list[Participant] = []
+    """Actors involved, with their roles."""
+    figures: list[Figure] = []
+    """Numbers the source reports (fatalities, injured, targets, troops)."""
+    relations: list[EventRelation] = []
+    """Relations to other events (response to, part of, follows)."""
+
+    @model_validator(mode="after")
+    def _sub_type_fits_type(self) -> Event:
+        if self.sub_type and (self.type is None or self.sub_type not in SUBTYPES_OF[self.type]):
+            allowed = (
+                ", ".join(sorted(s.value for s in SUBTYPES_OF[self.type]))
+                if self.type
+                else "none without a type"
+            )
+            raise ValueError(
+                f"sub_type {self.sub_type.value!r} does not belong to type {getattr(self.type, 'value', None)!r} (allowed: {allowed})"
+            )
+        return self
+
+
+class Statement(Strict):
+    """Who said what about whom or what."""
+
+    id: Slug
+    """Stable id of the statement."""
+    speaker: Slug
+    """Id of the actor who made it (unnamed speakers are actors with `anonymous: true`)."""
+    type: StatementType
+    """What the statement does."""
+    summary: Text
+    """What was said, in a line, in the source's terms."""
+    about: list[Slug] = []
+    """Ids of the actors, locations or events the statement is about."""
+    quote: Quote
+    """The verbatim words that report the statement."""
+
+
+def kind_of(entry: BaseModel) -> str | None:
+    """An entry's kind as a plain string (None for entries without one, such as events)."""
+    kind = getattr(entry, "kind", None)
+    return getattr(kind, "value", kind)
+
+
+ENTRY_LISTS = ("actors", "locations", "events", "statements")
+"""The lists of a summary that hold entries with ids, by their key."""
+
+
+class Summary(Strict):
+    """The structured summary of one source: everything it reports, each fact with its quote."""
+
+    source: SourceMeta
+    """Metadata of the source."""
+    actors: list[Actor] = []
+    """People, organisations, armed groups, governments, states and coalitions the source names or describes."""
+    locations: list[Location] = []
+    """Places the source mentions."""
+    events: list[Event] = []
+    """Things that happened."""
+    statements: list[Statement] = []
+    """Statements reported by the source."""
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of `summary.yaml` (`factsheets schema`), for editors' tools."""
+    schema = Summary.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Fact-sheet summary (summary.yaml)"
+    return schema
+
+
+@cache
+def schema_digest() -> bytes:
+    """A digest of the summary format: a summary validated under another is validated again."""
+    schema = json.dumps(Summary.model_json_schema(), sort_keys=True).encode()
+    return hashlib.sha256(schema).digest()
