@@ -13,9 +13,10 @@ site: $(STAMP)  ## Install, generate content/ from seeds/, build site/
 	$(BIN)/factsheets build
 	@echo "While editing summaries, 'make serve' gives a live preview."
 
-test: $(STAMP)  ## Run the whole test suite (lint included)
+test: $(STAMP)  ## Run the whole test suite (lint, type checks and import contracts included)
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/mypy --strict generator
 	$(BIN)/python -m pytest
 
 generate: $(STAMP)  ## Regenerate content/ only
@@ -48,4 +49,4 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 clean:
-	rm -rf site $(VENV) .pytest_cache .ruff_cache
+	rm -rf site $(VENV) .pytest_cache .ruff_cache .mypy_cache .import_linter_cache

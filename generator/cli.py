@@ -247,16 +247,16 @@ def run() -> None:
     millions, for 0.6 to 0.9 s), memory the system takes back anyway. Like mypy, the
     command ends the process as soon as its output is flushed. Tests call `main`.
     """
+    code: int
     try:
         main(prog_name="factsheets")
         code = 0
     except SystemExit as exit:  # click ends every command this way
-        code = exit.code
-    if code is None:
-        code = 0
-    elif not isinstance(code, int):
-        click.echo(code, err=True)
-        code = 1
+        if exit.code is None or isinstance(exit.code, int):
+            code = exit.code or 0
+        else:
+            click.echo(exit.code, err=True)
+            code = 1
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a closed pipe: nobody to tell
             stream.flush()

@@ -26,7 +26,7 @@ class Problem:
     message: str
     """What is wrong, and where useful how to fix it."""
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[str, int, str, str]:
         """File, then line, then field: problems without a line or field come first."""
         return (self.file, self.line or 0, self.field or "", self.message)
 

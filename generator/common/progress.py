@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TypeVar
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Protocol, TypeVar
 
 import click
 
 T = TypeVar("T")
 
-Progress = Callable[[Sequence[T], str], Iterable[T]]
-"""Wraps the items of a stage, labelled, and yields them back."""
+
+class Progress(Protocol):
+    """Wraps the items of a stage, labelled, and yields them back."""
+
+    def __call__(self, items: Sequence[T], label: str, /) -> Iterable[T]: ...
+
 
 SHOW_FROM = 500
 """Smaller stages finish too fast for a bar to help."""

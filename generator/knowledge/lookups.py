@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import Attested, Entity, Event, KnowledgeBase
+from .model import Attested, Entity, Event, KnowledgeBase, Statement
 
 
 @dataclass
@@ -57,8 +57,8 @@ class Backlinks:
         self.places: dict[str, list[tuple[Event, Attested]]] = {}
         self.incoming: dict[str, list[tuple[Entity, Attested]]] = {}
         self.children: dict[str, list[tuple[Entity, Attested]]] = {}
-        self.said_by: dict[str, list] = {}
-        self.said_about: dict[str, list] = {}
+        self.said_by: dict[str, list[Statement]] = {}
+        self.said_about: dict[str, list[Statement]] = {}
         self.countries: dict[str, list[tuple[Entity, Attested]]] = {}
         self.figures_by: dict[str, list[tuple[Event, str, Attested]]] = {}
         for event in kb.events.values():

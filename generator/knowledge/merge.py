@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import TypeVar
 
 from ..sources import schema
 from ..sources.checks import alias_key, citation_key
 from ..sources.load import Loaded
-from ..sources.text import Sentence
-from .model import Actor, Citation, Event, Facts, KnowledgeBase, Location, Source, Statement
+from ..sources.text import Sentence, SourceText
+from .model import (
+    Actor,
+    Citation,
+    Entity,
+    Event,
+    Facts,
+    KnowledgeBase,
+    Location,
+    Source,
+    Statement,
+)
+
+E = TypeVar("E", bound=Entity)
 
 
 def merge(loaded: list[Loaded], sentences: dict[str, Sentence]) -> KnowledgeBase:
@@ -18,75 +31,84 @@ def merge(loaded: list[Loaded], sentences: dict[str, Sentence]) -> KnowledgeBase
     for item in sorted(loaded, key=_publication_order):
         meta = item.summary.source
         kb.sources[meta.id] = Source(meta, item.text, item.source_file)
-
-        def cite(
-            quote: str, *, alias: bool = False, source_id: str = meta.id, text=item.text
-        ) -> Citation | None:
-            if alias:
-                sentence = sentences.get(alias_key(source_id, quote))
-                if sentence is None:  # an alias the text does not contain: nothing to cite
-                    return None
-                return Citation(source_id, text.words(quote), sentence)
-            return Citation(source_id, quote, sentences[citation_key(source_id, quote)])
-
+        cite = _Citer(meta.id, item.text, sentences)
+        file = item.summary_file
         for actor in item.summary.actors:
-            entry = _entity(kb.actors, Actor, actor, "actors", item.summary_file, cite)
+            entry = _entity(kb.actors, Actor, actor, actor.name, "actors", file, cite)
             entry.anonymous = entry.anonymous or actor.anonymous
             if actor.country and actor.country_quote:
                 entry.countries.add(actor.country, cite(actor.country_quote))
             for relation in actor.relations:
                 entry.relations.add((relation.type.value, relation.target), cite(relation.quote))
         for location in item.summary.locations:
-            entry = _entity(kb.locations, Location, location, "locations", item.summary_file, cite)
+            place = _entity(
+                kb.locations, Location, location, location.name, "locations", file, cite
+            )
             if location.parent and location.parent_quote:
-                entry.parents.add(location.parent, cite(location.parent_quote))
+                place.parents.add(location.parent, cite(location.parent_quote))
             if location.coordinates:
                 point = location.coordinates
-                entry.coordinates.add((point.lat, point.lon), cite(point.quote))
+                place.coordinates.add((point.lat, point.lon), cite(point.quote))
         for event in item.summary.events:
-            _merge_event(kb, event, item.summary_file, cite)
+            _merge_event(kb, event, file, cite)
         for statement in item.summary.statements:
-            entry = kb.statements.get(statement.id)
-            if entry is None:
-                entry = kb.statements[statement.id] = Statement(
-                    statement.id,
-                    "statements",
-                    statement.type.value,
-                    speaker=statement.speaker,
-                    type=statement.type.value,
-                )
-            entry.files.append(item.summary_file)
-            citation = cite(statement.quote)
-            entry.names.add(statement.summary, citation)
-            entry.mentions.add(statement.quote, citation, key=citation)
-            for about in statement.about:
-                entry.about.add(about, citation)
+            _merge_statement(kb, statement, file, cite)
     return kb
 
 
-def _publication_order(item: Loaded) -> tuple:
+@dataclass(frozen=True)
+class _Citer:
+    """Citations of one source's quotes, each with the sentence it was found in."""
+
+    source_id: str
+    text: SourceText
+    sentences: dict[str, Sentence]
+    """Every validated quote's sentence, by `citation_key` (aliases by `alias_key`)."""
+
+    def __call__(self, quote: str) -> Citation:
+        sentence = self.sentences[citation_key(self.source_id, quote)]
+        return Citation(self.source_id, quote, sentence)
+
+    def alias(self, alias: str) -> Citation | None:
+        """Where the source uses a name itself; None when its text does not contain it."""
+        sentence = self.sentences.get(alias_key(self.source_id, alias))
+        if sentence is None:
+            return None
+        return Citation(self.source_id, self.text.words(alias), sentence)
+
+
+def _publication_order(item: Loaded) -> tuple[bool, str, str]:
     meta = item.summary.source
     return (meta.published is None, meta.published or "", meta.id)
 
 
-def _entity(table, cls, record, category: str, file: str, cite) -> Any:
+def _entity(
+    table: dict[str, E],
+    cls: type[E],
+    record: schema.Actor | schema.Location | schema.Event,
+    name: str,
+    category: str,
+    file: str,
+    cite: _Citer,
+) -> E:
+    """The entity with the record's id, created if new, with the record's names and words."""
     entry = table.get(record.id)
     if entry is None:
         entry = table[record.id] = cls(record.id, category, schema.kind_of(record))
     entry.files.append(file)
     citation = cite(record.quote)
-    entry.names.add(record.name if hasattr(record, "name") else record.title, citation)
+    entry.names.add(name, citation)
     entry.mentions.add(record.quote, citation, key=citation)
     for alias in record.aliases:
         # Cited where the source uses the name itself, when it does; else with the entity's quote.
-        entry.aliases.add(alias, cite(alias, alias=True) or citation)
+        entry.aliases.add(alias, cite.alias(alias) or citation)
     if record.description:
         entry.descriptions.add(record.description, citation)
     return entry
 
 
-def _merge_event(kb: KnowledgeBase, event: schema.Event, file: str, cite) -> None:
-    entry: Event = _entity(kb.events, Event, event, "events", file, cite)
+def _merge_event(kb: KnowledgeBase, event: schema.Event, file: str, cite: _Citer) -> None:
+    entry = _entity(kb.events, Event, event, event.title, "events", file, cite)
     if event.type:
         sub_type = event.sub_type.value if event.sub_type else None
         entry.types.add((event.type.value, sub_type), cite(event.quote))
@@ -108,3 +130,23 @@ def _merge_event(kb: KnowledgeBase, event: schema.Event, file: str, cite) -> Non
         entry.figures.setdefault(figure.kind.value, Facts()).add(value, cite(figure.quote))
     for relation in event.relations:
         entry.relations.add((relation.type.value, relation.target), cite(relation.quote))
+
+
+def _merge_statement(
+    kb: KnowledgeBase, statement: schema.Statement, file: str, cite: _Citer
+) -> None:
+    entry = kb.statements.get(statement.id)
+    if entry is None:
+        entry = kb.statements[statement.id] = Statement(
+            statement.id,
+            "statements",
+            statement.type.value,
+            speaker=statement.speaker,
+            type=statement.type.value,
+        )
+    entry.files.append(file)
+    citation = cite(statement.quote)
+    entry.names.add(statement.summary, citation)
+    entry.mentions.add(statement.quote, citation, key=citation)
+    for about in statement.about:
+        entry.about.add(about, citation)

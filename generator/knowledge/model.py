@@ -7,7 +7,7 @@ disagreements side by side instead of silently picking one. `merge.py` builds it
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -61,7 +61,7 @@ class Facts:
             self._cited.add((key, citation))
             fact.citations.append(citation)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Attested]:
         return iter(self._by_key.values())
 
     def __len__(self) -> int:
@@ -109,7 +109,8 @@ class Entity:
     def name(self) -> str:
         """The name shown as the page title: the one most sources use, earliest first on ties."""
         best = max(self.names, key=lambda fact: len(fact.sources))
-        return best.value
+        name: str = best.value
+        return name
 
     @cached_property
     def sources(self) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable
 
 from ..sources.vocabulary import DateBasis
 from .model import Event, KnowledgeBase
@@ -49,7 +50,7 @@ def chronological(kb: KnowledgeBase) -> list[Event]:
         for eid in events
     }
 
-    def rank(eid: str) -> tuple:
+    def rank(eid: str) -> tuple[bool, str, str, str]:
         key = inherited[eid]
         return (key is None, key or "", events[eid].name.casefold(), eid)
 
@@ -76,7 +77,10 @@ def chronological(kb: KnowledgeBase) -> list[Event]:
 
 
 def _inherited_key(
-    eid: str, keys: dict[str, str | None], edges: dict[str, set[str]], pick
+    eid: str,
+    keys: dict[str, str | None],
+    edges: dict[str, set[str]],
+    pick: Callable[[str, str], str],
 ) -> str | None:
     """An undated event sorts with the nearest dated events along `edges`.
 

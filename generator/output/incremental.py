@@ -170,8 +170,8 @@ def _changes(
         or not same_text
         or before.source.published != after.source.published
     ):
-        strings = _strings(before) | _strings(after)
-        return strings, strings
+        everything = _strings(before) | _strings(after)
+        return everything, everything
     ids: set[str] = set()
     strings: set[str] = set()
     for name in type(after).model_fields:

@@ -27,7 +27,7 @@ from .write import atomic_write, generated_files
 
 RECORD_FILE = ".factsheets/last-run.json"
 _REPLACED = (".factsheets/state.json", ".factsheets/shown.json")
-"""The two files this record replaces (before 0.2): removed when it is written."""
+"""The two files earlier versions kept instead: removed when the record is written."""
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,14 @@
 A page is rendered whole first. One longer than its budget is rendered again with its
 largest sections cut short (`cuts_to_fit`), each ending with "The first 2 of 197. See
 all 197 →"; the link leads to pages that list every row (`pages_of`), as many on each
-as fit in the same budget. The rendering itself is `render.Renderer.listing`'s.
+as fit in the same budget. The rendering itself is `page.PageContext.listing`'s.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 PAGE_BUDGET = 7_000
 """Characters of Markdown a page may have (about 25 KB of HTML with the theme's) before
@@ -82,13 +83,15 @@ def cuts_to_fit(
     return cuts
 
 
-Rendered = tuple[str, str]
+R = TypeVar("R")
+
+Printed = tuple[str, str]
 """Rows as a page of their own prints them, and their footnotes."""
 
 
 def pages_of(
-    rows: list, render_rows: Callable[[list], Rendered], budget: Budget
-) -> list[tuple[int, Rendered]]:
+    rows: list[R], render_rows: Callable[[list[R]], Printed], budget: Budget
+) -> list[tuple[int, Printed]]:
     """A long section's rows split into pages: (rows on the page, what they print).
 
     How many rows fit is estimated from the first ten; a page that still comes out over
@@ -104,7 +107,7 @@ def pages_of(
     pages = -(-len(rows) // fit)
     per_page = -(-len(rows) // pages)  # the same number on every page but the last
     todo = [rows[i : i + per_page] for i in range(0, len(rows), per_page)]
-    done: list[tuple[int, Rendered]] = []
+    done: list[tuple[int, Printed]] = []
     while todo:
         chunk = todo.pop(0)
         printed = render_rows(chunk)

@@ -95,7 +95,7 @@ def figure_label(kind: str) -> str:
     return _FIGURE.get(kind, kind.replace("-", " ").capitalize())
 
 
-def figure_value(value: tuple) -> str:
+def figure_value(value: tuple[int, str, str | None]) -> str:
     number, qualifier, _ = value
     return f"{_QUALIFIER.get(qualifier, '')}{number:,}"
 

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..knowledge.model import Attested, Citation, KnowledgeBase
+from ..knowledge.model import Attested, Citation, KnowledgeBase, Source
+
+Citable = Attested | Citation | Iterable[Any] | None
+"""What a footnote mark can cite: a citation, a fact's, or any (nested) list of them."""
 
 
 class Md(str):
@@ -71,7 +75,7 @@ class Footnotes:
     kb: KnowledgeBase
     numbers: dict[Citation, int] = field(default_factory=dict)
 
-    def cite(self, *items: Attested | Citation | list) -> Md:
+    def cite(self, *items: Citable) -> Md:
         citations = list(dict.fromkeys(_citations(items)))
         # Citations the page already numbered first: they cost no new footnote.
         citations.sort(key=lambda citation: citation not in self.numbers)
@@ -115,7 +119,7 @@ _DEFINITION_EXTRA = 60
 the sentence label and the link."""
 
 
-def _citations(items) -> list[Citation]:
+def _citations(items: Iterable[Citable]) -> list[Citation]:
     out: list[Citation] = []
     for item in items:
         if isinstance(item, Citation):
@@ -145,7 +149,7 @@ def url(value: str) -> Md:
     return Md(quoted.replace("&", "&amp;"))
 
 
-def source_text(source) -> Md:
+def source_text(source: Source) -> Md:
     """The source's text as an HTML block: a paragraph per paragraph, each sentence
     wrapped in its anchor.
 

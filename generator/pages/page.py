@@ -20,7 +20,6 @@ from typing import Any
 from ..knowledge.lookups import Backlinks, Stats
 from ..knowledge.model import (
     Attested,
-    Citation,
     Entity,
     Event,
     Facts,
@@ -33,7 +32,15 @@ from ..sources.schema import DateClaim
 from ..sources.vocabulary import Precision
 from . import budget, labels
 from .budget import Budget, Section
-from .markup import MARKS_PER_FACT, Footnotes, Md, escape, sentence, sentence_target
+from .markup import (
+    MARKS_PER_FACT,
+    Citable,
+    Footnotes,
+    Md,
+    escape,
+    sentence,
+    sentence_target,
+)
 
 
 @dataclass(frozen=True)
@@ -216,7 +223,7 @@ class PageContext:
 
     # --- Citations and facts ----------------------------------------------------------
 
-    def cite(self, *items: Attested | Citation | Iterable[Any] | None) -> Md:
+    def cite(self, *items: Citable) -> Md:
         return self.notes.cite(*items)
 
     def footnotes(self) -> Md:

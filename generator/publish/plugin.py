@@ -33,7 +33,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,7 +42,7 @@ from mkdocs.commands.build import get_context
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import Files, InclusionLevel
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
@@ -58,7 +58,8 @@ PAGE_SAFE_PLUGINS = frozenset({"factsheets", "material/tags", "tags", "material/
 page templates can be rendered ahead of MkDocs' loop."""
 
 
-class ParallelConfig(Config):
+# MkDocs' own classes are untyped: subclassing them calls untyped code.
+class ParallelConfig(Config):  # type: ignore[no-untyped-call]
     workers = c.Optional(c.Type(int))
     """Worker processes; default: the CPU cores this process may use. 1 turns it off."""
 
@@ -86,12 +87,12 @@ class Converted:
 # The workers' view of the build, inherited through fork rather than pickled.
 _job: tuple[Any, Files] | None = None
 """For conversion: the config and the files."""
-_page_job: tuple[Any, Any, Files, list[Any], Any] | None = None
+_page_job: tuple[Any, Any, Files, Sequence[File], Any] | None = None
 """For page templates: the config, the navigation, the files, the pages MkDocs builds
 and the Jinja environment."""
 
 
-class ParallelRender(BasePlugin[ParallelConfig]):
+class ParallelRender(BasePlugin[ParallelConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self._serve = False
         self._dirty = False
@@ -146,7 +147,7 @@ class ParallelRender(BasePlugin[ParallelConfig]):
             for file in doc_files
             if file.page is not None
             and file.page.content is not None
-            and not file.inclusion.is_excluded()  # drafts get a marker as they are built
+            and not file.inclusion.is_excluded()  # type: ignore[no-untyped-call]  # drafts are marked as built
             and self._to_build(file)
         ]
         count = self._workers(len(pages))
@@ -252,14 +253,15 @@ class _Template:
                 _replay(records)
                 self._pages.compacted.add(page.file.src_uri)
                 return output
-        return self._template.render(context)
+        rendered: str = self._template.render(context)
+        return rendered
 
 
 def _build_page(src_uri: str) -> tuple[str, str, str | None, Records]:
     """In a worker: render one page's template as MkDocs' `_build_page` does."""
     assert _page_job is not None
     config, nav, files, doc_files, env = _page_job
-    page = files.get_file_from_path(src_uri).page
+    page = _page_of(files, src_uri)
     name = page.meta.get("template", "main.html")
     with _captured() as records:
         page.active = True
@@ -304,17 +306,24 @@ def _install(page: Page, converted: Converted, files: Files) -> None:
     page._title_from_render = converted.title
     page.present_anchor_ids = converted.anchor_ids
     if converted.links_to_anchors is not None:
+        linked = {uri: files.get_file_from_path(uri) for uri in converted.links_to_anchors}
         page.links_to_anchors = {
-            files.get_file_from_path(src_uri): links
-            for src_uri, links in converted.links_to_anchors.items()
+            file: converted.links_to_anchors[uri] for uri, file in linked.items() if file
         }
+
+
+def _page_of(files: Files, src_uri: str) -> Page:
+    """The page of a file the build lists as one (a page in the files MkDocs built)."""
+    file = files.get_file_from_path(src_uri)
+    assert file is not None and file.page is not None
+    return file.page
 
 
 def _convert(src_uri: str) -> tuple[str, Converted | None]:
     """In a worker: read and convert one page, capturing what it logs."""
     assert _job is not None
     config, files = _job
-    page = files.get_file_from_path(src_uri).page
+    page = _page_of(files, src_uri)
     with _captured() as records:
         config._current_page = page
         try:
@@ -325,6 +334,8 @@ def _convert(src_uri: str) -> tuple[str, Converted | None]:
             return src_uri, None
         finally:
             config._current_page = None
+    if markdown is None or page.content is None:  # MkDocs always sets both
+        return src_uri, None
     converted = Converted(
         digest=_digest(markdown),
         content=page.content,

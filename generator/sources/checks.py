@@ -25,8 +25,13 @@ class Definition:
     """The entity's kind (person, city, ...), part of its identity."""
     item: Loaded
     """The summary that defines it."""
-    path: tuple[str | int, ...]
-    """The field path of its id."""
+    index: int
+    """Its place in its category's list."""
+
+    @property
+    def path(self) -> FieldPath:
+        """The field path of its id."""
+        return (self.category, self.index, "id")
 
     @property
     def file(self) -> str:
@@ -70,8 +75,8 @@ def _collect_ids(loaded: list[Loaded], problems: Problems) -> dict[str, Definiti
         in_this_file: dict[str, Definition] = {}
         for category in ENTRY_LISTS:
             for index, entity in enumerate(getattr(item.summary, category)):
-                path = (category, index, "id")
-                here = Definition(category, kind_of(entity), item, path)
+                here = Definition(category, kind_of(entity), item, index)
+                path = here.path
                 earlier = definitions.setdefault(entity.id, here)
                 first_here = in_this_file.setdefault(entity.id, here)
                 if first_here is not here:
@@ -98,11 +103,11 @@ def _collect_ids(loaded: list[Loaded], problems: Problems) -> dict[str, Definiti
 
 
 def _check_same_statement(
-    earlier: Definition, here: Definition, statement_id: str, problems
+    earlier: Definition, here: Definition, statement_id: str, problems: Problems
 ) -> None:
     """Two sources may report one statement, but then it has one speaker and one type."""
-    first = earlier.item.summary.statements[earlier.path[1]]
-    second = here.item.summary.statements[here.path[1]]
+    first = earlier.item.summary.statements[earlier.index]
+    second = here.item.summary.statements[here.index]
     if (first.speaker, first.type) != (second.speaker, second.type):
         problems.add(
             here.file,
@@ -120,7 +125,7 @@ def _what(definition: Definition) -> str:
     return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
 
 
-def references(summary: Summary) -> Iterator[tuple[tuple[str | int, ...], str, str | None]]:
+def references(summary: Summary) -> Iterator[tuple[FieldPath, str, str | None]]:
     """Every id a summary refers to: (field path, id, required category or None for any)."""
     for i, actor in enumerate(summary.actors):
         if actor.country:
@@ -138,8 +143,8 @@ def references(summary: Summary) -> Iterator[tuple[tuple[str | int, ...], str, s
         for j, figure in enumerate(event.figures):
             if figure.according_to:
                 yield ("events", i, "figures", j, "according_to"), figure.according_to, "actors"
-        for j, relation in enumerate(event.relations):
-            yield ("events", i, "relations", j, "target"), relation.target, "events"
+        for j, link in enumerate(event.relations):
+            yield ("events", i, "relations", j, "target"), link.target, "events"
     for i, statement in enumerate(summary.statements):
         yield ("statements", i, "speaker"), statement.speaker, "actors"
         for j, about in enumerate(statement.about):
@@ -183,7 +188,7 @@ def _close_ids(target: str, definitions: dict[str, Definition], category: str | 
     return match[0] if match else None
 
 
-def quotes(model: BaseModel, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple, str]]:
+def quotes(model: BaseModel, path: FieldPath = ()) -> Iterator[tuple[FieldPath, str]]:
     """Every quote in a model, with its field path: fields named `quote` or ending in `_quote`."""
     for name in type(model).model_fields:
         value = getattr(model, name)
@@ -255,7 +260,7 @@ def look_up_quotes(item: Loaded) -> QuotesFound:
     return result
 
 
-def aliases(summary: Summary) -> Iterator[tuple[tuple, str]]:
+def aliases(summary: Summary) -> Iterator[tuple[FieldPath, str]]:
     """Every alias of every actor, location and event, with its field path."""
     for category in ("actors", "locations", "events"):
         for i, entity in enumerate(getattr(summary, category)):
@@ -263,7 +268,7 @@ def aliases(summary: Summary) -> Iterator[tuple[tuple, str]]:
                 yield (category, i, "aliases", j), alias
 
 
-def _not_found(item: Loaded, path: tuple, text: str, problems: Problems) -> None:
+def _not_found(item: Loaded, path: FieldPath, text: str, problems: Problems) -> None:
     passage, score = item.text.closest(text)
     message = f"quote not found in {item.source_file}: {clip(text)!r}"
     if passage and score >= 50:

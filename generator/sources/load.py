@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -155,7 +155,7 @@ def _finish(
 _PARALLEL_FROM = 64
 
 
-def _parse_many(raws: list[str]) -> Iterator[object | None]:
+def _parse_many(raws: list[str]) -> Generator[object | None, None, None]:
     """Each text's YAML data in turn, or None where it has a problem (reported later,
     with lines)."""
     count = workers.count(len(raws), _PARALLEL_FROM)

@@ -15,6 +15,7 @@ import typing
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from ..common.errors import Problems, clip
 from .schema import ENTRY_LISTS, SLUG_PATTERN, Summary
@@ -42,7 +43,8 @@ FieldPath = tuple[str | int, ...]
 
 def node_of(raw: str) -> yaml.Node:
     """The YAML node tree of a summary known to parse, to find the line of any field."""
-    return _Loader(raw).get_single_node()
+    node: yaml.Node = _Loader(raw).get_single_node()
+    return node
 
 
 def quick_parse(raw: str) -> object | None:
@@ -187,8 +189,8 @@ def _parse_yaml(raw: str, shown: str, problems: Problems) -> yaml.Node | None:
         return None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else None
-        problems.add(shown, line, None, f"invalid YAML: {error.problem or error.context}")
+        at = mark.line + 1 if mark else None
+        problems.add(shown, at, None, f"invalid YAML: {error.problem or error.context}")
         return None
     except yaml.YAMLError as error:
         problems.add(shown, None, None, f"invalid YAML: {error}")
@@ -235,7 +237,7 @@ def _check_nodes(root: yaml.Node, raw: str, shown: str, problems: Problems) -> N
 def _first_alias_line(raw: str) -> int | None:
     # The node tree cannot tell where an alias stands (it shares the anchored node).
     for event in yaml.parse(raw, Loader=_Loader):
-        if isinstance(event, yaml.AliasEvent):
+        if isinstance(event, yaml.AliasEvent) and event.start_mark is not None:
             return event.start_mark.line + 1
     return None
 
@@ -270,7 +272,7 @@ def field_name(path: FieldPath) -> str:
     return out
 
 
-def _describe(node: yaml.Node, error: dict) -> tuple[int | None, str | None, str]:
+def _describe(node: yaml.Node, error: ErrorDetails) -> tuple[int | None, str | None, str]:
     """Turn one pydantic error into (line, field, message) in an editor's terms."""
     path = tuple(p for p in error["loc"] if isinstance(p, int | str) and not _is_internal(p))
     kind = error["type"]
