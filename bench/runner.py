@@ -38,7 +38,7 @@ HTML_LIMIT = 25_000
 NAV_CONFIG = "mkdocs.nav.yml"
 NAV_SITE = "site-nav"
 CACHE_DIR = ".factsheets"
-"""The generator's caches (generator/cache.py); deleting them must give the same result."""
+"""The generator's caches (generator/output/cache.py); deleting them must give the same result."""
 
 
 @dataclass

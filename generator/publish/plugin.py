@@ -24,7 +24,7 @@ Warnings a worker logs (broken links, say) are logged again by the main process 
 the page is reached, so `--strict` counts them and they appear in page order.
 
 It relies on what `Page.render` sets in MkDocs 1.6 (`pyproject.toml` pins `mkdocs<2`),
-and `tests/test_mkdocs_plugin.py` checks that a site built with and without it is
+and `tests/publish/test_plugin.py` checks that a site built with and without it is
 byte-identical.
 """
 

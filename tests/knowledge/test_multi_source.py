@@ -56,7 +56,7 @@ EVENT = "events/kessa-ford-shelling.md"
 
 WHOLE = 10**9
 """A page budget no page reaches: these tests are about what fact sheets say, so they read
-them whole (`tests/test_long_sections.py` tests cutting long sections short)."""
+them whole (`tests/pages/test_long_sections.py` tests cutting long sections short)."""
 
 
 @pytest.fixture(autouse=True)
