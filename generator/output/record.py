@@ -45,20 +45,22 @@ class History:
 class LastRun:
     """The record of the last run that left `content/` clean."""
 
-    def __init__(self, head: dict[str, Any], tail: str) -> None:
+    def __init__(self, head: dict[str, Any], data: bytes, tail: int) -> None:
         self.inputs: str = head["inputs"]
         """Fingerprint of everything the run read."""
         self.listing: list[str] = head["listing"]
         """The files in `content/`'s generated folders after the run."""
         self.files: dict[str, list[int]] = head["files"]
         """Size and modification time of each page the run produced, by path."""
+        self._data = data
         self._tail = tail
+        """Where the second line starts in the record's bytes (`data`)."""
 
     @cached_property
     def history(self) -> History | None:
         """The second line, read only when needed; None when it is damaged."""
         try:
-            data = json.loads(self._tail)
+            data = json.loads(self._data[self._tail :])
             pages = {path: Shown.from_json(shown) for path, shown in data["pages"].items()}
             return History(data["code"], data["sources"], pages)
         except (ValueError, KeyError, TypeError):
@@ -85,15 +87,15 @@ class LastRun:
 def read(root: Path) -> LastRun | None:
     """The record of the last clean run, if there is one and it can be read."""
     try:
-        with open(root / RECORD_FILE, encoding="utf-8") as handle:
-            head = json.loads(handle.readline())
-            tail = handle.read()
+        data = (root / RECORD_FILE).read_bytes()
+        end = data.find(b"\n")
+        head = json.loads(data[:end] if end >= 0 else data)
     except (OSError, ValueError):
         return None
     if not isinstance(head, dict) or not isinstance(head.get("files"), dict):
         return None
     try:
-        return LastRun(head, tail)
+        return LastRun(head, data, len(data) if end < 0 else end + 1)
     except KeyError:
         return None
 
@@ -117,8 +119,11 @@ def save(
         "sources": history.sources,
         "pages": {path: shown.to_json() for path, shown in history.pages.items()},
     }
-    lines = [json.dumps(head, separators=(",", ":")), json.dumps(tail, separators=(",", ":"))]
-    atomic_write(root / RECORD_FILE, "\n".join(lines) + "\n")
+    # Each line is made as it is written: on a large site each is megabytes.
+    lines = (
+        text for part in (head, tail) for text in (json.dumps(part, separators=(",", ":")), "\n")
+    )
+    atomic_write(root / RECORD_FILE, lines)
     for replaced in _REPLACED:
         (root / replaced).unlink(missing_ok=True)
 

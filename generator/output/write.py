@@ -206,8 +206,10 @@ def apply(
     return backups
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write to a temporary file beside the target, then rename it over the target."""
+def atomic_write(path: Path, text: str | Iterable[str]) -> None:
+    """Write to a temporary file beside the target, then rename it over the target.
+
+    The text may come in parts, each written as it comes (and freed after)."""
     temporary = stage(path, text)
     try:
         os.replace(temporary, path)
@@ -217,13 +219,17 @@ def atomic_write(path: Path, text: str) -> None:
         raise
 
 
-def stage(path: Path, text: str) -> Path:
-    """Write the text to a temporary file beside `path`, for a rename to put in place."""
+def stage(path: Path, text: str | Iterable[str]) -> Path:
+    """Write the text (or its parts) to a temporary file beside `path`, for a rename to put
+    in place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
         with open(temporary, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+            if isinstance(text, str):
+                handle.write(text)
+            else:
+                handle.writelines(text)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             temporary.unlink()

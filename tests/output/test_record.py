@@ -1,0 +1,155 @@
+"""The record of the last run and the caches: one record, written whole, whose first line is
+all a run with nothing to do reads; caches that only ever spare work, never change a page."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import copy_project, snapshot
+
+from generator import pipeline
+from generator.common.project import Project
+from generator.output import cache, record
+from generator.output.cache import Caches, Memo
+from generator.sources.text import SourceText
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Project:
+    """The demo project, generated once (its record written)."""
+    project = Project.at(copy_project(tmp_path / "project"))
+    pipeline.generate(project)
+    return project
+
+
+def rewrite_first_summary(project: Project) -> Path:
+    """The demo's summary with a new description: every page that shows it changes."""
+    summary = next(project.seeds.glob("*/summary.yaml"))
+    text = summary.read_text(encoding="utf-8")
+    summary.write_text(text.replace("description: ", "description: Newly described, ", 1), "utf-8")
+    return summary
+
+
+def test_a_run_records_what_it_produced_in_one_file_of_two_lines(demo: Project) -> None:
+    head, tail = (demo.root / record.RECORD_FILE).read_text(encoding="utf-8").splitlines()
+    last = record.read(demo.root)
+
+    assert last is not None and last.history is not None
+    assert set(json.loads(head)) == {"inputs", "listing", "files"}
+    assert set(json.loads(tail)) == {"code", "sources", "pages"}
+    assert sorted(last.files) == sorted(last.listing)  # the demo's pages are all generated
+    assert set(last.history.pages) <= set(last.files)
+    assert last.unchanged(demo.content, last.inputs) == len(last.files)
+
+
+def test_a_run_with_nothing_to_do_reads_only_the_first_line(demo: Project) -> None:
+    path = demo.root / record.RECORD_FILE
+    head = path.read_text(encoding="utf-8").splitlines()[0]
+    path.write_text(f"{head}\nnot JSON\n", encoding="utf-8")
+    before = snapshot(demo.content)
+
+    outcome = pipeline.generate(demo)
+
+    assert (outcome.rendered, outcome.plan.unchanged) == (0, len(before) - 4)  # 4 by hand
+    assert snapshot(demo.content) == before
+
+
+def test_a_damaged_second_line_renders_every_page_and_changes_nothing_else(
+    demo: Project, tmp_path: Path
+) -> None:
+    path = demo.root / record.RECORD_FILE
+    head = path.read_text(encoding="utf-8").splitlines()[0]
+    path.write_text(f"{head}\n{{}}\n", encoding="utf-8")
+    rewrite_first_summary(demo)
+
+    outcome = pipeline.generate(demo)
+
+    fresh = Project.at(copy_project(tmp_path / "fresh", seeds=demo.seeds, with_content=False))
+    pipeline.generate(fresh)
+    assert outcome.rendered == outcome.plan.pages
+    assert snapshot(demo.content) == snapshot(fresh.content)
+
+
+@pytest.mark.parametrize("damage", [b"", b"{", b"[]", b'{"files": []}', b'{"files": {}}', b"\xff"])
+def test_a_damaged_record_means_a_full_run(demo: Project, damage: bytes) -> None:
+    (demo.root / record.RECORD_FILE).write_bytes(damage)
+
+    outcome = pipeline.generate(demo)
+
+    assert outcome.rendered == outcome.plan.pages > 50
+    assert outcome.plan.created == outcome.plan.updated == []
+
+
+def test_pages_left_needing_attention_leave_no_record(demo: Project) -> None:
+    page = demo.content / "actors" / "united-states.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("United", "Untied"), "utf-8")
+    rewrite_first_summary(demo)
+
+    outcome = pipeline.generate(demo)
+
+    assert outcome.plan.edited == [page]
+    assert record.read(demo.root) is None
+
+
+def test_the_files_of_earlier_versions_go_when_the_record_is_written(demo: Project) -> None:
+    for name in (".factsheets/state.json", ".factsheets/shown.json"):
+        (demo.root / name).write_text("{}", encoding="utf-8")
+    rewrite_first_summary(demo)
+
+    pipeline.generate(demo)
+
+    assert sorted(p.name for p in (demo.root / ".factsheets").iterdir()) == [
+        "cache",
+        "last-run.json",
+    ]
+
+
+# --- Caches ------------------------------------------------------------------------
+
+
+def test_a_memo_keeps_what_the_last_run_used_and_drops_the_rest() -> None:
+    computed: list[str] = []
+    memo: Memo[str, str] = Memo(lambda text: computed.append(text) or text.upper())
+
+    assert [memo("a"), memo("b"), memo("a")] == ["A", "B", "A"]
+    memo.new_run()
+    assert memo("a") == "A"  # kept from the run before
+    memo.new_run()
+    memo.new_run()
+    assert memo("b") == "B"  # not used for two runs: computed again
+    assert computed == ["a", "b", "b"]
+
+
+def test_one_process_splits_an_unchanged_text_into_sentences_once(
+    demo: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    split: list[str] = []
+
+    def counted(text: str) -> SourceText:
+        split.append(text)
+        return SourceText(text)
+
+    monkeypatch.setattr(cache, "SourceText", counted)
+    caches = Caches(demo.root)
+    rewrite_first_summary(demo)
+    pipeline.generate(demo, caches=caches)
+    summary = rewrite_first_summary(demo)
+    summary.write_text(summary.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    pipeline.generate(demo, caches=caches)
+
+    assert len(split) == len(list(demo.seeds.glob("*/source.txt"))) == 1
+
+
+def test_summaries_validated_once_are_read_back_from_the_cache(demo: Project) -> None:
+    caches = Caches(demo.root)
+    digests = [path.stem for path in (demo.root / cache.CACHE_DIR).iterdir()]
+
+    assert len(digests) == 1
+    assert caches.summary(digests[0]) is not None
+    assert caches.summary("0" * 64) is None
+    shutil.rmtree(demo.root / cache.CACHE_DIR)
+    assert caches.summary(digests[0]) is not None  # in memory now
+    assert Caches(demo.root).summary(digests[0]) is None
