@@ -63,7 +63,7 @@ class LastRun:
             data = json.loads(self._data[self._tail :])
             pages = {path: Shown.from_json(shown) for path, shown in data["pages"].items()}
             return History(data["code"], data["sources"], pages)
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, AttributeError):
             return None
 
     def unchanged(self, content: Path, inputs: str) -> int | None:

@@ -36,7 +36,7 @@ Job = Callable[[], tuple[list[Page], Shown]]
 """How to render one page: its pages (itself, then those it continues on) and what it showed."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Rendered(Generic[T]):
     """What became of one page of the site."""
 
