@@ -1,5 +1,6 @@
 """Fact-sheet site generator: structured summaries of news articles in, a searchable static site out.
 
-A subpackage per stage, run in turn by `pipeline.py`: `sources` → `knowledge` → `pages` →
-`output` → `publish` (ARCHITECTURE.md describes them); `cli.py` is the command line.
+A subpackage per stage: `sources` → `knowledge` → `pages` → `output`, run in turn by
+`pipeline.py`, which writes `content/`; then `publish`, which builds the site from it.
+`cli.py` is the command line. ARCHITECTURE.md describes them.
 """

@@ -6,11 +6,11 @@ Each step is a stage, a subpackage of its own (see ARCHITECTURE.md):
     knowledge/  summaries -> one account (`KnowledgeBase`)
     pages/      account -> Markdown pages (`Page`), and what each showed (`Shown`)
     output/     pages -> content/, written safely; caches and the record of the last run
-    publish/    content/ -> site/ (MkDocs and Pagefind), the live preview
 
 This module calls them in turn. The caches (`output/cache.py`) and the record of the last
 run (`output/record.py`) wrap the stages from here: a stage is handed a cached lookup in
-place of the function it would call, and never reads a cache itself.
+place of the function it would call, and never reads a cache itself. The site is built
+from `content/` afterwards, by `publish/` (`factsheets build` and `serve`, in cli.py).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from .knowledge.merge import merge
 from .knowledge.model import KnowledgeBase
 from .output import cache, incremental, record, write
 from .output.cache import Caches
-from .pages.render import Renderer
+from .pages.render import Rendered, Renderer
 from .sources.checks import validate
 from .sources.load import Loaded, load_all, read_distinct
 
@@ -108,8 +108,7 @@ def _check(project: Project, caches: Caches, progress: Progress) -> Outcome:
     trust the record of the last run."""
     _, kb, warnings = _read(project, caches, progress, remember=False)
     rendered = Renderer(kb, project.templates).each(partial(write.decide, project.content))
-    decisions = [decision for page in rendered for decision in page.results]
-    return Outcome(write.plan_of(project.content, decisions), warnings)
+    return Outcome(write.plan_of(project.content, _decisions(rendered)), warnings)
 
 
 def _generate(project: Project, caches: Caches, *, force: bool, progress: Progress) -> Outcome:
@@ -131,16 +130,15 @@ def _generate(project: Project, caches: Caches, *, force: bool, progress: Progre
     now = incremental.Inputs.of(loaded, code)
     usable = None if force or _has_templates(project) else last
     only = incremental.pages_to_render(usable, now, renderer, project.content, caches.summary)
-    previous = usable.history if usable is not None else None
 
     with write.locked(project.root), write.staging(project.content):
         # 4. Render them, staging each page's new text as soon as it is made, then put
         #    every staged page in place (`apply`).
         try:
             rendered = renderer.each(partial(write.settle, project.content), progress, only)
-            decisions = [decision for page in rendered for decision in page.results]
+            decisions = _decisions(rendered)
             shown = incremental.shown(
-                {page.path: page.shown for page in rendered}, renderer.paths(), previous
+                {page.path: page.shown for page in rendered}, renderer.paths(), usable
             )
             outputs = incremental.outputs(shown)
             written = {decision.path for decision in decisions}
@@ -165,6 +163,11 @@ def _generate(project: Project, caches: Caches, *, force: bool, progress: Progre
                 project.root, project.content, inputs=inputs, outputs=outputs, history=history
             )
     return Outcome(plan, warnings, backups, rendered=len(decisions))
+
+
+def _decisions(rendered: list[Rendered[write.Decision]]) -> list[write.Decision]:
+    """The decision on every page rendered, those its long sections continue on included."""
+    return [decision for page in rendered for decision in page.results]
 
 
 def _has_templates(project: Project) -> bool:

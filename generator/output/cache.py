@@ -8,7 +8,8 @@ functions they would call (`sources.load.load_all(known=..., text_of=...)`,
   summaries by digest (`Loaded.digest`: the YAML and the schema), read back with
   pydantic's fast JSON parser instead of being parsed and validated again.
 - In memory, in a process that runs the pipeline several times (`factsheets serve`):
-  source texts split into sentences, and each summary's quotes found in its text.
+  those summaries, source texts split into sentences, and each summary's quotes found
+  in its text.
 
 What the last run produced is `record.py`'s. Every cache is only a shortcut: deleting
 `.factsheets/` gives the same result, slower.
@@ -61,6 +62,10 @@ class Memo(Generic[K, V]):
         self._now[key] = value
         return value
 
+    def put(self, argument: K, value: V) -> None:
+        """Keep a value found another way, as if computed."""
+        self._now[argument if self._key is None else self._key(argument)] = value
+
 
 class Caches:
     """Everything one project keeps between runs: see the module's description."""
@@ -73,33 +78,29 @@ class Caches:
             look_up_quotes, key=lambda item: (item.digest, item.text.text)
         )
         """A summary's quotes found in its text (for `validate`'s `look_up`)."""
-        self._summaries: dict[str, Summary] = {}
-        self._summaries_before: dict[str, Summary] = {}
+        self.summary: Memo[str, Summary | None] = Memo(self._read_summary)
+        """A summary validated before, by digest (for `load_all`'s `known`): in memory,
+        else on disk; None when neither has it."""
 
     def new_run(self) -> None:
         """Start a run: what the run before it did not use is dropped at its end."""
         self.text.new_run()
         self.quotes.new_run()
-        self._summaries_before, self._summaries = self._summaries, {}
+        self.summary.new_run()
 
-    def summary(self, digest: str) -> Summary | None:
-        """A summary validated before (for `load_all`'s `known`): in memory, else on disk."""
-        found = self._summaries.get(digest) or self._summaries_before.get(digest)
-        if found is None:
-            try:
-                path = self.root / CACHE_DIR / f"{digest}.json"
-                found = Summary.model_validate_json(path.read_bytes())
-            except (OSError, ValueError):
-                return None  # missing or damaged: the YAML is parsed instead
-        self._summaries[digest] = found
-        return found
+    def _read_summary(self, digest: str) -> Summary | None:
+        try:
+            path = self.root / CACHE_DIR / f"{digest}.json"
+            return Summary.model_validate_json(path.read_bytes())
+        except (OSError, ValueError):
+            return None  # missing or damaged: the YAML is parsed instead
 
     def keep(self, loaded: Iterable[Loaded], *, on_disk: bool) -> None:
         """Keep the run's validated summaries in memory, and with `on_disk` for the next
         process too."""
         folder = self.root / CACHE_DIR
         for item in loaded:
-            self._summaries[item.digest] = item.summary
+            self.summary.put(item.digest, item.summary)
             if on_disk:
                 path = folder / f"{item.digest}.json"
                 if not path.exists():

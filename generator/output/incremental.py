@@ -27,7 +27,7 @@ entity it did not list, or when a changed entry names an entity it lists (it pri
 counts of what points at each). The sources index, whose coverage table counts
 everything, is always rendered. So is every page when there is no record of the last
 run, when the generator's code or templates changed, or when the site has its own
-templates (which may print data the helpers do not see).
+templates (which may print data `PageContext` does not record).
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ from ..pages.page import Shown
 from ..pages.render import Renderer
 from ..sources.load import Loaded
 from ..sources.schema import Summary
-from .record import History, LastRun
+from .record import LastRun
 
 
 @dataclass
@@ -70,11 +70,10 @@ class Inputs:
         return cls(code, sources, summaries)
 
 
-def shown(
-    rendered: dict[str, Shown], paths: list[str], previous: History | None
-) -> dict[str, Shown]:
-    """What every page shows: as just rendered, or (not rendered) as last time."""
+def shown(rendered: dict[str, Shown], paths: list[str], last: LastRun | None) -> dict[str, Shown]:
+    """What every page shows: as just rendered, or (not rendered) as `last` recorded."""
     # A page not rendered has a record: pages_to_render renders those without one.
+    previous = last.history if last is not None else None
     before = previous.pages if previous is not None else {}
     return {path: rendered[path] if path in rendered else before[path] for path in paths}
 

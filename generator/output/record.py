@@ -2,7 +2,7 @@
 
 `.factsheets/last-run.json` (never committed) is written whole at the end of a run that
 left `content/` clean, and deleted by a run that did not, so that the next one looks at
-everything again. It has two lines, so that a run with nothing to do reads only the
+everything again. It has two lines, so that a run with nothing to do parses only the
 first:
 
 1. a fingerprint of every input (seeds, templates, the generator's code), the listing
@@ -58,12 +58,19 @@ class LastRun:
 
     @cached_property
     def history(self) -> History | None:
-        """The second line, read only when needed; None when it is damaged."""
+        """The second line, parsed only when needed; None when it is damaged."""
         try:
             data = json.loads(self._data[self._tail :])
-            pages = {path: Shown.from_json(shown) for path, shown in data["pages"].items()}
-            return History(data["code"], data["sources"], pages)
-        except (ValueError, KeyError, TypeError, AttributeError):
+            code, sources, pages = data["code"], data["sources"], data["pages"]
+            if not (
+                isinstance(code, str)
+                and isinstance(sources, dict)
+                and isinstance(pages, dict)
+                and all(_digests(value) for value in sources.values())
+            ):
+                return None
+            return History(code, sources, {path: Shown.from_json(s) for path, s in pages.items()})
+        except (ValueError, KeyError, TypeError):
             return None
 
     def unchanged(self, content: Path, inputs: str) -> int | None:
@@ -130,7 +137,13 @@ def save(
 
 def forget(root: Path) -> None:
     """Delete the record: the next run looks at everything again."""
-    (root / RECORD_FILE).unlink(missing_ok=True)
+    for name in (RECORD_FILE, *_REPLACED):
+        (root / name).unlink(missing_ok=True)
+
+
+def _digests(value: Any) -> bool:
+    """Whether a source's entry is as `save` writes it: three strings."""
+    return isinstance(value, list) and len(value) == 3 and all(type(v) is str for v in value)
 
 
 def _listing(content: Path) -> list[str]:

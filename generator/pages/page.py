@@ -3,7 +3,9 @@
 A `PageContext` is made for each rendering of a page and dropped with it: its
 footnotes, what it showed (`Shown`, for incremental runs), the sections it cut short
 and the pages they continue on. What every page reads (the knowledge base, the
-timeline, reverse lookups) is made once per run, in `SiteData`, and never changes.
+timeline, reverse lookups, links to every entity) is made once per run, in `SiteData`,
+before the first page; only memos of pure lookups (`Backlinks.sources_of`) fill in as
+pages ask.
 
 The pieces templates call live here, not in Jinja macros, because they return `Md`:
 Markdown built from escaped parts, which the template environment's `finalize` prints
@@ -72,13 +74,28 @@ class Shown:
         return [sorted(self.entities), sorted(self.sources), self.orders, self.parts]
 
     @classmethod
-    def from_json(cls, data: list[Any]) -> Shown:
+    def from_json(cls, data: Any) -> Shown:
+        """What `to_json` wrote; ValueError for anything else."""
         entities, sources, orders, parts = data
+        if not (
+            _texts(entities)
+            and _texts(sources)
+            and _texts(parts)
+            and isinstance(orders, list)
+            and all(_texts(order) for order in orders)
+        ):
+            raise ValueError("not a record of what a page showed")
         return cls(set(entities), set(sources), orders, parts)
 
 
+def _texts(value: Any) -> bool:
+    """Whether the value is a list of strings."""
+    return isinstance(value, list) and all(type(item) is str for item in value)
+
+
 class SiteData:
-    """What every page of a run reads, made once before the first page and never changed."""
+    """What every page of a run reads, made once before the first page (see the module's
+    description)."""
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
@@ -90,8 +107,12 @@ class SiteData:
         """Who links to whom, who said what, what each source supports."""
         self.stats = Stats.of(kb)
         """Counts for the coverage table."""
-        self.links: dict[str, Md] = {}
-        """Links to entities under their own names, made once (they never change in a run)."""
+        self.links = {
+            entity.id: link_to(entity, entity.name)
+            for table in (kb.actors, kb.locations, kb.events, kb.statements)
+            for entity in table.values()
+        }
+        """A link to every entity, under its own name."""
 
 
 class PageContext:
@@ -366,27 +387,10 @@ class PageContext:
     def link(self, entity_id: str, text: str | None = None) -> Md:
         """A link to an entity's fact sheet, from any generated page (all sit one folder deep)."""
         self.shown.entities.add(entity_id)
-        if text is None:
-            cached = self.site.links.get(entity_id)
-            if cached is None:
-                cached = self.site.links[entity_id] = self._link(entity_id, None)
-            return cached
-        return self._link(entity_id, text)
-
-    def _link(self, entity_id: str, text: str | None) -> Md:
+        if not text:
+            return self.site.links.get(entity_id) or escape(entity_id)
         entity = self.kb.get(entity_id)
-        if entity is None:
-            return escape(text or entity_id)
-        folder = entity.category
-        if folder == "statements":
-            # A statement has no page of its own, and on a large site the statements
-            # index continues on numbered pages where its anchor would move: the link
-            # goes to the sentence of the first source that reports it.
-            first = entity.mentions.first
-            assert first is not None  # every statement has its quote
-            target = sentence_target(first.citations[0])
-            return Md(f"[{escape(text or entity.name)}]({target})")
-        return Md(f"[{escape(text or entity.name)}](../{folder}/{entity.id}.md)")
+        return escape(text) if entity is None else link_to(entity, text)
 
     # --- Time ---------------------------------------------------------------------------
 
@@ -421,6 +425,18 @@ class PageContext:
         if claim.basis.value == "reported":
             text = f"reported {text}"
         return text
+
+
+def link_to(entity: Entity, text: str) -> Md:
+    """A link to an entity's fact sheet, from any generated page (all sit one folder deep)."""
+    if entity.category == "statements":
+        # A statement has no page of its own, and on a large site the statements index
+        # continues on numbered pages where its anchor would move: the link goes to the
+        # sentence of the first source that reports it.
+        first = entity.mentions.first
+        assert first is not None  # every statement has its quote
+        return Md(f"[{escape(text)}]({sentence_target(first.citations[0])})")
+    return Md(f"[{escape(text)}](../{entity.category}/{entity.id}.md)")
 
 
 def numbered(items: Iterable[Any]) -> list[tuple[int, Any]]:

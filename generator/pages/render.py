@@ -51,8 +51,8 @@ class Rendered(Generic[T]):
 class Renderer:
     """Renders every page of a knowledge base.
 
-    It holds only what every page shares and nothing changes while pages are rendered
-    (the templates, `SiteData`), so pages can be rendered in any order, in any process.
+    It holds only what every page shares (the templates, `SiteData`) and no page's state,
+    so pages can be rendered in any order, in any process.
     """
 
     def __init__(self, kb: KnowledgeBase, site_templates: Path | None = None) -> None:

@@ -37,8 +37,8 @@ def serve(
     """Serve the preview until it is stopped, calling `regenerate` whenever `seeds/` changes.
 
     `warm_up` runs once while MkDocs builds the preview (reading every summary, so the
-    first edit is as quick as the next). Errors either reports are printed, and the
-    preview goes on.
+    first edit is as quick as the next); its errors are left for the edit that fixes
+    them to report. `regenerate`'s errors are printed, and the preview goes on.
     """
     command = [
         sys.executable,

@@ -114,21 +114,13 @@ def load_all(
     return loaded
 
 
-def load_one(
-    folder: Path,
-    root: Path,
-    problems: Problems,
-    *,
-    known: Known = _none_known,
-    text_of: Callable[[str], SourceText] = SourceText,
-) -> Loaded | None:
+def load_one(folder: Path, root: Path, problems: Problems) -> Loaded | None:
     """Load a single source folder, as `load_all` does for each."""
     raw = _read_text(folder / SUMMARY_FILE, root, problems)
     if raw is None:
         return None
-    key = digest(raw)
-    summary = known(key) or parse_summary(raw, display_path(folder / SUMMARY_FILE, root), problems)
-    return _finish(folder, raw, key, summary, root, problems, text_of)
+    summary = parse_summary(raw, display_path(folder / SUMMARY_FILE, root), problems)
+    return _finish(folder, raw, digest(raw), summary, root, problems, SourceText)
 
 
 def _finish(

@@ -70,7 +70,7 @@ def _plain(node: yaml.Node | None, seen: set[int]) -> object:
 
     Three times faster than PyYAML's constructor, which suits every valid summary.
     Anything else (a tag, an alias, a repeated key, an empty document) raises
-    `_NotPlain`, for `_parse_summary` to deal with.
+    `_NotPlain`, for `parse_summary` to deal with.
     """
     if node is None or id(node) in seen:  # an alias shares its anchor's node
         raise _NotPlain
@@ -99,7 +99,7 @@ def validated(data: object | None) -> Summary | None:
     try:
         return Summary.model_validate(data)
     except ValidationError:
-        return None  # parsed again by _parse_summary, which reports each error with its line
+        return None  # parsed again by parse_summary, which reports each error with its line
 
 
 def _construct(raw: str, shown: str, problems: Problems) -> tuple[yaml.Node, object] | None:

@@ -16,6 +16,7 @@ import json
 import re
 import unicodedata
 from functools import cache
+from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import (
@@ -29,6 +30,7 @@ from pydantic import (
     model_validator,
 )
 
+from . import vocabulary
 from .vocabulary import (
     SUBTYPES_OF,
     ActorKind,
@@ -91,8 +93,10 @@ _ISO_PARTIAL = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 def _as_text(value: object) -> object:
-    # A date written as a bare year may reach the model as a number (from Python, not
-    # from our YAML loader, which reads every scalar as text).
+    # A bare year can reach the model as a number: from Python, or from a YAML tag such as
+    # `!!int 2024` (our loader reads untagged scalars as text). Whole numbers only.
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
@@ -379,6 +383,12 @@ def json_schema() -> dict[str, Any]:
 
 @cache
 def schema_digest() -> bytes:
-    """A digest of the summary format: a summary validated under another is validated again."""
-    schema = json.dumps(Summary.model_json_schema(), sort_keys=True).encode()
-    return hashlib.sha256(schema).digest()
+    """A digest of the summary format: a summary validated under another is validated again.
+
+    The format is its JSON Schema and the code that validates it (a validator may change
+    what a value becomes without changing the schema).
+    """
+    digest = hashlib.sha256(json.dumps(Summary.model_json_schema(), sort_keys=True).encode())
+    for module in (__file__, vocabulary.__file__):
+        digest.update(Path(module).read_bytes())
+    return digest.digest()

@@ -1,5 +1,5 @@
 """The record of the last run and the caches: one record, written whole, whose first line is
-all a run with nothing to do reads; caches that only ever spare work, never change a page."""
+all a run with nothing to do parses; caches that only ever spare work, never change a page."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ def test_a_run_records_what_it_produced_in_one_file_of_two_lines(demo: Project) 
     assert last.unchanged(demo.content, last.inputs) == len(last.files)
 
 
-def test_a_run_with_nothing_to_do_reads_only_the_first_line(demo: Project) -> None:
+def test_a_run_with_nothing_to_do_parses_only_the_first_line(demo: Project) -> None:
     path = demo.root / record.RECORD_FILE
     head = path.read_text(encoding="utf-8").splitlines()[0]
     path.write_text(f"{head}\nnot JSON\n", encoding="utf-8")
@@ -57,12 +57,38 @@ def test_a_run_with_nothing_to_do_reads_only_the_first_line(demo: Project) -> No
     assert snapshot(demo.content) == before
 
 
+def damage_sources(tail: dict) -> None:
+    tail["sources"] = 5
+
+
+def damage_a_source(tail: dict) -> None:
+    source = next(iter(tail["sources"]))
+    tail["sources"][source] = [1, 2, 3]
+
+
+def damage_a_page(tail: dict) -> None:
+    page = next(iter(tail["pages"]))
+    tail["pages"][page][0] = [["not", "an", "id"]]
+
+
+def damage_an_order(tail: dict) -> None:
+    page = next(path for path, shown in tail["pages"].items() if shown[2])
+    tail["pages"][page][2] = [[None]]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [dict.clear, damage_sources, damage_a_source, damage_a_page, damage_an_order],
+    ids=["empty", "sources", "a source", "a page", "an order"],
+)
 def test_a_damaged_second_line_renders_every_page_and_changes_nothing_else(
-    demo: Project, tmp_path: Path
+    demo: Project, tmp_path: Path, damage
 ) -> None:
     path = demo.root / record.RECORD_FILE
-    head = path.read_text(encoding="utf-8").splitlines()[0]
-    path.write_text(f"{head}\n{{}}\n", encoding="utf-8")
+    head, tail = path.read_text(encoding="utf-8").splitlines()
+    history = json.loads(tail)
+    damage(history)
+    path.write_text(f"{head}\n{json.dumps(history)}\n", encoding="utf-8")
     rewrite_first_summary(demo)
 
     outcome = pipeline.generate(demo)
