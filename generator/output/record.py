@@ -59,8 +59,10 @@ class LastRun:
     @cached_property
     def history(self) -> History | None:
         """The second line, parsed only when needed; None when it is damaged."""
+        # Parsed once; the record's bytes (megabytes on a large site) are not kept after.
+        tail, self._data = self._data[self._tail :], b""
         try:
-            data = json.loads(self._data[self._tail :])
+            data = json.loads(tail)
             code, sources, pages = data["code"], data["sources"], data["pages"]
             if not (
                 isinstance(code, str)

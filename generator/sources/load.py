@@ -60,7 +60,9 @@ class Loaded:
     @cached_property
     def node(self) -> yaml.Node:
         """The YAML node tree, to find the line of any field (parsed again only when needed)."""
-        return node_of(self.raw)
+        node = node_of(self.raw)
+        assert node is not None  # the summary was validated, so it is not empty
+        return node
 
     def line_of(self, path: FieldPath) -> int | None:
         return line_of(self.node, path)

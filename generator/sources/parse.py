@@ -41,9 +41,9 @@ FieldPath = tuple[str | int, ...]
 """Where a field sits in a summary: `("actors", 3, "name")` is `actors[3].name`."""
 
 
-def node_of(raw: str) -> yaml.Node:
-    """The YAML node tree of a summary known to parse, to find the line of any field."""
-    node: yaml.Node = _Loader(raw).get_single_node()
+def node_of(raw: str) -> yaml.Node | None:
+    """A YAML document's node tree (None when it is empty); raises YAML's errors."""
+    node: yaml.Node | None = _Loader(raw).get_single_node()
     return node
 
 
@@ -53,7 +53,7 @@ def quick_parse(raw: str) -> object | None:
     if _too_deep(raw) is not None:
         return None
     try:
-        return _plain(_Loader(raw).get_single_node(), set())
+        return _plain(node_of(raw), set())
     except (yaml.YAMLError, _NotPlain):
         return None
 
@@ -175,7 +175,7 @@ def _parse_yaml(raw: str, shown: str, problems: Problems) -> yaml.Node | None:
         problems.add(shown, deep, None, f"nesting deeper than {MAX_DEPTH} levels is not allowed")
         return None
     try:
-        node = _Loader(raw).get_single_node()
+        node = node_of(raw)
     except yaml.reader.ReaderError as error:  # a character YAML does not allow, e.g. NUL
         line = raw.count("\n", 0, error.position) + 1
         character = error.character  # libyaml gives a number, PyYAML a string
