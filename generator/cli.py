@@ -6,7 +6,8 @@ Exit codes:
      or another run holds the project's lock
   2  wrong usage (unknown option, missing argument)
   3  content/ needs attention: stale (with --check), or pages edited by hand
-     between the markers that were left alone (see --force)
+     between the markers that were left alone (see --force); or, with
+     `migrate --check`, summaries in an older format
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from .output.cache import Caches
 from .output.write import Plan
 from .pages.labels import plural
 from .publish import build, preview
-from .sources.schema import json_schema
+from .sources.schema import FORMAT, json_schema
 
 
 class Context:
@@ -166,6 +167,36 @@ def check(obj: Context) -> None:
         plural(len(kb.statements), "statement"),
     ]
     obj.say(f"OK: {', '.join(counts)}.")
+
+
+@main.command()
+@click.option(
+    "--check", is_flag=True, help="Write nothing; exit 3 if a summary is in an older format."
+)
+@click.pass_obj
+def migrate(obj: Context, check: bool) -> None:
+    """Rewrite summaries written in an older format in the current one.
+
+    Only the values that changed meaning are rewritten, each in place: comments, quotes
+    and layout stay as they were. Every summary is validated first, and each rewritten
+    one must read as the same summary; if not, nothing is written.
+    """
+    migrations = pipeline.migrate(obj.project, check=check)
+    pending = {path: m for path, m in migrations.items() if m.changes}
+    current = len(migrations) - len(pending)
+    for path, migration in pending.items():
+        verb = "Would migrate" if check else "Migrated"
+        obj.say(f"{verb} {path} to format {FORMAT}: {'; '.join(migration.changes)}")
+    summaries = plural(len(pending), "summary", "summaries")
+    if not pending:
+        are = "is" if current == 1 else "are"
+        obj.say(f"All {plural(current, 'summary', 'summaries')} {are} in format {FORMAT}.")
+    elif check:
+        raise ContentNeedsAttention(
+            f"{summaries} not in format {FORMAT}; run `factsheets migrate`."
+        )
+    else:
+        obj.say(f"{summaries} migrated, {current:,} already in format {FORMAT}.")
 
 
 @main.command("build")

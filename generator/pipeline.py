@@ -32,7 +32,10 @@ from .output import cache, incremental, record, write
 from .output.cache import Caches
 from .pages.render import Rendered, Renderer
 from .sources.checks import validate
-from .sources.load import Loaded, load_all, read_distinct
+from .sources.load import SUMMARY_FILE, Loaded, load_all, read_distinct
+from .sources.migrate import Migration, migrate_text
+from .sources.parse import parse_summary
+from .sources.schema import FORMAT
 
 
 @dataclass
@@ -81,6 +84,74 @@ def duplicates(project: Project, kb: KnowledgeBase) -> list[LikelyDuplicate]:
     distinct = read_distinct(project.seeds, project.root, problems)
     problems.raise_if_any()
     return likely_duplicates(kb, distinct)
+
+
+def migrate(project: Project, *, check: bool = False) -> dict[str, Migration]:
+    """Rewrite every summary written in an older format in the current one
+    (`sources/migrate.py`); with `check`, only say what that would change.
+
+    Returns what migrating each summary does, by its path as messages show it (no
+    changes: it is in the current format already). Every summary is read and validated
+    first (InvalidInput lists every problem), and each rewritten text must read as the
+    same summary; otherwise nothing is written. The files are rewritten under the
+    project's lock, each whole (old or new) at any time.
+    """
+    problems = Problems()
+    loaded = load_all(project.seeds, project.root, problems)
+    problems.raise_if_any()
+    migrations: dict[str, Migration] = {}
+    pending: list[tuple[Loaded, Migration]] = []
+    for item in loaded:
+        if item.summary.format == FORMAT:
+            migrations[item.summary_file] = Migration(item.raw, [])
+            continue
+        migration = migrate_text(item.raw)
+        found = Problems()
+        after = parse_summary(migration.text, item.summary_file, found)
+        if after is None:
+            why = f"does not validate ({found.items[0]})" if found.items else "does not validate"
+        elif after.format != FORMAT:
+            why = f"is still in format {after.format}"
+        elif after.model_dump(exclude={"format"}) != item.summary.model_dump(exclude={"format"}):
+            why = "reads as a different summary"
+        else:
+            why = ""
+        if why:
+            raise FactsheetsError(
+                f"internal error: {item.summary_file} cannot be migrated to format {FORMAT}: "
+                f"its rewritten text {why}. Nothing was written; please report this with "
+                "the file."
+            )
+        migrations[item.summary_file] = migration
+        pending.append((item, migration))
+    if check or not pending:
+        return migrations
+
+    with write.locked(project.root):
+        # An editor may have saved a summary since it was read: rewrite none then.
+        targets: list[tuple[Path, str, str]] = []
+        for item, migration in pending:
+            path = (item.folder / SUMMARY_FILE).resolve()
+            try:
+                now = path.read_bytes().decode("utf-8")
+            except (OSError, UnicodeDecodeError):
+                now = None
+            bom = "\ufeff" if now is not None and now.startswith("\ufeff") else ""
+            if now is None or now[len(bom) :] != item.raw:
+                raise FactsheetsError(
+                    f"{item.summary_file} changed while it was being migrated; nothing was "
+                    "written. Run `factsheets migrate` again."
+                )
+            targets.append((path, bom + migration.text, item.summary_file))
+        for path, text, shown in targets:
+            try:
+                write.atomic_write(path, text)
+            except OSError as error:
+                raise FactsheetsError(
+                    f"could not write {shown}: {error.strerror}. Every summary is whole (old "
+                    "or new, which read the same); fix the cause and run again to finish."
+                ) from None
+    return migrations
 
 
 def _read(

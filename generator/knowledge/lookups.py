@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .figures import Measure
 from .model import Attested, Entity, Event, KnowledgeBase, Statement
 
 
@@ -60,21 +61,27 @@ class Backlinks:
         self.said_by: dict[str, list[Statement]] = {}
         self.said_about: dict[str, list[Statement]] = {}
         self.countries: dict[str, list[tuple[Entity, Attested]]] = {}
-        self.figures_by: dict[str, list[tuple[Event, str, Attested]]] = {}
+        self.figures_by: dict[str, list[tuple[Event, Measure, Attested]]] = {}
+        self.relayed_by: dict[str, list[Statement]] = {}
+        """Statements each actor passed on (see `Statement.via`)."""
+        self.possibly: dict[str, list[tuple[Entity, Attested]]] = {}
+        """Entities that editors think are probably this one."""
         for event in kb.events.values():
             for fact in event.participants:
-                self.participations.setdefault(fact.value[0], []).append((event, fact))
+                self.participations.setdefault(fact.value.target, []).append((event, fact))
             for fact in event.places:
                 self.places.setdefault(fact.value, []).append((event, fact))
             for fact in event.relations:
-                self.incoming.setdefault(fact.value[1], []).append((event, fact))
+                self.incoming.setdefault(fact.value.target, []).append((event, fact))
             for kind, facts in event.figures.items():
                 for fact in facts:
-                    if fact.value[2]:
-                        self.figures_by.setdefault(fact.value[2], []).append((event, kind, fact))
+                    if fact.value.according_to:
+                        self.figures_by.setdefault(fact.value.according_to, []).append(
+                            (event, kind, fact)
+                        )
         for actor in kb.actors.values():
             for fact in actor.relations:
-                self.incoming.setdefault(fact.value[1], []).append((actor, fact))
+                self.incoming.setdefault(fact.value.target, []).append((actor, fact))
             for fact in actor.countries:
                 self.countries.setdefault(fact.value, []).append((actor, fact))
         for location in kb.locations.values():
@@ -87,8 +94,16 @@ class Backlinks:
             for entity in table.values():
                 for source_id in entity.sources:
                     self.by_source.setdefault((source_id, entity.category), []).append(entity)
+        for table in (kb.actors, kb.locations):
+            for entity in table.values():
+                for fact in entity.possibly:
+                    self.possibly.setdefault(fact.value[0], []).append((entity, fact))
         for statement in kb.statements.values():
-            self.said_by.setdefault(statement.speaker, []).append(statement)
+            if statement.speaker:
+                self.said_by.setdefault(statement.speaker, []).append(statement)
+            relays = {actor for fact in statement.via for actor in fact.value}
+            for actor in sorted(relays):
+                self.relayed_by.setdefault(actor, []).append(statement)
             for fact in statement.about:
                 self.said_about.setdefault(fact.value, []).append(statement)
 
@@ -111,6 +126,10 @@ class Backlinks:
         ):
             for _, fact in table.get(entity_id, []):
                 found.update(fact.sources)
-        for statement in self.said_by.get(entity_id, []) + self.said_about.get(entity_id, []):
+        for statement in (
+            self.said_by.get(entity_id, [])
+            + self.said_about.get(entity_id, [])
+            + self.relayed_by.get(entity_id, [])
+        ):
             found.update(statement.sources)
         return sorted(found, key=self.source_order.__getitem__)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -9,17 +10,25 @@ from ..sources import schema
 from ..sources.checks import alias_key, citation_key
 from ..sources.load import Loaded
 from ..sources.text import Sentence, SourceText
+from . import dates, figures
+from .dates import Span
+from .figures import Count, Measure
 from .model import (
     Actor,
     Citation,
+    Dated,
     Entity,
     Event,
     Facts,
     KnowledgeBase,
+    Link,
     Location,
     Source,
     Statement,
+    most_cited,
 )
+
+ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 E = TypeVar("E", bound=Entity)
 
@@ -31,19 +40,16 @@ def merge(loaded: list[Loaded], sentences: dict[str, Sentence]) -> KnowledgeBase
     for item in sorted(loaded, key=_publication_order):
         meta = item.summary.source
         kb.sources[meta.id] = Source(meta, item.text, item.source_file)
-        cite = _Citer(meta.id, item.text, sentences)
+        cite = _Citer(meta.id, item.text, sentences, meta.published, meta.language)
         file = item.summary_file
         for actor in item.summary.actors:
-            entry = _entity(kb.actors, Actor, actor, actor.name, "actors", file, cite)
-            entry.anonymous = entry.anonymous or actor.anonymous
+            entry = _entity(kb.actors, Actor, actor, file, cite, named=not actor.anonymous)
             if actor.country and actor.country_quote:
                 entry.countries.add(actor.country, cite(actor.country_quote))
             for relation in actor.relations:
-                entry.relations.add((relation.type.value, relation.target), cite(relation.quote))
+                entry.relations.add(_link(relation), cite(relation.quote))
         for location in item.summary.locations:
-            place = _entity(
-                kb.locations, Location, location, location.name, "locations", file, cite
-            )
+            place = _entity(kb.locations, Location, location, file, cite)
             if location.parent and location.parent_quote:
                 place.parents.add(location.parent, cite(location.parent_quote))
             if location.coordinates:
@@ -53,6 +59,10 @@ def merge(loaded: list[Loaded], sentences: dict[str, Sentence]) -> KnowledgeBase
             _merge_event(kb, event, file, cite)
         for statement in item.summary.statements:
             _merge_statement(kb, statement, file, cite)
+    for table in (kb.actors, kb.locations, kb.events):
+        for entity in table.values():
+            best = most_cited(entity.kinds)
+            entity.kind = best.value if best else None
     return kb
 
 
@@ -64,6 +74,12 @@ class _Citer:
     text: SourceText
     sentences: dict[str, Sentence]
     """Every validated quote's sentence, by `citation_key` (aliases by `alias_key`)."""
+    published: str | None
+    language: str
+
+    def when(self, value: str | None, precision: str, words: str | None) -> Span | None:
+        """A date of this source placed in time (relative words against its date)."""
+        return dates.resolve(value, precision, words, self.published, self.language)
 
     def __call__(self, quote: str) -> Citation:
         sentence = self.sentences[citation_key(self.source_id, quote)]
@@ -86,50 +102,103 @@ def _entity(
     table: dict[str, E],
     cls: type[E],
     record: schema.Actor | schema.Location | schema.Event,
-    name: str,
-    category: str,
     file: str,
     cite: _Citer,
+    *,
+    named: bool = True,
 ) -> E:
     """The entity with the record's id, created if new, with the record's names and words."""
     entry = table.get(record.id)
     if entry is None:
-        entry = table[record.id] = cls(record.id, category, schema.kind_of(record))
+        entry = table[record.id] = cls(record.id, _CATEGORY[cls], None)
     entry.files.append(file)
     citation = cite(record.quote)
-    entry.names.add(name, citation)
+    name = record.title if isinstance(record, schema.Event) else record.name
+    (entry.names if named else entry.unnamed).add(name, citation)
+    kind = schema.kind_of(record)
+    if kind:
+        entry.kinds.add(kind, citation)
     entry.mentions.add(record.quote, citation, key=citation)
     for alias in record.aliases:
         # Cited where the source uses the name itself, when it does; else with the entity's quote.
         entry.aliases.add(alias, cite.alias(alias) or citation)
     if record.description:
         entry.descriptions.add(record.description, citation)
+        for quote in record.description_quotes:
+            entry.descriptions.add(record.description, cite(quote))
+    possibly = getattr(record, "possibly", None)
+    if possibly:
+        entry.possibly.add((possibly.id, possibly.reason), citation)
     return entry
 
 
+def _link(claim: schema.Relation | schema.EventRelation | schema.Participant) -> Link:
+    by = claim.by
+    certainty = claim.certainty.value
+    if isinstance(claim, schema.Participant):
+        return Link(claim.role.value, claim.actor, certainty, by)
+    if isinstance(claim, schema.EventRelation):
+        return Link(claim.type.value, claim.target, certainty, by)
+    return Link(
+        claim.type.value,
+        claim.target,
+        certainty,
+        by,
+        claim.status.value,
+        claim.since,
+        claim.until,
+    )
+
+
 def _merge_event(kb: KnowledgeBase, event: schema.Event, file: str, cite: _Citer) -> None:
-    entry = _entity(kb.events, Event, event, event.title, "events", file, cite)
+    entry = _entity(kb.events, Event, event, file, cite)
     if event.type:
         sub_type = event.sub_type.value if event.sub_type else None
         entry.types.add((event.type.value, sub_type), cite(event.quote))
     if event.date:
         date = event.date
+        span = cite.when(date.value, date.precision.value, date.relative)
         # The same date in other words ("on Monday") is agreement, not a dispute.
         key = (
             (date.precision, date.value, date.basis)
             if date.value
-            else (date.precision, date.relative, date.basis)
+            else (date.precision, date.relative, date.basis, span)
         )
-        entry.dates.add(date, cite(date.quote), key=key)
+        entry.dates.add(Dated(date, span), cite(date.quote), key=key)
     for place in event.locations:
         entry.places.add(place.location, cite(place.quote))
     for participant in event.participants:
-        entry.participants.add((participant.actor, participant.role.value), cite(participant.quote))
+        entry.participants.add(_link(participant), cite(participant.quote))
+    published = cite.when(cite.published, "day", None) if cite.published else None
+    counts: dict[Measure, list[Count]] = {}
     for figure in event.figures:
-        value = (figure.value, figure.qualifier.value, figure.according_to)
-        entry.figures.setdefault(figure.kind.value, Facts()).add(value, cite(figure.quote))
+        measure = Measure(
+            figure.kind.value, figure.counted, figure.unit, figure.location, figure.among
+        )
+        count = Count(
+            figure.value if isinstance(figure.value, int) else None,
+            figure.qualifier.value,
+            figure.according_to,
+            figure.as_of,
+            _as_of(figure.as_of, cite),
+        )
+        entry.figures.setdefault(measure, Facts()).add(count, cite(figure.quote))
+        counts.setdefault(measure, []).append(count)
+    for measure, series in counts.items():
+        by_source = entry.series.setdefault(measure, {})
+        by_source[cite.source_id] = figures.in_time_order(
+            by_source.get(cite.source_id, []) + series, published
+        )
     for relation in event.relations:
-        entry.relations.add((relation.type.value, relation.target), cite(relation.quote))
+        entry.relations.add(_link(relation), cite(relation.quote))
+
+
+def _as_of(words: str | None, cite: _Citer) -> Span | None:
+    if not words:
+        return None
+    if ISO_DATE.match(words):
+        return cite.when(words, {4: "year", 7: "month"}.get(len(words), "day"), None)
+    return cite.when(None, "relative", words)
 
 
 def _merge_statement(
@@ -147,6 +216,13 @@ def _merge_statement(
     entry.files.append(file)
     citation = cite(statement.quote)
     entry.names.add(statement.summary, citation)
+    for quote in statement.summary_quotes:
+        entry.names.add(statement.summary, cite(quote))
     entry.mentions.add(statement.quote, citation, key=citation)
     for about in statement.about:
         entry.about.add(about, citation)
+    if statement.via:
+        entry.via.add(tuple(statement.via), citation)
+
+
+_CATEGORY = {Actor: "actors", Location: "locations", Event: "events"}

@@ -10,10 +10,14 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..sources import schema
 from ..sources.text import Sentence, SourceText
+from . import figures
+from .dates import Span
+from .dates import disagree as dates_disagree
+from .figures import Count, Measure
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,11 @@ class Source:
         return self.meta.id
 
 
+def most_cited(facts: Facts) -> Attested | None:
+    """The value most sources give, the earliest reported first on ties."""
+    return max(facts, key=lambda fact: len(fact.sources), default=None)
+
+
 @dataclass
 class Entity:
     """What every fact sheet has: an id, names, descriptions and the passages that introduce it."""
@@ -99,18 +108,42 @@ class Entity:
     id: str
     category: str
     kind: str | None
+    """The kind most sources give (each source's word is in `kinds`)."""
     names: Facts = field(default_factory=Facts)
+    """Names given by the sources that name it."""
+    unnamed: Facts = field(default_factory=Facts)
+    """The descriptions sources that do not name it use instead ("Unnamed Iraqi lawmaker"):
+    being unnamed is a fact about a source, not about the entity."""
+    kinds: Facts = field(default_factory=Facts)
+    """Each source's word for what it is."""
     aliases: Facts = field(default_factory=Facts)
     descriptions: Facts = field(default_factory=Facts)
     mentions: Facts = field(default_factory=Facts)
+    possibly: Facts = field(default_factory=Facts)
+    """Editors' inferences that it is another entity: values are (entity id, reason), cited
+    with the mention they are about."""
     files: list[str] = field(default_factory=list)
 
     @cached_property
     def name(self) -> str:
-        """The name shown as the page title: the one most sources use, earliest first on ties."""
-        best = max(self.names, key=lambda fact: len(fact.sources))
+        """The page title: the name most naming sources use, earliest first on ties; for an
+        entity no source names, the description most of them use."""
+        best = most_cited(self.names) or most_cited(self.unnamed)
+        assert best is not None  # every entity is introduced by a name or a description
         name: str = best.value
         return name
+
+    @property
+    def anonymous(self) -> bool:
+        """Whether no source names it."""
+        return not self.names
+
+    @cached_property
+    def unnamed_by(self) -> list[str]:
+        """Ids of the sources that mention it without naming it, when another source names it."""
+        if not self.names:
+            return []
+        return list(dict.fromkeys(s for fact in self.unnamed for s in fact.sources))
 
     @cached_property
     def sources(self) -> list[str]:
@@ -126,10 +159,9 @@ class Entity:
 
 @dataclass
 class Actor(Entity):
-    anonymous: bool = False
     countries: Facts = field(default_factory=Facts)
     relations: Facts = field(default_factory=Facts)
-    """Values are (relation type, target id)."""
+    """Values are `Link`s to other actors."""
 
 
 @dataclass
@@ -139,42 +171,74 @@ class Location(Entity):
     """Values are (lat, lon)."""
 
 
+class Link(NamedTuple):
+    """A claimed link from an entity to another: a relation between actors or events, or a
+    participant's role in an event (`type` is the role, `target` the actor)."""
+
+    type: str
+    target: str
+    certainty: str = "stated"
+    """How the source presents it (see `Certainty`)."""
+    by: str | None = None
+    """Who confirms, claims, suspects, alleges or denies it."""
+    status: str = "current"
+    """`former` for a relation that no longer holds."""
+    since: str | None = None
+    until: str | None = None
+
+
+class Dated(NamedTuple):
+    """A date as one source gives it, and the span of days it stands for."""
+
+    claim: schema.DateClaim
+    span: Span | None
+    """None when it cannot be placed: no date, vague words, or an undated report."""
+
+
 @dataclass
 class Event(Entity):
     types: Facts = field(default_factory=Facts)
     """Values are (type, sub_type), either possibly None."""
     dates: Facts = field(default_factory=Facts)
-    """Values are DateClaim models without their quote."""
+    """Values are `Dated`."""
     places: Facts = field(default_factory=Facts)
     participants: Facts = field(default_factory=Facts)
-    """Values are (actor id, role)."""
-    figures: dict[str, Facts] = field(default_factory=dict)
-    """Per figure kind; values are (value, qualifier, according_to)."""
+    """Values are `Link`s: type is the role, target the actor."""
+    figures: dict[Measure, Facts] = field(default_factory=dict)
+    """What sources count, each with its values (`Count`s)."""
+    series: dict[Measure, dict[str, list[Count]]] = field(default_factory=dict)
+    """Each source's values of one measure, earliest first (see `figures.in_time_order`)."""
     relations: Facts = field(default_factory=Facts)
-    """Values are (relation type, target event id)."""
+    """Values are `Link`s to other events."""
 
     def all_facts(self) -> list[Facts]:
         return [*super().all_facts(), *self.figures.values()]
 
-    def disputes(self) -> int:
-        """How many of its facts sources state differently: date, type, each kind of figure."""
-        return (
-            self.dates.disputed
-            + self.types.disputed
-            + sum(figures_disagree(facts) for facts in self.figures.values())
+    @cached_property
+    def disputed_figures(self) -> list[Measure]:
+        """The measures whose sources' latest values cannot all hold."""
+        return [m for m, by_source in self.series.items() if figures.disagree(by_source)]
+
+    @property
+    def dates_disputed(self) -> bool:
+        """Whether two dates sources give for when it happened cannot both hold."""
+        return dates_disagree(
+            fact.value.span for fact in self.dates if fact.value.claim.basis == "happened"
         )
 
-
-def figures_disagree(facts: Facts) -> bool:
-    """Sources disagree when they give different numbers; who they credit does not count."""
-    return len({fact.value[0] for fact in facts}) > 1
+    def disputes(self) -> int:
+        """How many of its facts sources state in ways that cannot all hold."""
+        return self.dates_disputed + self.types.disputed + len(self.disputed_figures)
 
 
 @dataclass
 class Statement(Entity):
-    speaker: str = ""
+    speaker: str | None = None
+    """Id of the actor who made it; None for the outlet's own assertion."""
     type: str = ""
     about: Facts = field(default_factory=Facts)
+    via: Facts = field(default_factory=Facts)
+    """Chains of actors it was relayed through (tuples of ids), as each source reports it."""
 
 
 @dataclass

@@ -14,13 +14,15 @@ _AFTER = ("response-to", "follows")
 
 
 def sort_key(event: Event) -> str | None:
-    """The earliest date any source gives for when the event happened, as an ISO prefix."""
-    dates = [
-        fact.value.value
+    """When the event happened, as an ISO date to sort by: the earliest day any source's
+    date for it can be (relative words placed against the report's date); None when no
+    source's date can be placed."""
+    days = [
+        fact.value.span.iso
         for fact in event.dates
-        if fact.value.value and fact.value.basis is DateBasis.happened
+        if fact.value.span and fact.value.claim.basis is DateBasis.happened
     ]
-    return min(dates) if dates else None
+    return min(days) if days else None
 
 
 def chronological(kb: KnowledgeBase) -> list[Event]:
@@ -35,7 +37,7 @@ def chronological(kb: KnowledgeBase) -> list[Event]:
     before: dict[str, set[str]] = {eid: set() for eid in events}
     for event in events.values():
         for fact in event.relations:
-            kind, target = fact.value
+            kind, target = fact.value.type, fact.value.target
             if kind in _AFTER and target in events:
                 before[event.id].add(target)
             elif kind == "precedes" and target in events:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from ..sources.checks import QuotesFound, look_up_quotes
-from ..sources.load import Loaded
+from ..sources.load import Loaded, split_text
 from ..sources.schema import Summary
 from ..sources.text import SourceText
 from .write import atomic_write
@@ -72,8 +72,8 @@ class Caches:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.text: Memo[str, SourceText] = Memo(SourceText)
-        """A source text split into sentences (for `load_all`'s `text_of`)."""
+        self.text: Memo[tuple[str, str], SourceText] = Memo(split_text)
+        """A source text split into sentences, by its language (for `load_all`'s `text_of`)."""
         self.quotes: Memo[Loaded, QuotesFound] = Memo(
             look_up_quotes, key=lambda item: (item.digest, item.text.text)
         )

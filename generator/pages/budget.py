@@ -1,9 +1,13 @@
 """Fact sheets stay small however much the sources say: the page budget.
 
 A page is rendered whole first. One longer than its budget is rendered again with its
-largest sections cut short (`cuts_to_fit`), each ending with "The first 2 of 197. See
+largest sections cut short (`cuts_to_fit`), each ending with "The first 5 of 197. See
 all 197 →"; the link leads to pages that list every row (`pages_of`), as many on each
 as fit in the same budget. The rendering itself is `page.PageContext.listing`'s.
+
+Readers must never miss a disagreement, so a section of `NEVER_CUT` rows or fewer is never
+cut (a small page is never cut at all), figures are never cut, and a cut list of
+statements keeps at least one from every speaker.
 """
 
 from __future__ import annotations
@@ -15,8 +19,10 @@ from typing import TypeVar
 PAGE_BUDGET = 7_000
 """Characters of Markdown a page may have (about 25 KB of HTML with the theme's) before
 its long sections are cut short."""
-ROWS_SHOWN = (10, 5, 2, 1)
+ROWS_SHOWN = (10, 5)
 """Rows a long section shows on a page over budget, each cut the next in this list."""
+NEVER_CUT = 10
+"""Sections of this many rows or fewer are never cut."""
 _MORE_ROWS_LINE = 80
 """About the characters of the line a cut section ends with ("The first 2 of 5. See all...")."""
 ROWS_PER_PAGE = 50
@@ -55,6 +61,12 @@ class Section:
     """Rows printed."""
     size: int
     """Characters of its rows, and (estimated) of the footnotes they added to the page."""
+    total: int = 0
+    """Rows the section has (0: as many as it printed)."""
+
+    @property
+    def cuttable(self) -> bool:
+        return max(self.total, self.shown) > NEVER_CUT
 
 
 def cuts_to_fit(
@@ -70,7 +82,11 @@ def cuts_to_fit(
     cuts = dict(cuts)
     sizes = {key: section.size for key, section in sections.items()}
     while excess > 0:
-        cuttable = [k for k, section in sections.items() if cuts.get(k, section.shown) > steps[-1]]
+        cuttable = [
+            k
+            for k, section in sections.items()
+            if section.cuttable and cuts.get(k, section.shown) > steps[-1]
+        ]
         if not cuttable:
             break
         key = max(cuttable, key=lambda k: (sizes[k], k))

@@ -40,6 +40,7 @@ _RELATION = {
     "allied-with": ("Allied with", "Allied with"),
     "opposes": ("Opposes", "Opposed by"),
     "commander-of": ("Commander of", "Commander"),
+    "connected-with": ("Connected with", "Connected with"),
     "response-to": ("In response to", "Answered by"),
     "follows": ("Follows", "Followed by"),
     "precedes": ("Precedes", "Preceded by"),
@@ -55,19 +56,39 @@ _CATEGORY = {
 }
 
 _FIGURE = {
-    "fatalities": "Fatalities",
+    "fatalities": "Killed",
     "injured": "Injured",
     "civilian-casualties": "Civilian casualties",
     "targets": "Targets hit",
     "troops": "Troops",
+    "evacuated": "Evacuated",
+    "arrested": "Arrested",
+    "missing": "Missing",
+    "displaced": "Displaced",
+    "munitions": "Munitions fired",
+    "duration": "Duration",
 }
+
+FIGURE_KINDS = tuple(_FIGURE)
+"""Figure kinds in the order pages list them: the toll first."""
 
 _QUALIFIER = {
     "exact": "",
-    "over": "over ",
+    "more-than": "more than ",
     "at-least": "at least ",
     "about": "about ",
     "up-to": "up to ",
+    "fewer-than": "fewer than ",
+}
+
+_CERTAINTY = {
+    # code: (with whose view it is, without)
+    "stated": ("stated by", "stated as fact"),
+    "confirmed": ("confirmed by", "confirmed"),
+    "claimed": ("claimed by", "claimed"),
+    "suspected": ("suspected by", "suspected"),
+    "alleged": ("alleged by", "alleged"),
+    "denied": ("denied by", "denied"),
 }
 
 
@@ -95,9 +116,24 @@ def figure_label(kind: str) -> str:
     return _FIGURE.get(kind, kind.replace("-", " ").capitalize())
 
 
-def figure_value(value: tuple[int, str, str | None]) -> str:
-    number, qualifier, _ = value
-    return f"{_QUALIFIER.get(qualifier, '')}{number:,}"
+def count_value(value: int | None, qualifier: str, unit: str | None = None) -> str:
+    """A count in words: "more than 35", "unknown", "about 6 hours"."""
+    if value is None:
+        return "unknown"
+    text = f"{_QUALIFIER.get(qualifier, '')}{value:,}"
+    return f"{text} {unit}" if unit else text
+
+
+def certainty(code: str, by: bool) -> str:
+    """How a source presents a claim: "suspected by" (followed by who) or "suspected"."""
+    with_by, alone = _CERTAINTY.get(code, (code + " by", code))
+    return with_by if by else alone
+
+
+def relation_words(kind: str, status: str) -> str:
+    """A relation as its subject's page states it: "Leads", "Leads, formerly"."""
+    label = relation_label(kind)
+    return f"{label}, formerly" if status == "former" else label
 
 
 _STATEMENT_VERB = {
@@ -108,6 +144,7 @@ _STATEMENT_VERB = {
     "vows": "Vowed by",
     "confirms": "Confirmed by",
     "calls-for": "Called for by",
+    "states": "Stated by",
 }
 
 
@@ -140,7 +177,6 @@ FILTERS = {
     "relation_label": relation_label,
     "inverse_label": inverse_label,
     "figure_label": figure_label,
-    "figure_value": figure_value,
     "role_label": role_label,
     "plural": plural,
 }

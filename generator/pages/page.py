@@ -27,13 +27,11 @@ from ..knowledge.model import (
     Facts,
     KnowledgeBase,
     Statement,
-    figures_disagree,
 )
 from ..knowledge.timeline import chronological
-from ..sources.schema import DateClaim
-from ..sources.vocabulary import Precision
 from . import budget, labels
 from .budget import Budget, Section
+from .claims import Claims
 from .markup import (
     MARKS_PER_FACT,
     Citable,
@@ -141,13 +139,15 @@ class PageContext:
         """Whether this rendering makes the pages cut sections continue on."""
         self.notes = Footnotes(site.kb)
         """The page's footnotes so far."""
+        self.claims = Claims(self)
+        """The helpers that show dates, figures and roles as sources claim them."""
         self.shown = Shown()
         """What the page showed so far."""
         self.parts: list[Page] = []
         """The pages its cut sections continue on (with `making_parts`)."""
-        self.printed: dict[str, tuple[int, int, int, int]] = {}
-        """The sections printed so far, by key: rows, characters, and the range of footnote
-        numbers (from, to) they added (see `sections`)."""
+        self.printed: dict[str, tuple[int, int, int, int, int]] = {}
+        """The sections printed so far, by key: rows, characters, the range of footnote
+        numbers (from, to) they added, and the rows they have (see `sections`)."""
 
     # --- Long sections (see budget.py) ------------------------------------------------
 
@@ -158,13 +158,16 @@ class PageContext:
         rows: Iterable[Any],
         caller: Callable[[list[Any]], str],
         inline: bool = False,
+        voice: Callable[[Any], Any] | None = None,
     ) -> Md:
         """A section's rows, printed by the template's `{% call(rows) listing(...) %}` block.
 
         A fact sheet stays small however much the sources say about its subject: when
-        it must (see `Renderer`), a section shows its first rows only, and links to pages
+        it must (see `Renderer`), a section shows some rows only, and links to pages
         that list them all (see `_continued`), named after the page and `key`:
         `actors/ana.involvement.md`, `ana.involvement-2.md`...
+        The rows shown are the first ones, except that with `voice` (a row's speaker, say)
+        every voice keeps its first row, so a cut never silences a side.
         `inline` rows are parts of a line (a table cell), and so is the link to the rest.
         """
         rows = list(rows)
@@ -172,22 +175,40 @@ class PageContext:
         numbered_before = len(self.notes.numbers)
         if len(rows) <= limit:
             printed = caller(rows)
-            self.printed[key] = (len(rows), len(printed), numbered_before, len(self.notes.numbers))
+            self.printed[key] = (
+                len(rows),
+                len(printed),
+                numbered_before,
+                len(self.notes.numbers),
+                len(rows),
+            )
             return Md(printed)
         stem = self.path.removesuffix(".md")
         if self.making_parts:
             self.parts += self._continued(f"{stem}.{key}", title, rows, caller)
-        shown = caller(rows[:limit])
-        self.printed[key] = (limit, len(shown), numbered_before, len(self.notes.numbers))
+        kept = _kept(rows, limit, voice)
+        shown = caller(kept)
+        self.printed[key] = (
+            len(kept),
+            len(shown),
+            numbered_before,
+            len(self.notes.numbers),
+            len(rows),
+        )
         first = shown.rstrip("\n")
         ending = shown[len(first) :] or "\n"  # as the rows end: the template expects it
-        more, link = len(rows) - limit, _name(f"{stem}.{key}.md")
+        more, link = len(rows) - len(kept), _name(f"{stem}.{key}.md")
         if inline:
             return Md(f"{first}; [and {more:,} more]({link})")
-        shown_rows = f"The first {limit}" if limit > 1 else "The first"
+        if kept == rows[: len(kept)]:
+            shown_rows = f"The first {len(kept)}" if len(kept) > 1 else "The first"
+            said = f"*{shown_rows} of {len(rows):,}.*"
+        else:
+            said = (
+                f"*{len(kept)} of {len(rows):,}: the first from each speaker, then the earliest.*"
+            )
         return Md(
-            f"{first}\n\n*{shown_rows} of {len(rows):,}.* [See all {len(rows):,} →]({link})"
-            f"\n{{ .fs-more-rows }}{ending}"
+            f"{first}\n\n{said} [See all {len(rows):,} →]({link})\n{{ .fs-more-rows }}{ending}"
         )
 
     def sections(self) -> dict[str, Section]:
@@ -195,8 +216,8 @@ class PageContext:
         (estimated) the footnotes they added. Only a page over budget needs them."""
         numbered_citations = list(self.notes.numbers)
         return {
-            key: Section(shown, chars + self.notes.size_of(numbered_citations[start:end]))
-            for key, (shown, chars, start, end) in self.printed.items()
+            key: Section(shown, chars + self.notes.size_of(numbered_citations[start:end]), total)
+            for key, (shown, chars, start, end, total) in self.printed.items()
         }
 
     def _continued(
@@ -263,29 +284,64 @@ class PageContext:
         ]
         return Md("; ".join(parts))
 
-    def when(self, event: Event) -> Md:
-        self.shown.entities.add(event.id)
-        parts = [
-            f"{escape(self.date(fact.value, fact.citations[0].source))}{self.cite(fact)}"
-            for fact in event.dates
-        ]
-        return Md("; ".join(parts) or "—")
-
     def statement(self, statement: Statement, show_speaker: bool = True) -> Md:
-        """A statement as a list item: speaker, what it does, the summary, and its quote."""
+        """A statement as a list item: speaker (and whom it came through), what it does, the
+        summary, and its quotes."""
         self.shown.entities.add(statement.id)
         verb = escape(statement.type)
         head = (
-            f"{self.link(statement.speaker)} **{verb}**"
+            f"{self.speaker(statement)} **{verb}**"
             if show_speaker
             else f"**{escape(statement.type.capitalize())}**"
         )
+        for chain in statement.via:
+            relays = ", then ".join(self.link(actor) for actor in chain.value)
+            head += f" (via {relays}{self.cite(chain)})"
         line = f"- {head}: {self.facts(statement.names)}"
         about = [self.link(fact.value) for fact in statement.about]
         if about:
             line += f" *About:* {', '.join(about)}"
         quotes = " ".join(f"“{escape(f.value)}”{self.cite(f)}" for f in statement.mentions)
         return Md(f"{line}\n\n    > {quotes}")
+
+    def speaker(self, statement: Statement) -> Md:
+        """Who made a statement: an actor, or the outlets whose own assertion it is."""
+        if statement.speaker:
+            return self.link(statement.speaker)
+        outlets = []
+        for source_id in statement.sources:
+            meta = self.kb.sources[source_id].meta
+            self.shown.sources.add(source_id)
+            outlets.append(f"[{escape(meta.outlet or meta.title)}](../sources/{source_id}.md)")
+        return Md(f"{', '.join(outlets)} (the report itself)")
+
+    # --- Identity -----------------------------------------------------------------------
+
+    def unnamed_by(self, entity: Entity) -> Md:
+        """The sources that mention a named entity without naming it, with their words."""
+        parts = []
+        for fact in entity.unnamed:
+            refs = ", ".join(self.source_ref(s) for s in fact.sources)
+            parts.append(f"{refs}, as “{escape(fact.value)}”{self.cite(fact)}")
+        return Md("; ".join(parts))
+
+    def kinds(self, entity: Entity) -> Md:
+        """Each source's word for what an entity is, when they differ."""
+        return Md(
+            "; ".join(
+                f"{escape(labels.kind_label(fact.value).lower())}{self.cite(fact)} "
+                f"({self.source_refs(fact.sources)})"
+                for fact in entity.kinds
+            )
+        )
+
+    def possibly(self, fact: Attested, other: str | None = None) -> Md:
+        """An editor's inference that two ids are one entity, said as such."""
+        target, reason = fact.value
+        return Md(
+            f"{self.link(other or target)} (an editor's inference, not a source's: "
+            f"{escape(reason)}){self.cite(fact)}"
+        )
 
     # --- Sources ----------------------------------------------------------------------
 
@@ -316,65 +372,54 @@ class PageContext:
         """Entities of a category with at least one fact from the source."""
         return self.site.index.by_source.get((source_id, category), [])
 
-    # --- Disagreements ----------------------------------------------------------------
-
-    def date_disagreement(self, event: Event) -> Md:
-        """A warning listing each date sources give, with the sources giving it."""
-        if len(event.dates) < 2:
-            return Md("")
-        lines = ['!!! warning "Sources disagree on the date"']
-        for fact in event.dates:
-            when = escape(self.date(fact.value, fact.citations[0].source))
-            sources = self.source_refs(fact.sources)
-            lines.append(f"    - {when}{self.cite(fact)}: {sources}")
-        return Md("\n".join(lines) + "\n")
-
-    def figure_disagreement(self, kind: str, facts: Facts) -> Md:
-        """A warning with the low–high range when sources give different numbers."""
-        if not figures_disagree(facts):
-            return Md("")
-        # By number, then qualifier: a set's order changes from run to run, and two values
-        # with the same number must still give the same range every time.
-        values = sorted({fact.value[:2] for fact in facts}, key=lambda v: (v[0], v[1] or ""))
-        low = labels.figure_value((*values[0], None))
-        high = labels.figure_value((*values[-1], None))
-        label = escape(labels.figure_label(kind).lower())
-        return Md(
-            f'!!! warning "Sources disagree on {label}"\n'
-            f"    Reported values range from {escape(low)} to {escape(high)}; "
-            "every value is listed above with its source.\n"
-        )
-
     # --- Entities and their relations ---------------------------------------------------
-
-    @staticmethod
-    def figure_rows(figures: dict[str, Facts]) -> list[tuple[str, Attested]]:
-        """(kind, fact) for each figure an event has, kinds in alphabetical order."""
-        return [(kind, fact) for kind, facts in sorted(figures.items()) for fact in facts]
 
     def positions(self, statements: Iterable[Statement]) -> Md:
         """Who condemned, claimed, denied, confirmed...: one line per kind of statement."""
-        by_type: dict[str, list[str]] = {}
+        by_type: dict[str, list[Statement]] = {}
         for statement in statements:
-            speakers = by_type.setdefault(statement.type, [])
-            if statement.speaker not in speakers:
-                speakers.append(statement.speaker)
+            same = by_type.setdefault(statement.type, [])
+            if all(other.speaker != statement.speaker for other in same):
+                same.append(statement)
         lines = [
-            f"| {escape(labels.statement_verb(kind))} | {self.links(speakers)} |"
-            for kind, speakers in sorted(by_type.items())
+            f"| {escape(labels.statement_verb(kind))} | "
+            f"{', '.join(self.speaker(statement) for statement in same)} |"
+            for kind, same in sorted(by_type.items())
         ]
         return Md("\n".join(lines))
 
-    @staticmethod
     def relations(
-        outgoing: Facts, incoming: Iterable[tuple[Entity, Attested]]
-    ) -> list[tuple[str, str, Attested]]:
-        """(label, other entity, fact) for an entity's relations: its own, then others'."""
-        return [
-            (labels.relation_label(fact.value[0]), fact.value[1], fact) for fact in outgoing
-        ] + [
-            (f"{labels.inverse_label(fact.value[0])}:", other.id, fact) for other, fact in incoming
+        self, outgoing: Facts, incoming: Iterable[tuple[Entity, Attested]]
+    ) -> list[tuple[Md, str, Attested]]:
+        """(label, other entity, fact) for an entity's relations: its own, then others'.
+
+        Labels say whether a relation is former, and how the source presents it."""
+        own = [
+            (
+                self._relation(labels.relation_words(f.value.type, f.value.status), f),
+                f.value.target,
+                f,
+            )
+            for f in outgoing
         ]
+        others = [
+            (self._relation(f"{labels.inverse_label(f.value.type)}:", f, former=True), other.id, f)
+            for other, f in incoming
+        ]
+        return own + others
+
+    def _relation(self, label: str, fact: Attested, *, former: bool = False) -> Md:
+        link = fact.value
+        if former and link.status == "former":
+            label = f"{label.removesuffix(':')}, formerly:"
+        dates = [
+            f"{word} {labels.partial_date(day)}"
+            for word, day in (("since", link.since), ("until", link.until))
+            if day
+        ]
+        if dates:
+            label += f" ({', '.join(dates)})"
+        return Md(f"{escape(label)}{self.claims.how(link)}")
 
     def by_speaker(self) -> list[tuple[str, list[Statement]]]:
         said_by = self.site.index.said_by
@@ -401,31 +446,6 @@ class PageContext:
         self.shown.orders.append([_event(e).id for e in ordered])
         return ordered
 
-    def date(self, claim: DateClaim | None, source_id: str | None = None) -> str:
-        """A date as readers say it, never more precise than the source."""
-        if claim is None:
-            return "date not reported"
-        if claim.precision is Precision.relative:
-            text = claim.relative or "relative time"
-            published = self.kb.sources[source_id].meta.published if source_id else None
-            anchor = (
-                f"the report of {labels.partial_date(published)}"
-                if published
-                else "the report (date not recorded)"
-            )
-            text = f"{text}, relative to {anchor}"
-        elif claim.precision is Precision.unknown:
-            text = claim.relative or "date unknown"
-        else:
-            text = labels.partial_date(claim.value) if claim.value else (claim.relative or "")
-            if claim.precision is Precision.week:
-                text = f"week of {text}"
-            elif claim.precision is Precision.approximate:
-                text = f"around {text}" if claim.value else (claim.relative or "approximate date")
-        if claim.basis.value == "reported":
-            text = f"reported {text}"
-        return text
-
 
 def link_to(entity: Entity, text: str) -> Md:
     """A link to an entity's fact sheet, from any generated page (all sit one folder deep)."""
@@ -437,6 +457,23 @@ def link_to(entity: Entity, text: str) -> Md:
         assert first is not None  # every statement has its quote
         return Md(f"[{escape(text)}]({sentence_target(first.citations[0])})")
     return Md(f"[{escape(text)}](../{entity.category}/{entity.id}.md)")
+
+
+def _kept(rows: list[Any], limit: int, voice: Callable[[Any], Any] | None) -> list[Any]:
+    """The rows a cut section shows, in their order: the first `limit`, or with `voice` the
+    first of every voice and then the earliest others, `limit` in all unless there are more
+    voices than that."""
+    if voice is None:
+        return rows[:limit]
+    firsts: dict[Any, int] = {}
+    for index, row in enumerate(rows):
+        firsts.setdefault(voice(row), index)
+    keep = set(firsts.values())
+    for index in range(len(rows)):
+        if len(keep) >= limit:
+            break
+        keep.add(index)
+    return [row for index, row in enumerate(rows) if index in keep]
 
 
 def numbered(items: Iterable[Any]) -> list[tuple[int, Any]]:

@@ -21,7 +21,7 @@ import jinja2
 from ..common import workers
 from ..common.progress import Progress, silent
 from ..common.project import CATEGORY_DIRS
-from ..knowledge.model import Entity, KnowledgeBase, Source
+from ..knowledge.model import Entity, KnowledgeBase, Source, Statement
 from . import budget, labels
 from .budget import Budget
 from .markup import escape, sentence, source_text, url
@@ -216,21 +216,24 @@ class Renderer:
             cite=page.cite,
             footnotes=page.footnotes,
             facts=page.facts,
-            when=page.when,
+            when=page.claims.when,
+            claims=page.claims,
+            unnamed_by=page.unnamed_by,
+            kind_words=page.kinds,
+            possibly=page.possibly,
+            speaker=page.speaker,
             statement=page.statement,
             listing=page.listing,
             sources_list=page.sources_list,
             relations=page.relations,
             source_ref=page.source_ref,
             source_refs=page.source_refs,
-            figure_rows=page.figure_rows,
             positions=page.positions,
             links=page.links,
-            date_disagreement=page.date_disagreement,
-            figure_disagreement=page.figure_disagreement,
+            date_disagreement=page.claims.date_disagreement,
             describe=page.describe,
             link=page.link,
-            date=page.date,
+            date=page.claims.date,
             timeline=self.site.timeline,
             chrono=page.chrono,
             backlinks=self.site.index,
@@ -242,6 +245,7 @@ class Renderer:
             stats=self.site.stats,
             date_text=labels.partial_date,
             numbered=numbered,
+            statement_voice=statement_voice,
             **context,
         )
         shown.sources.update(citation.source for citation in page.notes.numbers)
@@ -267,6 +271,11 @@ def _done(path: str, rendered: tuple[list[Page], Shown], then: Callable[[Page], 
 
 def _itself(page: Page) -> Page:
     return page
+
+
+def statement_voice(statement: Statement) -> tuple[str | None, str]:
+    """Whose side a statement gives, for cuts that keep every side (see `listing`)."""
+    return (statement.speaker, statement.type)
 
 
 def render(

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel
 
 from ..common.errors import Problems, clip
+from . import support
 from .load import Loaded
 from .parse import FieldPath, field_name
 from .schema import ENTRY_LISTS, Summary, kind_of
@@ -56,7 +57,11 @@ def validate(
     definitions = _collect_ids(loaded, problems)
     for item in loaded:
         _check_references(item, definitions, problems)
-    return _check_quotes(loaded, problems, look_up or look_up_quotes)
+    sentences = _check_quotes(loaded, problems, look_up or look_up_quotes)
+    for item in loaded:
+        support.unsupported(item, problems)
+    support.named_elsewhere(loaded, problems)
+    return sentences
 
 
 def _collect_ids(loaded: list[Loaded], problems: Problems) -> dict[str, Definition]:
@@ -88,10 +93,9 @@ def _collect_ids(loaded: list[Loaded], problems: Problems) -> dict[str, Definiti
                     )
                 elif earlier is not here and category == "statements":
                     _check_same_statement(earlier, here, entity.id, problems)
-                elif earlier is not here and (earlier.category, earlier.kind) != (
-                    here.category,
-                    here.kind,
-                ):
+                elif earlier is not here and earlier.category != here.category:
+                    # Sources may call one entity by different kinds ("a coalition", "an
+                    # armed group"): the page shows each word. Categories cannot differ.
                     problems.add(
                         here.file,
                         here.line,
@@ -127,11 +131,17 @@ def _what(definition: Definition) -> str:
 
 def references(summary: Summary) -> Iterator[tuple[FieldPath, str, str | None]]:
     """Every id a summary refers to: (field path, id, required category or None for any)."""
+    for category in ("actors", "locations"):
+        for i, mention in enumerate(getattr(summary, category)):
+            if mention.possibly:
+                yield (category, i, "possibly", "id"), mention.possibly.id, category
     for i, actor in enumerate(summary.actors):
         if actor.country:
             yield ("actors", i, "country"), actor.country, "locations"
         for j, relation in enumerate(actor.relations):
             yield ("actors", i, "relations", j, "target"), relation.target, "actors"
+            if relation.by:
+                yield ("actors", i, "relations", j, "by"), relation.by, "actors"
     for i, location in enumerate(summary.locations):
         if location.parent:
             yield ("locations", i, "parent"), location.parent, "locations"
@@ -140,13 +150,22 @@ def references(summary: Summary) -> Iterator[tuple[FieldPath, str, str | None]]:
             yield ("events", i, "locations", j, "location"), place.location, "locations"
         for j, participant in enumerate(event.participants):
             yield ("events", i, "participants", j, "actor"), participant.actor, "actors"
+            if participant.by:
+                yield ("events", i, "participants", j, "by"), participant.by, "actors"
         for j, figure in enumerate(event.figures):
             if figure.according_to:
                 yield ("events", i, "figures", j, "according_to"), figure.according_to, "actors"
+            if figure.location:
+                yield ("events", i, "figures", j, "location"), figure.location, "locations"
         for j, link in enumerate(event.relations):
             yield ("events", i, "relations", j, "target"), link.target, "events"
+            if link.by:
+                yield ("events", i, "relations", j, "by"), link.by, "actors"
     for i, statement in enumerate(summary.statements):
-        yield ("statements", i, "speaker"), statement.speaker, "actors"
+        if statement.speaker:
+            yield ("statements", i, "speaker"), statement.speaker, "actors"
+        for j, relay in enumerate(statement.via):
+            yield ("statements", i, "via", j), relay, "actors"
         for j, about in enumerate(statement.about):
             yield ("statements", i, "about", j), about, None
 
@@ -189,12 +208,16 @@ def _close_ids(target: str, definitions: dict[str, Definition], category: str | 
 
 
 def quotes(model: BaseModel, path: FieldPath = ()) -> Iterator[tuple[FieldPath, str]]:
-    """Every quote in a model, with its field path: fields named `quote` or ending in `_quote`."""
+    """Every quote in a model, with its field path: fields named `quote` or ending in `_quote`,
+    and the items of lists ending in `_quotes`."""
     for name in type(model).model_fields:
         value = getattr(model, name)
         here = (*path, name)
         if isinstance(value, str) and (name == "quote" or name.endswith("_quote")):
             yield here, value
+        elif name.endswith("_quotes") and isinstance(value, list):
+            for index, element in enumerate(value):
+                yield (*here, index), element
         elif isinstance(value, BaseModel):
             yield from quotes(value, here)
         elif isinstance(value, list):

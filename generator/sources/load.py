@@ -80,7 +80,7 @@ def load_all(
     progress: Progress = silent,
     *,
     known: Known = _none_known,
-    text_of: Callable[[str], SourceText] = SourceText,
+    text_of: Callable[[tuple[str, str]], SourceText] | None = None,
 ) -> list[Loaded]:
     """Load every `seeds/*/summary.yaml` with its source text, in a stable order."""
     if not seeds.is_dir():
@@ -106,7 +106,9 @@ def load_all(
                 if summary is None:
                     shown = display_path(folder / SUMMARY_FILE, root)
                     summary = validated(next(parsed)) or parse_summary(raw, shown, problems)
-                item = _finish(folder, raw, digests[folder], summary, root, problems, text_of)
+                item = _finish(
+                    folder, raw, digests[folder], summary, root, problems, text_of or split_text
+                )
                 if item is not None:
                     loaded.append(item)
     if not loaded and not problems:
@@ -122,7 +124,13 @@ def load_one(folder: Path, root: Path, problems: Problems) -> Loaded | None:
     if raw is None:
         return None
     summary = parse_summary(raw, display_path(folder / SUMMARY_FILE, root), problems)
-    return _finish(folder, raw, digest(raw), summary, root, problems, SourceText)
+    return _finish(folder, raw, digest(raw), summary, root, problems, split_text)
+
+
+def split_text(text_and_language: tuple[str, str]) -> SourceText:
+    """A source's text split into sentences by the rules of its language."""
+    text, language = text_and_language
+    return SourceText(text, language)
 
 
 def _finish(
@@ -132,7 +140,7 @@ def _finish(
     summary: Summary | None,
     root: Path,
     problems: Problems,
-    text_of: Callable[[str], SourceText],
+    text_of: Callable[[tuple[str, str]], SourceText],
 ) -> Loaded | None:
     """The source, once its summary is valid and its text can be read."""
     if summary is None:
@@ -142,7 +150,15 @@ def _finish(
     if text is None:
         return None
     shown = display_path(folder / SUMMARY_FILE, root)
-    return Loaded(folder, shown, display_path(source_path, root), summary, text_of(text), raw, key)
+    return Loaded(
+        folder,
+        shown,
+        display_path(source_path, root),
+        summary,
+        text_of((text, summary.source.language)),
+        raw,
+        key,
+    )
 
 
 # Parsing YAML is the slowest part of a first run; on several cores, share it out.

@@ -25,15 +25,17 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainValidator,
     StringConstraints,
     WithJsonSchema,
     model_validator,
 )
 
-from . import vocabulary
+from . import migrate, vocabulary
 from .vocabulary import (
     SUBTYPES_OF,
     ActorKind,
+    Certainty,
     DateBasis,
     EventRelationType,
     EventSubType,
@@ -42,6 +44,7 @@ from .vocabulary import (
     LocationKind,
     Precision,
     Qualifier,
+    RelationStatus,
     RelationType,
     Role,
     StatementType,
@@ -166,15 +169,46 @@ class SourceMeta(Strict):
 # --- Entities ----------------------------------------------------------------
 
 
-class Relation(Strict):
+class Claimed(Strict):
+    """How the source presents a claim: as fact, or as someone's claim, suspicion or denial."""
+
+    certainty: Certainty = Certainty.stated
+    """`stated` when the source states it as fact; otherwise whose word it is: `confirmed`,
+    `claimed`, `suspected`, `alleged` or `denied` (by the actor in `by`, when the source says)."""
+    by: Slug | None = None
+    """Id of the actor who confirms, claims, suspects, alleges or denies it, when the source says."""
+
+    @model_validator(mode="after")
+    def _by_needs_a_view(self) -> Claimed:
+        if self.by and self.certainty is Certainty.stated:
+            raise ValueError("`by` names whose view it is: give a `certainty` other than `stated`")
+        return self
+
+
+class Relation(Claimed):
     """A relation from this actor to another actor."""
 
     type: RelationType
     """The kind of relation, read as "this actor is TYPE target"."""
     target: Slug
     """Id of the other actor."""
+    status: RelationStatus = RelationStatus.current
+    """`former` for a relation that no longer holds ("the former head of the group")."""
+    since: PartialDate | None = None
+    """When the relation began, when the source says."""
+    until: PartialDate | None = None
+    """When it ended, when the source says."""
     quote: Quote
     """The verbatim words that state the relation."""
+
+
+class Possibly(Strict):
+    """An editor's inference that this mention is an entity named elsewhere, with the reason."""
+
+    id: Slug
+    """Id of the entity it is probably the same as (defined in this or another summary)."""
+    reason: Text
+    """Why the editor thinks so, e.g. "both are the Iran-backed group whose commander was killed"."""
 
 
 class Mention(Strict):
@@ -190,6 +224,10 @@ class Mention(Strict):
     """One line on what the source says it is, in the source's terms."""
     quote: Quote
     """The verbatim words that introduce the entity and support its name and description."""
+    description_quotes: list[Quote] = []
+    """More verbatim passages the description rests on, when `quote` alone does not say it all."""
+    possibly: Possibly | None = None
+    """The editor's inference that this is probably an entity another id names (shown as such)."""
 
 
 class Actor(Mention):
@@ -198,7 +236,8 @@ class Actor(Mention):
     kind: ActorKind
     """What sort of actor it is."""
     anonymous: bool = False
-    """True when the source does not name the person or group (e.g. "a lawmaker, speaking anonymously")."""
+    """True when this source does not name the person or group (e.g. "a lawmaker, speaking
+    anonymously"); `name` is then a plain description. Another source may name it under the same id."""
     country: Slug | None = None
     """Id of the location (a country) the actor belongs to, when the source says so."""
     country_quote: Quote | None = None
@@ -243,8 +282,8 @@ class Location(Mention):
         return self
 
 
-class Participant(Strict):
-    """An actor taking part in an event, with its role."""
+class Participant(Claimed):
+    """An actor taking part in an event, with its role and how sure the source is of it."""
 
     actor: Slug
     """Id of the actor."""
@@ -254,22 +293,60 @@ class Participant(Strict):
     """The verbatim words that state the actor's part."""
 
 
+def _figure_value(value: object) -> int | str:
+    value = _as_text(value)
+    if value == "unknown":
+        return "unknown"
+    text = str(value).strip()
+    if not text.lstrip("-").isdigit() or isinstance(value, bool):
+        raise ValueError("must be a whole number or `unknown`")
+    if int(text) < 0:
+        raise ValueError("must be 0 or more")
+    return int(text)
+
+
+FigureValue = Annotated[
+    int | str,
+    PlainValidator(_figure_value),
+    WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 0}, {"const": "unknown"}]}),
+]
+"""A count (a whole number of 0 or more), or `unknown`."""
+
+
 class Figure(Strict):
     """A number the source reports about an event. Sources may disagree; all values are shown."""
 
     kind: FigureKind
-    """What is counted."""
-    value: Annotated[int, Field(ge=0)]
-    """The number."""
+    """What is counted; `other` with `counted` for anything the list lacks."""
+    counted: Text | None = None
+    """What is counted, in the source's words, e.g. `missiles fired`; required with kind `other`."""
+    value: FigureValue
+    """The number, or `unknown` when the source says it is not known."""
     qualifier: Qualifier = Qualifier.exact
-    """`over 85` is value 85 with qualifier `over`."""
+    """How exact: `more than 85` is value 85 with qualifier `more-than`."""
+    unit: Text | None = None
+    """The unit of a figure that is not a count, e.g. `hours` for a duration; required with kind `duration`."""
+    location: Slug | None = None
+    """Id of the location the figure is limited to ("16 in Iraq")."""
+    among: Text | None = None
+    """The group the figure is limited to, in the source's words, e.g. `civilians`."""
+    as_of: Text | None = None
+    """The figure's own time: an ISO date, or the source's words ("initially", "by Sunday evening")."""
     according_to: Slug | None = None
     """Id of the actor the source attributes the figure to, if any."""
     quote: Quote
     """The verbatim words that give the figure."""
 
+    @model_validator(mode="after")
+    def _kind_is_complete(self) -> Figure:
+        if self.kind is FigureKind.other and not self.counted:
+            raise ValueError("kind `other` needs `counted`: what the figure counts")
+        if self.kind is FigureKind.duration and not self.unit:
+            raise ValueError("kind `duration` needs a `unit`, e.g. `hours`")
+        return self
 
-class EventRelation(Strict):
+
+class EventRelation(Claimed):
     """A relation from this event to another event."""
 
     type: EventRelationType
@@ -302,6 +379,8 @@ class Event(Strict):
     """One or two lines on what the source reports."""
     quote: Quote
     """The verbatim words that report the event."""
+    description_quotes: list[Quote] = []
+    """More verbatim passages the description rests on, when `quote` alone does not say it all."""
     type: EventType | None = None
     """ACLED event type; leave empty when the source does not say enough to classify it."""
     sub_type: EventSubType | None = None
@@ -335,9 +414,13 @@ class Statement(Strict):
     """Who said what about whom or what."""
 
     id: Slug
-    """Stable id of the statement."""
-    speaker: Slug
-    """Id of the actor who made it (unnamed speakers are actors with `anonymous: true`)."""
+    """Stable id of the statement; the same statement reported by two sources has one id."""
+    speaker: Slug | None = None
+    """Id of the actor who made it (unnamed speakers are actors with `anonymous: true`). Omit it
+    for the outlet's own assertion: the statement is then the source's."""
+    via: list[Slug] = []
+    """Ids of the actors it was relayed through, nearest the speaker first: "a TV channel
+    reported that an official said" has the official as speaker and the channel in `via`."""
     type: StatementType
     """What the statement does."""
     summary: Text
@@ -346,6 +429,8 @@ class Statement(Strict):
     """Ids of the actors, locations or events the statement is about."""
     quote: Quote
     """The verbatim words that report the statement."""
+    summary_quotes: list[Quote] = []
+    """More verbatim passages the summary rests on, when `quote` alone does not say it all."""
 
 
 def kind_of(entry: BaseModel) -> str | None:
@@ -358,9 +443,16 @@ ENTRY_LISTS = ("actors", "locations", "events", "statements")
 """The lists of a summary that hold entries with ids, by their key."""
 
 
+FORMAT = 2
+"""The summary format this version writes and reads; `factsheets migrate` upgrades older ones."""
+
+
 class Summary(Strict):
     """The structured summary of one source: everything it reports, each fact with its quote."""
 
+    format: Annotated[int, Field(ge=1, le=FORMAT)] = 1
+    """Version of the summary format. Absent means 1, which is read as the current format
+    says (`factsheets migrate` rewrites the file); new summaries say `format: 2`."""
     source: SourceMeta
     """Metadata of the source."""
     actors: list[Actor] = []
@@ -371,6 +463,12 @@ class Summary(Strict):
     """Things that happened."""
     statements: list[Statement] = []
     """Statements reported by the source."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _upgrade(cls, data: Any) -> Any:
+        # Older formats are read as the current one says, value for value (see migrate.py).
+        return migrate.upgrade(data)
 
 
 def json_schema() -> dict[str, Any]:
@@ -389,6 +487,6 @@ def schema_digest() -> bytes:
     what a value becomes without changing the schema).
     """
     digest = hashlib.sha256(json.dumps(Summary.model_json_schema(), sort_keys=True).encode())
-    for module in (__file__, vocabulary.__file__):
+    for module in (__file__, vocabulary.__file__, migrate.__file__):
         digest.update(Path(module).read_bytes())
     return digest.digest()

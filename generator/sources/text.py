@@ -66,76 +66,113 @@ class Sentence:
         return f"¶{self.paragraph}.{self.number}"
 
 
-# A period after these does not end a sentence.
-_ABBREVIATIONS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "prof",
-        "gen",
-        "lt",
-        "col",
-        "maj",
-        "capt",
-        "sgt",
-        "adm",
-        "gov",
-        "sen",
-        "rep",
-        "rev",
-        "st",
-        "jr",
-        "sr",
-        "no",
-        "vol",
-        "vs",
-        "etc",
-        "inc",
-        "corp",
-        "co",
-        "ltd",
-        "dept",
-        "univ",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "approx",
-        "est",
-    ]
+# How a language's abbreviations are told from sentence ends. Words are lower case and
+# without their period.
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    abbreviations: frozenset[str] = frozenset()
+    """Never end a sentence, whatever their case."""
+    titles: frozenset[str] = frozenset()
+    """Never end a sentence when capitalised ("Brig. Gen."): in lower case some are
+    ordinary words that do ("sent to the brig.")."""
+    after_comma: frozenset[str] = frozenset()
+    """Never end a sentence when capitalised and after a comma or a hyphen, as a US
+    state does ("Waycross, Ga.", "R-Ga."): elsewhere "Mass." or "Ark." is a word."""
+    before_number: frozenset[str] = frozenset()
+    """Never end a sentence before a digit ("sept. 2001", "vol. 3"): before a word they
+    are words that do ("Ils étaient sept.")."""
+    suffixes: tuple[str, ...] = ()
+    """Never end a sentence as the end of a word, whatever its case ("Hauptstr.")."""
+    months: frozenset[str] = frozenset()
+    """A day number before these is an ordinal, not a sentence end ("am 4. Februar")."""
+
+
+def _words(listed: str) -> frozenset[str]:
+    return frozenset(listed.split())
+
+
+_ENGLISH = _Rules(
+    # The list the splitter has always had, whatever the letters' case: kept whole, so
+    # that no anchor of an English source moves except where a name or date was cut.
+    abbreviations=_words(
+        "mr mrs ms dr prof gen lt col maj capt sgt adm gov sen rep rev st jr sr no vol vs"
+        " etc inc corp co ltd dept univ jan feb mar apr jun jul aug sep sept oct nov dec"
+        " approx est"
+    ),
+    titles=_words(
+        "spc pfc cpl pvt brig cmdr cdr amb pres atty supt det insp msgr hon sens reps messrs mt ft"
+    ),
+    # AP style; "W.Va." ends in "Va", and "N.C." and the like are initials anyway.
+    after_comma=_words(
+        "ala ariz ark calif colo conn del fla ga ill ind kan ky la md mass mich minn miss"
+        " mo mont neb nev okla ore pa tenn tex vt va wash wis wyo"
+    ),
 )
+_FRENCH = _Rules(
+    abbreviations=_words("av bd boul janv févr fév avr juil oct nov déc etc cf env chap éd hab"),
+    before_number=_words("sept vol art"),
+    # "mm." is also millimetres.
+    titles=_words("mm mme mmes mlle mlles dr pr me st ste mgr"),
+)
+_GERMAN = _Rules(
+    abbreviations=_words(
+        "dr prof hr hrn fr st nr bzw usw ca evtl ggf inkl vgl mio mrd str abs bd jh jhd"
+        " geb gest ehem sog dipl ing jan feb mär mrz apr jun jul aug sep sept okt nov dez"
+    ),
+    # Streets are compounds ("Hauptstr. 5"); no German word ends in "str".
+    suffixes=("str",),
+    months=_words(
+        "januar jänner februar märz april mai juni juli august september oktober november"
+        " dezember jan feb mär mrz apr jun jul aug sep sept okt nov dez"
+    ),
+)
+_SPANISH = _Rules(
+    # "ee" and "uu" are the halves of "EE.UU." and "EE. UU." (Estados Unidos).
+    abbreviations=_words(
+        "sr sra srta sres dr dra ud uds vd vds dña lic ing gral cnel tte sto sta av avda"
+        " núm pág aprox ej cía etc ee uu ene feb abr jun jul ago sep sept oct nov dic"
+    ),
+    # Also the sea, May (Theresa) and a tennis set.
+    before_number=_words("mar may set"),
+)
+_LANGUAGE_INDEPENDENT = _Rules()
+# ISO 639-1 codes and their 639-2 forms (the schema allows either).
+_RULES = {
+    "en": _ENGLISH,
+    "eng": _ENGLISH,
+    "fr": _FRENCH,
+    "fra": _FRENCH,
+    "fre": _FRENCH,
+    "de": _GERMAN,
+    "deu": _GERMAN,
+    "ger": _GERMAN,
+    "es": _SPANISH,
+    "spa": _SPANISH,
+}
 _BOUNDARY = re.compile(r"[.!?]+['\"\u2019\u201d)\]]*\s+(?=['\"\u2018\u201c(\[]?[A-Z0-9])")
-_INITIALS = re.compile(r"(?:[A-Za-z]\.)+")
-_LAST_WORD = re.compile(r"([A-Za-z]+)\.\Z")
+# Letters of any script: "É. Macron" is an initial, "févr." an abbreviation.
+_INITIALS = re.compile(r"(?:[^\W\d_]\.)+")
+_LAST_WORD = re.compile(r"([^\W\d_]+)\.\Z")
+_WORD = re.compile(r"[^\W\d_]+")
 
 
-def _ends_with_abbreviation(before: str) -> bool:
-    # Only its last word tells, so only that is searched: searching the whole sentence
-    # was most of the time it took to split a source.
-    word = before.rsplit(None, 1)[-1]
-    if _INITIALS.fullmatch(word.rpartition("(")[2]):  # "U.S." or "(U.S."
-        return True
-    letters = _LAST_WORD.search(word)
-    return bool(letters and letters.group(1).lower() in _ABBREVIATIONS)
-
-
-def split_sentences(text: str) -> list[Sentence]:
+def split_sentences(text: str, language: str = "en") -> list[Sentence]:
     """Split a source into anchored sentences.
 
     Paragraphs are blocks separated by blank lines; a text without blank lines (as
     many plain-text articles are) has a paragraph per line. Sentences end at . ! or ?
-    before a capital letter, except after initials ("U.S.") and common abbreviations.
+    before a capital A to Z or a digit, except after initials ("U.S.", "J.R.R.", "p.m.")
+    in any language, and after the abbreviations of the text's `language` (an ISO 639
+    code; English, French, German and Spanish have lists, others none): titles and
+    ranks ("Staff Sgt.", "Brig. Gen."), months ("Sept. 11"), "No. 2", and in English a
+    US state after its town ("Waycross, Ga."). In German a day number before a month is
+    an ordinal ("am 4. Februar").
+
+    A sentence that really ends in such an abbreviation ("They flew to Waycross, Ga. The
+    funeral is Monday.") stays joined with the next: a citation then highlights one
+    sentence too many, the lesser harm than highlighting half a name.
     """
+    rules = _rules_for(language)
     blank_line = r"\r?\n[ \t\r]*\n"
     separator = rf"{blank_line}\s*" if re.search(blank_line, text) else r"\r?\n\s*"
     sentences: list[Sentence] = []
@@ -143,7 +180,7 @@ def split_sentences(text: str) -> list[Sentence]:
     cursor = 0
     for gap in [*re.finditer(separator, text), None]:
         block_end = gap.start() if gap else len(text)
-        spans = _sentence_spans(text, cursor, block_end)
+        spans = _sentence_spans(text, cursor, block_end, rules)
         if spans:
             paragraph += 1
             for number, (start, end) in enumerate(spans, 1):
@@ -152,16 +189,55 @@ def split_sentences(text: str) -> list[Sentence]:
     return sentences
 
 
-def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def _rules_for(language: str) -> _Rules:
+    # A regional tag ("en-GB", "de_AT") abbreviates as its language does.
+    return _RULES.get(language.lower().replace("_", "-").partition("-")[0], _LANGUAGE_INDEPENDENT)
+
+
+def _sentence_spans(text: str, start: int, end: int, rules: _Rules) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     cut = start
     for match in _BOUNDARY.finditer(text, start, end):
-        if _ends_with_abbreviation(text[cut : match.start() + 1]):
+        if not _ends_sentence(text[cut : match.start() + 1], text, match.end(), rules):
             continue
         spans.append((cut, match.start() + len(match.group().rstrip())))
         cut = match.end()
     spans.append((cut, end))
     return [(a, b) for a, b in (_strip(text, a, b) for a, b in spans) if b > a]
+
+
+def _ends_sentence(before: str, text: str, after: int, rules: _Rules) -> bool:
+    """Whether the stop that `before` ends with ends a sentence; the next word is at `after`."""
+    # Only the last word (and at times the one before or after) tells, so only that is
+    # searched: searching the whole sentence was most of the time it took to split.
+    head, word = _last_two(before)
+    if _INITIALS.fullmatch(word.rpartition("(")[2]):  # "U.S." or "(U.S."
+        return False
+    letters = _LAST_WORD.search(word)
+    if letters:
+        found = letters.group(1)
+        lowered = found.lower()
+        if lowered in rules.abbreviations or lowered.endswith(rules.suffixes):
+            return False
+        if lowered in rules.before_number and text[after : after + 1].isdecimal():
+            return False
+        if found[0].isupper():
+            if lowered in rules.titles:
+                return False
+            if lowered in rules.after_comma and (
+                head.endswith(",") or word[letters.start() - 1 : letters.start()] == "-"
+            ):
+                return False
+        return True
+    if rules.months and len(word) <= 3 and word[-1] == "." and word[:-1].isdecimal():
+        month = _WORD.match(text, after)
+        return not (month and month.group().lower() in rules.months)
+    return True
+
+
+def _last_two(before: str) -> tuple[str, str]:
+    words = before.rsplit(None, 2)
+    return (words[-2] if len(words) > 1 else ""), words[-1]
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
@@ -175,9 +251,11 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 class SourceText:
     """A source's text, ready for quote lookups and sentence citations."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, language: str = "en") -> None:
         self.text = text
-        self.sentences = split_sentences(text)
+        self.language = language
+        """ISO 639 code of the text's language, which tells its abbreviations."""
+        self.sentences = split_sentences(text, language)
         # Sentences cover every non-blank character, so joining them normalised gives the
         # normalised text, and each sentence's start there comes for free.
         pieces = [normalize(sentence.text) for sentence in self.sentences]

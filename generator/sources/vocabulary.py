@@ -64,6 +64,29 @@ class RelationType(StrEnum):
     allied_with = "allied-with"
     opposes = "opposes"
     commander_of = "commander-of"
+    connected_with = "connected-with"
+
+
+class RelationStatus(StrEnum):
+    """Whether a relation holds at the time of the report or held before it."""
+
+    current = "current"
+    former = "former"
+
+
+class Certainty(StrEnum):
+    """How the source presents a claim, Airwars-style: stated as fact, or only someone's word.
+
+    Every value but `stated` names who holds the view in the claim's `by` field when the
+    source says so ("the group denied it", "US officials suspect").
+    """
+
+    stated = "stated"
+    confirmed = "confirmed"
+    claimed = "claimed"
+    suspected = "suspected"
+    alleged = "alleged"
+    denied = "denied"
 
 
 class EventType(StrEnum):
@@ -156,7 +179,6 @@ class Role(StrEnum):
     """The part an actor played in an event."""
 
     perpetrator = "perpetrator"
-    suspected_perpetrator = "suspected-perpetrator"
     target = "target"
     victim = "victim"
     mediator = "mediator"
@@ -172,16 +194,24 @@ class FigureKind(StrEnum):
     civilian_casualties = "civilian-casualties"
     targets = "targets"
     troops = "troops"
+    evacuated = "evacuated"
+    arrested = "arrested"
+    missing = "missing"
+    displaced = "displaced"
+    munitions = "munitions"
+    duration = "duration"
+    other = "other"
 
 
 class Qualifier(StrEnum):
     """How exact a figure is, in the source's words."""
 
     exact = "exact"
-    over = "over"
+    more_than = "more-than"
     at_least = "at-least"
     about = "about"
     up_to = "up-to"
+    fewer_than = "fewer-than"
 
 
 class EventRelationType(StrEnum):
@@ -204,3 +234,4 @@ class StatementType(StrEnum):
     vows = "vows"
     confirms = "confirms"
     calls_for = "calls-for"
+    states = "states"

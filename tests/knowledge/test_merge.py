@@ -10,7 +10,8 @@ import re
 import markdown
 import pytest
 
-from generator.knowledge.model import KnowledgeBase
+from generator.knowledge.figures import Measure
+from generator.knowledge.model import KnowledgeBase, Link
 from generator.pages.render import render
 
 NORTHSHORE = (
@@ -190,16 +191,17 @@ def test_a_fact_both_sources_state_is_one_fact_with_two_citations(kb: KnowledgeB
 
 
 def test_disputed_figures_are_all_kept_with_their_sources(kb: KnowledgeBase) -> None:
-    fatalities = kb.events["ferry-capsizing"].figures["fatalities"]
-    assert fatalities.disputed
-    assert values(fatalities) == [(3, "exact", None), (2, "exact", "coast-guard")]
+    event = kb.events["ferry-capsizing"]
+    fatalities = event.figures[Measure("fatalities")]
+    assert event.disputed_figures == [Measure("fatalities")]
+    assert [v[:3] for v in values(fatalities)] == [(3, "exact", None), (2, "exact", "coast-guard")]
     assert sources(fatalities) == [["northshore-daily"], ["lakeside-radio"]]
 
 
 def test_disputed_dates_are_all_kept(kb: KnowledgeBase) -> None:
     dates = kb.events["ferry-capsizing"].dates
-    assert dates.disputed
-    assert [(d.value, d.precision.value) for d in values(dates)] == [
+    assert kb.events["ferry-capsizing"].dates_disputed
+    assert [(d.claim.value, d.claim.precision.value) for d in values(dates)] == [
         ("2031-03-03", "day"),
         ("2031-03-04", "day"),
     ]
@@ -208,9 +210,9 @@ def test_disputed_dates_are_all_kept(kb: KnowledgeBase) -> None:
 
 def test_participants_and_relations_are_unioned(kb: KnowledgeBase) -> None:
     rescue = kb.events["rescue"]
-    assert values(rescue.participants) == [("coast-guard", "participant")]
+    assert values(rescue.participants) == [Link("participant", "coast-guard")]
     assert sources(rescue.participants) == [["northshore-daily", "lakeside-radio"]]
-    assert values(rescue.relations) == [("response-to", "ferry-capsizing")]
+    assert values(rescue.relations) == [Link("response-to", "ferry-capsizing")]
     assert values(rescue.names) == ["Rescue of the Marla's passengers", "Search through the night"]
 
 
@@ -225,15 +227,21 @@ def test_the_event_page_shows_disputed_figures_side_by_side(event_page: list[str
     header, rule, first, second = event_page[start + 2 : start + 6]
     assert (header, rule) == ("| Figure | Reported | Source |", "|:--|:--|:--|")
     assert first.startswith(
-        "| Fatalities | 3[^5] | [Ferry capsizes off Lakeside](../sources/northshore-daily.md)"
+        "| Killed | 3[^5] | [Ferry capsizes off Lakeside](../sources/northshore-daily.md)"
     )
     assert second.startswith(
-        "| Fatalities | 2, according to [Lakeside Coast Guard](../actors/coast-guard.md)[^6] "
+        "| Killed | 2, according to [Lakeside Coast Guard](../actors/coast-guard.md)[^6] "
         "| [Two dead as ferry sinks](../sources/lakeside-radio.md)"
     )
-    assert event_page[start + 7 : start + 9] == [
-        '!!! warning "Sources disagree on fatalities"',
-        "    Reported values range from 2 to 3; every value is listed above with its source.",
+    # The warning lists every value itself, with its source: it refers to nothing elsewhere.
+    assert event_page[start + 7 : start + 12] == [
+        '!!! warning "Sources disagree: Killed"',
+        "    Their latest counts cannot all be true:",
+        "",
+        "    - 3[^5]: [Ferry capsizes off Lakeside](../sources/northshore-daily.md) "
+        "(as of 4 March 2031)",
+        "    - 2, according to [Lakeside Coast Guard](../actors/coast-guard.md)[^6]: "
+        "[Two dead as ferry sinks](../sources/lakeside-radio.md) (as of 5 March 2031)",
     ]
     assert "[^5]: “three people died” — [Ferry capsizes off Lakeside, ¶1.1]" in "\n".join(
         event_page
@@ -246,7 +254,7 @@ def test_the_event_page_shows_every_date_with_its_footnote(event_page: list[str]
 
 def test_the_as_of_date_is_separated_from_the_source_link(event_page: list[str]) -> None:
     assert (
-        "| Fatalities | 3[^5] | [Ferry capsizes off Lakeside](../sources/northshore-daily.md) "
+        "| Killed | 3[^5] | [Ferry capsizes off Lakeside](../sources/northshore-daily.md) "
         "(as of 4 March 2031) |"
     ) in event_page
 
@@ -333,7 +341,8 @@ def test_the_same_figure_with_another_attribution_is_not_counted_as_disputed(
 ) -> None:
     kb = agreeing(fictional, date_words=False)
     assert len(kb.events["sinking"].dates) == 1
-    assert [fact.value[0] for fact in kb.events["sinking"].figures["fatalities"]] == [3, 3]
+    figures = kb.events["sinking"].figures[Measure("fatalities")]
+    assert [fact.value.value for fact in figures] == [3, 3]
     pages = render(kb)
     event = next(p for p in pages if p.path == "events/sinking.md")
     assert "Sources disagree" not in event.body

@@ -165,6 +165,11 @@ def table_rows(page: str, first_cell: str) -> list[list[str]]:
     return rows
 
 
+def figure_rows(page: str, label: str) -> list[list[str]]:
+    """Cells of the rows of the Figures table whose first cell is `label`."""
+    return table_rows(page[page.index("## Figures") :], label)
+
+
 def cited(page: str, cell: str) -> list[tuple[str, str, str]]:
     """(source id, anchor, quote) of every footnote mark in a piece of the page."""
     notes = footnotes(page)
@@ -269,7 +274,7 @@ def test_a_misquoted_claim_is_an_error_naming_file_line_field_and_closest_passag
 
 def test_event_lists_every_fatality_value_with_its_source_and_as_of_date(site):
     page = site[EVENT]
-    rows = table_rows(page, "Fatalities")
+    rows = figure_rows(page, "Killed")
     # Oldest report first: publication order, not folder order.
     assert [row[1].split("[^")[0] for row in rows] == [
         "12, according to [Valdorian Interior Ministry](../actors/valdorian-interior-ministry.md)",
@@ -293,10 +298,10 @@ def test_event_lists_every_fatality_value_with_its_source_and_as_of_date(site):
 
 def test_a_value_two_sources_agree_on_is_one_row_citing_both(site):
     page = site[EVENT]
-    rows = table_rows(page, "Injured")
+    rows = figure_rows(page, "Injured")
     assert [row[1].split("[^")[0] for row in rows] == [
         "40",
-        "over 50, according to [Lemm River Commission](../actors/lemm-river-commission.md)",
+        "more than 50, according to [Lemm River Commission](../actors/lemm-river-commission.md)",
     ]
     assert cited(page, rows[0][1]) == [
         (LEDGER, "p1-s2", "Another 40 people were injured"),
@@ -309,20 +314,25 @@ def test_a_value_two_sources_agree_on_is_one_row_citing_both(site):
 
 def test_event_shows_the_low_high_range_of_each_disputed_figure(site):
     page = site[EVENT]
+    # The box gives the range first, and says the sources disagree.
+    [killed] = table_rows(page[: page.index("</div>")], "Killed")
+    assert killed[1].startswith("at least 9 to 15: sources disagree[^")
+    [injured] = table_rows(page[: page.index("</div>")], "Injured")
+    assert injured[1].startswith("40 to more than 50: sources disagree[^")
+    # Each warning lists every source's value itself.
     assert (
-        '!!! warning "Sources disagree on fatalities"\n'
-        "    Reported values range from at least 9 to 15; every value is listed above with its source.\n"
-    ) in page
-    assert (
-        '!!! warning "Sources disagree on injured"\n'
-        "    Reported values range from 40 to over 50; every value is listed above with its source.\n"
-    ) in page
+        '!!! warning "Sources disagree: Killed"\n    Their latest counts cannot all be true:\n'
+        in page
+    )
+    assert '!!! warning "Sources disagree: Injured"\n' in page
     assert page.count("!!! warning") == 3  # the two figures and the date
 
 
 def test_range_numbers_are_formatted_like_the_figures_table(site):
     page = site["events/lemm-valley-troop-buildup.md"]
-    assert "Reported values range from about 1,200 to 1,500;" in page
+    assert "| Troops | about 1,200, according to " in page
+    assert re.search(r"    - about 1,200, according to .*\[\^\d+\]: ", page)
+    assert re.search(r"    - 1,500\[\^\d+\]: ", page)
 
 
 def test_the_same_number_with_different_attributions_is_no_disagreement(tmp_path):
@@ -339,7 +349,7 @@ def test_the_same_number_with_different_attributions_is_no_disagreement(tmp_path
     courier = root / "seeds" / COURIER / "summary.yaml"
     text = courier.read_text(encoding="utf-8")
     block = (
-        "      - kind: injured\n        value: 50\n        qualifier: over\n"
+        "      - kind: injured\n        value: 50\n        qualifier: more-than\n"
         "        according_to: lemm-river-commission\n"
         '        quote: "The commission counted more than 50 wounded."\n'
     )
@@ -347,8 +357,8 @@ def test_the_same_number_with_different_attributions_is_no_disagreement(tmp_path
     courier.write_text(text.replace(block, ""), encoding="utf-8")
     generate(root)
     page = (root / "content" / EVENT).read_text(encoding="utf-8")
-    assert len(table_rows(page, "Injured")) == 2  # both attributions are still shown
-    assert "Sources disagree on injured" not in page
+    assert len(figure_rows(page, "Injured")) == 2  # both attributions are still shown
+    assert "Sources disagree: Injured" not in page
 
 
 def test_event_shows_every_date_with_the_sentence_that_states_it(site):
@@ -566,9 +576,9 @@ def test_coverage_counts_on_the_sources_index(site):
     assert (
         "| Source | Outlet | Published | Claims cited |\n"
         "|:--|:--|:--|--:|\n"
-        f"| [{TITLES[LEDGER]}]({LEDGER}.md) | Harrow Ledger | 3 April 2031 | 61 |\n"
-        f"| [{TITLES[WIRE]}]({WIRE}.md) | Northgate Wire | 4 April 2031 | 52 |\n"
-        f"| [{TITLES[COURIER]}]({COURIER}.md) | Lemm Valley Courier | 6 April 2031 | 55 |\n"
+        f"| [{TITLES[LEDGER]}]({LEDGER}.md) | Harrow Ledger | 3 April 2031 | 75 |\n"
+        f"| [{TITLES[WIRE]}]({WIRE}.md) | Northgate Wire | 4 April 2031 | 60 |\n"
+        f"| [{TITLES[COURIER]}]({COURIER}.md) | Lemm Valley Courier | 6 April 2031 | 64 |\n"
     ) in page
     assert (
         "## Coverage\n\n"
@@ -579,8 +589,8 @@ def test_coverage_counts_on_the_sources_index(site):
         "| Locations | 3 |\n"
         "| Events | 3 |\n"
         "| Statements | 6 |\n"
-        "| Claims (facts with a quote) | 168 |\n"
-        "| Facts stated by more than one source | 22 |\n"
+        "| Claims (facts with a quote) | 199 |\n"
+        "| Facts stated by more than one source | 31 |\n"
         "| Facts on which sources disagree | 4 |\n"
     ) in page
 
@@ -589,7 +599,7 @@ def test_coverage_counts_on_the_sources_index(site):
 
 
 def test_figure_sources_are_separated_by_spaces(site):
-    [forty, _] = table_rows(site[EVENT], "Injured")
+    [forty, _] = figure_rows(site[EVENT], "Injured")
     assert forty[2] == (
         f"{source_link(LEDGER)} (as of 3 April 2031), {source_link(WIRE)} (as of 4 April 2031)"
     )

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.knowledge.model import Citation, Event, KnowledgeBase
+from generator.knowledge.dates import resolve
+from generator.knowledge.model import Citation, Dated, Event, KnowledgeBase, Link
 from generator.knowledge.timeline import chronological, sort_key
 from generator.sources.schema import DateClaim
 from generator.sources.text import Sentence
@@ -27,16 +28,25 @@ def event(
     citation = Citation("fictional-source", f"quote for {event_id}", SENTENCE)
     item.names.add(title or event_id.replace("-", " ").capitalize(), citation)
     for number, value in enumerate(dates):
-        claim = DateClaim(precision="day", value=value, quote=f"date {number}")
-        item.dates.add(claim, Citation("fictional-source", f"date {number}", SENTENCE))
+        claim = DateClaim(precision=_precision(value), value=value, quote=f"date {number}")
+        item.dates.add(dated(claim), Citation("fictional-source", f"date {number}", SENTENCE))
     if reported:
         claim = DateClaim(precision="day", value=reported, basis="reported", quote="reported")
-        item.dates.add(claim, citation)
+        item.dates.add(dated(claim), citation)
     for target in after:
-        item.relations.add(("response-to", target), citation)
+        item.relations.add(Link("response-to", target), citation)
     for kind, target in relations:
-        item.relations.add((kind, target), citation)
+        item.relations.add(Link(kind, target), citation)
     return item
+
+
+def _precision(value: str) -> str:
+    return {4: "year", 7: "month"}.get(len(value), "day")
+
+
+def dated(claim: DateClaim) -> Dated:
+    """A date as merging gives it: with the days it stands for."""
+    return Dated(claim, resolve(claim.value, claim.precision.value, claim.relative, None))
 
 
 def order(*events: Event) -> list[str]:

@@ -154,7 +154,7 @@ def test_check_with_invalid_input_reports_it_and_writes_nothing(project, cli):
 
     assert result.exit_code == 1
     assert result.output == (
-        "Error: seeds/cbs-baghdad-drone-strike/summary.yaml:12: source.outlett: "
+        "Error: seeds/cbs-baghdad-drone-strike/summary.yaml:13: source.outlett: "
         "unknown field 'outlett'; did you mean 'outlet'?\n"
         "1 problem found; nothing was written.\n"
     )

@@ -154,11 +154,11 @@ def test_one_process_splits_an_unchanged_text_into_sentences_once(
 ) -> None:
     split: list[str] = []
 
-    def counted(text: str) -> SourceText:
-        split.append(text)
-        return SourceText(text)
+    def counted(text_and_language: tuple[str, str]) -> SourceText:
+        split.append(text_and_language[0])
+        return SourceText(*text_and_language)
 
-    monkeypatch.setattr(cache, "SourceText", counted)
+    monkeypatch.setattr(cache, "split_text", counted)
     caches = Caches(demo.root)
     rewrite_first_summary(demo)
     pipeline.generate(demo, caches=caches)

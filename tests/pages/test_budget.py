@@ -21,21 +21,28 @@ from generator.pages.budget import (
     [
         # One long list pays for the whole excess; the short one stays whole.
         ({"events": Section(50, 6000), "sources": Section(5, 1000)}, {}, 3000, {"events": 10}),
-        # Cut step by step (10, 5, 2, 1) while it stays the largest...
-        ({"events": Section(10, 4000), "sources": Section(5, 2000)}, {}, 3000, {"events": 2}),
+        # Cut step by step (10, 5) while it stays the largest...
+        ({"events": Section(20, 4000), "sources": Section(9, 2000)}, {}, 3000, {"events": 5}),
         # ... then the next largest.
         (
-            {"events": Section(10, 4000), "sources": Section(10, 3900)},
+            {"events": Section(20, 4000), "sources": Section(20, 3900)},
             {},
-            3500,
-            {"events": 5, "sources": 5},
+            4000,
+            {"events": 5, "sources": 10},
         ),
         # Cuts made before are kept and taken further.
-        ({"events": Section(2, 1000)}, {"events": 2}, 100, {"events": 1}),
+        ({"events": Section(10, 1000, 40)}, {"events": 10}, 100, {"events": 5}),
         # Nothing left to cut: the cuts stay as they were, and the page as small as it gets.
-        ({"events": Section(1, 9000), "one": Section(1, 500)}, {"events": 1}, 5000, {"events": 1}),
+        (
+            {"events": Section(5, 9000, 40), "one": Section(1, 500)},
+            {"events": 5},
+            5000,
+            {"events": 5},
+        ),
         # A page within budget is not cut.
         ({"events": Section(50, 6000)}, {}, 0, {}),
+        # A small section is never cut, however long its rows: a small page is never cut.
+        ({"events": Section(10, 9000), "one": Section(3, 500)}, {}, 5000, {}),
     ],
     ids=[
         "largest-only",
@@ -44,6 +51,7 @@ from generator.pages.budget import (
         "further",
         "nothing-left",
         "within-budget",
+        "small-sections-never",
     ],
 )
 def test_the_largest_section_is_cut_first(sections, cuts, excess, expected) -> None:

@@ -10,7 +10,8 @@ from conftest import to_html
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from generator.knowledge.model import KnowledgeBase
+from generator.knowledge.dates import resolve
+from generator.knowledge.model import Dated, KnowledgeBase
 from generator.pages.budget import fact_sheet
 from generator.pages.markup import Footnotes, Md, escape, sentence
 from generator.pages.page import Page, PageContext, SiteData
@@ -330,7 +331,7 @@ def test_lists_in_index_tables_are_separated_by_comma_and_space(kb: KnowledgeBas
         ({"precision": "approximate", "value": "2031-05"}, "around May 2031"),
         pytest.param(
             {"precision": "approximate", "relative": "about a week ago"},
-            "about a week ago",
+            "about a week ago (week of 21 April 2031, inferred from the report's date)",
         ),
         ({"precision": "unknown"}, "date unknown"),
         ({"precision": "unknown", "relative": "some time ago"}, "some time ago"),
@@ -344,20 +345,32 @@ def test_lists_in_index_tables_are_separated_by_comma_and_space(kb: KnowledgeBas
         ),
         pytest.param(
             {"precision": "relative", "relative": "overnight"},
-            "overnight, relative to the report of 3 May 2031",
+            "overnight (2–3 May 2031, inferred from the report's date)",
+        ),
+        # The report is of Saturday 3 May 2031.
+        pytest.param(
+            {"precision": "relative", "relative": "on Sunday"},
+            "on Sunday (27 April 2031, inferred from the report's date)",
+        ),
+        pytest.param(
+            {"precision": "relative", "relative": "for months"},
+            "for months, relative to the report of 3 May 2031",
         ),
     ],
 )
 def test_dates_never_more_precise_than_the_source(
     kb: KnowledgeBase, claim: dict | None, text: str
 ) -> None:
-    renderer = a_page(kb)
+    renderer = a_page(kb).claims
     if claim is None:
         assert renderer.date(None) == text
         return
     claim = dict(claim)
     source = claim.pop("source", "harbour-news")
-    assert renderer.date(DateClaim(quote="a quote", **claim), source) == text
+    date = DateClaim(quote="a quote", **claim)
+    published = kb.sources[source].meta.published if source else None
+    span = resolve(date.value, date.precision.value, date.relative, published)
+    assert renderer.date(Dated(date, span), source) == text
 
 
 # --- Templates ---------------------------------------------------------------

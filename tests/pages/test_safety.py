@@ -854,7 +854,7 @@ def test_only_http_and_https_urls_are_accepted(project, cli, url):
 
     assert result.exit_code == 1
     assert result.output == (
-        f"Error: {SUMMARY}:15: source.url: {url!r} must be an http:// or https:// URL\n"
+        f"Error: {SUMMARY}:16: source.url: {url!r} must be an http:// or https:// URL\n"
         "1 problem found; nothing was written.\n"
     )
     assert {p: p.read_bytes() for p in (project / "content").rglob("*") if p.is_file()} == before

@@ -209,8 +209,7 @@ CASES = [
         replace("        value: 1\n", "        value: one\n"),
         _at(
             "        value: one",
-            "events[0].figures[0].value: Input should be a valid integer, "
-            "unable to parse string as an integer (got 'one')",
+            "events[0].figures[0].value: 'one' must be a whole number or `unknown`",
         ),
     ),
     Case(
@@ -228,7 +227,7 @@ CASES = [
         replace("        value: 1\n", "        value: -1\n"),
         _at(
             "        value: -1",
-            "events[0].figures[0].value: Input should be greater than or equal to 0 (got '-1')",
+            "events[0].figures[0].value: '-1' must be 0 or more",
         ),
     ),
     Case(
@@ -524,15 +523,15 @@ CASES = [
         "problems-without-a-field-sort-with-problems-that-have-one",
         replace("  outlet: CBS News\n", "  outlet: CBS News\n  extra: {k: &o v, j: *o, k: 2}\n"),
         lambda root: [
-            f"{SUMMARY}:12: YAML aliases (*name) are not allowed",
-            f"{SUMMARY}:12: source.extra.k: repeated key (first at line 12)",
+            f"{SUMMARY}:13: YAML aliases (*name) are not allowed",
+            f"{SUMMARY}:13: source.extra.k: repeated key (first at line 13)",
         ],
     ),
     Case(
         "a-broken-summary-does-not-cause-unknown-id-errors-elsewhere",
         _broken_summary_and_one_citing_its_actor,
         lambda root: [
-            f"{SUMMARY}:12: source.outlett: unknown field 'outlett'; did you mean 'outlet'?"
+            f"{SUMMARY}:13: source.outlett: unknown field 'outlett'; did you mean 'outlet'?"
         ],
     ),
 ]
@@ -594,7 +593,7 @@ def test_control_character_in_the_summary_names_the_line(project, cli, char):
         project,
         result,
         error_output(
-            f"{SUMMARY}:11: invalid YAML: unacceptable character {code}: "
+            f"{SUMMARY}:12: invalid YAML: unacceptable character {code}: "
             "control characters are not allowed"
         ),
         before,
@@ -661,12 +660,12 @@ def test_all_problems_of_a_run_are_reported_together(project, cli):
         error_output(
             "seeds/b-yaml/summary.yaml:3: invalid YAML: did not find expected ',' or ']'",
             "seeds/c-missing/source.txt: file not found",
-            f"{SUMMARY}:12: source.outlett: unknown field 'outlett'; did you mean 'outlet'?",
+            f"{SUMMARY}:13: source.outlett: unknown field 'outlett'; did you mean 'outlet'?",
             f"{SUMMARY}:{line_of(project, '    kind: nation')}: actors[0].kind: 'nation' is "
             "not one of: 'person', 'organization', 'armed-group', 'government', "
             "'military-unit', 'state', 'coalition' or 'group'",
             f"{SUMMARY}:{line_of(project, '        value: one')}: events[0].figures[0].value: "
-            "Input should be a valid integer, unable to parse string as an integer (got 'one')",
+            "'one' must be a whole number or `unknown`",
             "seeds/d-refs/summary.yaml:9: actors[1].id: duplicate id 'mayor' (first defined at "
             "line 5)",
             "seeds/d-refs/summary.yaml:12: actors[1].quote: quote not found in "
@@ -714,10 +713,10 @@ def test_thousands_of_problems_are_all_reported(project, cli):
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert lines[-1] == "6000 problems found; nothing was written."
-    assert lines[0] == f"Error: {SUMMARY}:19: actors[0].quote: required field is missing"
-    assert lines[1] == f"{SUMMARY}:22: actors[0].quot: unknown field 'quot'; did you mean 'quote'?"
+    assert lines[0] == f"Error: {SUMMARY}:20: actors[0].quote: required field is missing"
+    assert lines[1] == f"{SUMMARY}:23: actors[0].quot: unknown field 'quot'; did you mean 'quote'?"
     assert lines[-2] == (
-        f"{SUMMARY}:{19 + 4 * 2999 + 3}: actors[2999].quot: unknown field 'quot'; "
+        f"{SUMMARY}:{20 + 4 * 2999 + 3}: actors[2999].quot: unknown field 'quot'; "
         "did you mean 'quote'?"
     )
     assert snapshot(project / "content") == before
@@ -754,7 +753,7 @@ def test_a_30_mb_value_gets_a_short_error(project, cli):
 
     assert result.exit_code == 1
     assert re.fullmatch(
-        rf"Error: {SUMMARY}:25: actors\[0\]\.description: String should have at most 2000 "
+        rf"Error: {SUMMARY}:26: actors\[0\]\.description: String should have at most 2000 "
         r"characters \(got 'x{50,200}…\)\n1 problem found; nothing was written\.\n",
         result.output,
     ), result.output[:500]
@@ -763,10 +762,10 @@ def test_a_30_mb_value_gets_a_short_error(project, cli):
 @pytest.mark.parametrize(
     ("nested", "line"),
     [
-        ("[" * 50_000 + "]" * 50_000, 11),
-        ("\n    " + "- " * 50_000 + "CBS News", 12),
+        ("[" * 50_000 + "]" * 50_000, 12),
+        ("\n    " + "- " * 50_000 + "CBS News", 13),
         # 64 levels of four spaces: the 64th nested key, 63 lines below the outlet's.
-        ("".join(f"\n{' ' * 4 * level}level{level}:" for level in range(2, 100)) + " CBS", 74),
+        ("".join(f"\n{' ' * 4 * level}level{level}:" for level in range(2, 100)) + " CBS", 75),
     ],
     ids=["brackets", "dashes", "indentation"],
 )

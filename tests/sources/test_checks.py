@@ -192,7 +192,6 @@ def test_an_event_cannot_relate_to_itself(fictional) -> None:
     ("category", "kind", "what"),
     [
         pytest.param("actors", "group", "a group (actor)", id="names-both-files"),
-        pytest.param("locations", "region", "a region (location)", id="kind-within-a-category"),
         pytest.param("actors", "organization", "an organization (actor)", id="an-before-vowels"),
     ],
 )
@@ -216,6 +215,27 @@ def test_identity_conflict(fictional, category: str, kind: str, what: str) -> No
         f"seeds/port-gazette/summary.yaml:5: {category}[0].id: id 'port-vell' is {what} here "
         f"but a city (location) in {S}:14; one id must name one entity",
     ]
+
+
+def test_sources_may_give_one_entity_different_kinds(fictional) -> None:
+    """One source's "city" and another's "region" are two words for one place, not an error:
+    the page shows each source's word."""
+    add_harbour(fictional)
+    fictional.add(
+        "port-gazette",
+        GAZETTE,
+        """
+        source:
+          id: port-gazette
+          title: Port gazette
+        locations:
+          - id: port-vell
+            name: Port Vell
+            kind: region
+            quote: Port Vell
+        """,
+    )
+    assert fictional.problems() == []
 
 
 def test_quote_not_found_shows_the_closest_passage(fictional) -> None:
