@@ -1,4 +1,5 @@
-"""Find ids that probably name the same entity: a shared alias, or near-identical names.
+"""Find ids that probably name the same entity: a shared alias, near-identical names, or
+one speaker's statement reported by two sources under two ids.
 
 Editors record pairs they have checked and found to be different entities in
 `seeds/distinct.yaml`, so the warning stops:
@@ -14,10 +15,13 @@ from rapidfuzz import fuzz, process
 
 from ..sources.load import DISTINCT_FILE
 from ..sources.text import normalize
-from .model import Entity, KnowledgeBase
+from .model import Entity, KnowledgeBase, Statement
 
 SIMILARITY = 90
 """Names at least this similar (token-sorted, 0–100) are reported."""
+STATEMENT_SIMILARITY = 75
+"""Statements' summaries at least this similar (token-sorted) are reported, when they have
+one speaker and kind: summaries are longer than names, and two editors word them apart."""
 
 
 @dataclass(frozen=True)
@@ -71,7 +75,31 @@ def likely_duplicates(kb: KnowledgeBase, distinct: set[frozenset[str]]) -> list[
                         f"their names {first.name!r} and {second.name!r} are {score:.0f}% alike"
                     )
                     found[pair] = LikelyDuplicate(first, second, reason)
+    _same_statements(kb, distinct, found)
     return sorted(found.values(), key=lambda d: (d.first.id, d.second.id))
+
+
+def _same_statements(
+    kb: KnowledgeBase, distinct: set[frozenset[str]], found: dict[frozenset[str], LikelyDuplicate]
+) -> None:
+    """Statements of one speaker and kind, from different sources, saying nearly the same:
+    probably one statement two outlets reported, which should share one id."""
+    by_voice: dict[tuple[str | None, str], list[Statement]] = {}
+    for statement in sorted(kb.statements.values(), key=lambda s: s.id):
+        by_voice.setdefault((statement.speaker, statement.type), []).append(statement)
+    for same in by_voice.values():
+        for i, first in enumerate(same):
+            for second in same[i + 1 :]:
+                pair = frozenset((first.id, second.id))
+                if pair in distinct or pair in found or set(first.sources) & set(second.sources):
+                    continue  # one source saying two things is two statements
+                score = fuzz.token_sort_ratio(_key(first.name), _key(second.name))
+                if score >= STATEMENT_SIMILARITY:
+                    reason = (
+                        f"the same speaker {first.type} in words {score:.0f}% alike "
+                        f"({first.name!r} and {second.name!r})"
+                    )
+                    found[pair] = LikelyDuplicate(first, second, reason)
 
 
 def _labels(entity: Entity) -> dict[str, str]:

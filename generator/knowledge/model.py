@@ -171,6 +171,10 @@ class Location(Entity):
     """Values are (lat, lon)."""
 
 
+_DOUBT = frozenset({"suspected", "alleged", "claimed"})
+_FIRM = frozenset({"stated", "confirmed"})
+
+
 class Link(NamedTuple):
     """A claimed link from an entity to another: a relation between actors or events, or a
     participant's role in an event (`type` is the role, `target` the actor)."""
@@ -226,9 +230,33 @@ class Event(Entity):
             fact.value.span for fact in self.dates if fact.value.claim.basis == "happened"
         )
 
+    @cached_property
+    def roles(self) -> dict[tuple[str, str], list[Attested]]:
+        """Each (actor, role) of the event, with every way sources present it."""
+        grouped: dict[tuple[str, str], list[Attested]] = {}
+        for fact in self.participants:
+            grouped.setdefault((fact.value.target, fact.value.type), []).append(fact)
+        return grouped
+
+    @cached_property
+    def disputed_roles(self) -> list[tuple[str, str]]:
+        """The (actor, role)s sources present in ways that cannot all be right: one denies
+        what another states or suspects, or one states as fact what another only suspects."""
+        disputed = []
+        for key, claims in self.roles.items():
+            views = {fact.value.certainty for fact in claims}
+            if ("denied" in views and len(views) > 1) or (views & _DOUBT and views & _FIRM):
+                disputed.append(key)
+        return disputed
+
     def disputes(self) -> int:
         """How many of its facts sources state in ways that cannot all hold."""
-        return self.dates_disputed + self.types.disputed + len(self.disputed_figures)
+        return (
+            self.dates_disputed
+            + self.types.disputed
+            + len(self.disputed_figures)
+            + len(self.disputed_roles)
+        )
 
 
 @dataclass

@@ -43,8 +43,6 @@ class PageContext(Protocol):
 
 TOLL = ("fatalities", "injured", "missing")
 """Figures the event's box gives first, when they count everyone (no place or group)."""
-_DOUBT = frozenset({"suspected", "alleged", "claimed"})
-_FIRM = frozenset({"stated", "confirmed"})
 
 
 class Claims:
@@ -253,10 +251,7 @@ class Claims:
 
     def who(self, event: Event) -> list[tuple[str, str, list[Attested]]]:
         """(actor, role, the sources' claims) for each role in the event, in order given."""
-        grouped: dict[tuple[str, str], list[Attested]] = {}
-        for fact in event.participants:
-            grouped.setdefault((fact.value.target, fact.value.type), []).append(fact)
-        return [(actor, role, claims) for (actor, role), claims in grouped.items()]
+        return [(actor, role, claims) for (actor, role), claims in event.roles.items()]
 
     def role_in(self, role: str, claims: list[Attested]) -> Md:
         """A role with how the sources present it: "victim¹", "perpetrator: suspected by X²;
@@ -278,14 +273,11 @@ class Claims:
     def role_conflicts(self, event: Event) -> Md:
         """A warning for each role sources present in ways that cannot all be right."""
         blocks = []
-        for actor, role, claims in self.who(event):
-            views = {fact.value.certainty for fact in claims}
-            if not (("denied" in views and len(views) > 1) or (views & _DOUBT and views & _FIRM)):
-                continue
+        for actor, role in event.disputed_roles:
             name = self.page.link(actor)
             lines = [f'!!! warning "Sources differ on the {escape(labels.role_label(role))}"']
             lines.append(f"    {name}, {escape(labels.role_label(role))}:\n")
-            for fact in claims:
+            for fact in event.roles[(actor, role)]:
                 lines.append(
                     f"    - {self.view(fact.value)}{self.page.cite(fact)}: "
                     f"{self.page.source_refs(fact.sources)}"

@@ -285,7 +285,7 @@ def test_connected_with_is_a_relation(page) -> None:
 def test_small_pages_are_never_cut(page, fresh: Path) -> None:
     cut = [
         str(path.relative_to(fresh / "content"))
-        for path in (fresh / "content").rglob("*.md")
+        for path in (fresh / "content").glob("*/*.md")  # generated pages sit one folder deep
         if "See all" in path.read_text(encoding="utf-8")
     ]
     assert cut == []
@@ -324,3 +324,25 @@ def test_a_rank_before_a_name_does_not_end_a_sentence(page) -> None:
     assert re.search(r"Lt\. Col\. Mara Venn, a spokeswoman", source)
     venn = page("actors/mara-venn.md")
     assert re.search(r"\[\^\d+\]: “[^”]*Mara Venn[^”]*” — \[.+, ¶7\.1\]", venn)
+
+
+def test_one_statement_under_two_ids_is_reported_as_a_likely_duplicate(tmp_path: Path) -> None:
+    root = copy_fixture(tmp_path / "project")
+    live = root / "seeds" / "cpa-2031-05-06-harrow-quay-live" / "summary.yaml"
+    text = live.read_text(encoding="utf-8")
+    live.write_text(
+        text.replace("id: marrow-vows-punishment", "id: marrow-repeats-vow"), encoding="utf-8"
+    )
+    code, output = run("-C", root, "check")
+    assert code == 0
+    assert (
+        "Warning: 'marrow-repeats-vow' and 'marrow-vows-punishment' may be the same statement: "
+        "the same speaker vows in words "
+    ) in output
+
+
+def test_only_real_disagreements_are_counted(page) -> None:
+    """Five "disputes" by the old rule (any two different values): the date ("Sunday" and
+    4 May), the dead (1, 2, 3), one source's injured series and the drones. Two are real:
+    the drones (4 against 7) and the perpetrator (stated, suspected and denied)."""
+    assert "| Facts on which sources disagree | 2 |" in page("sources/index.md")
