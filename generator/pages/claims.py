@@ -245,6 +245,16 @@ class Claims:
         link: Link = fact.value
         return Md(f"{escape(labels.role_label(link.type))}{self.how(link)}")
 
+    def involvement(
+        self, participations: list[tuple[Event, Attested]]
+    ) -> list[tuple[Event, str, list[Attested]]]:
+        """An actor's roles (event, role, the sources' claims), each role of an event once."""
+        grouped: dict[tuple[str, str], tuple[Event, str, list[Attested]]] = {}
+        for event, fact in participations:
+            key = (event.id, fact.value.type)
+            grouped.setdefault(key, (event, fact.value.type, []))[2].append(fact)
+        return list(grouped.values())
+
     def participants(self, event: Event) -> list[Attested]:
         """The event's participants, each actor's roles together."""
         return [fact for _, _, claims in self.who(event) for fact in claims]
