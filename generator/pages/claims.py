@@ -240,11 +240,6 @@ class Claims:
         words = escape(labels.certainty(link.certainty, by=bool(by)))
         return Md(f"{words} {self.page.link(by)}" if by else words)
 
-    def role(self, fact: Attested) -> Md:
-        """A participant's role as the source presents it: "perpetrator (suspected by X)"."""
-        link: Link = fact.value
-        return Md(f"{escape(labels.role_label(link.type))}{self.how(link)}")
-
     def involvement(
         self, participations: list[tuple[Event, Attested]]
     ) -> list[tuple[Event, str, list[Attested]]]:
@@ -254,10 +249,6 @@ class Claims:
             key = (event.id, fact.value.type)
             grouped.setdefault(key, (event, fact.value.type, []))[2].append(fact)
         return list(grouped.values())
-
-    def participants(self, event: Event) -> list[Attested]:
-        """The event's participants, each actor's roles together."""
-        return [fact for _, _, claims in self.who(event) for fact in claims]
 
     def who(self, event: Event) -> list[tuple[str, str, list[Attested]]]:
         """(actor, role, the sources' claims) for each role in the event, in order given."""

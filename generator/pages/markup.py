@@ -87,7 +87,7 @@ class Footnotes:
         marks = _MARK_SEPARATOR.join(f"[^{n}]" for n in sorted(numbers))
         more = len(citations) - MARKS_PER_FACT
         if more > 0:
-            marks += f'<sup class="fs-more" title="{more} more citations">+{more}</sup>'
+            marks += f'<sup class="fs-more" title="{more} more citation{"s" if more > 1 else ""}">+{more}</sup>'
         return Md(marks)
 
     def size_of(self, citations: list[Citation]) -> int:
@@ -102,10 +102,16 @@ class Footnotes:
         for citation, number in self.numbers.items():
             title = self.kb.sources[citation.source].meta.title
             lines.append(
-                f"[^{number}]: “{escape(citation.quote)}” — "
+                f"[^{number}]: {quoted(citation.quote)} — "
                 f"[{escape(title)}, {citation.sentence.label}]({sentence_target(citation)})"
             )
         return Md("\n".join(lines))
+
+
+def quoted(text: str) -> Md:
+    """A quote in quotation marks. Its own marks stay as the source has them (a reader
+    checks it against the source's sentence), even where they double ours."""
+    return Md(f"“{escape(text)}”")
 
 
 def sentence_target(citation: Citation) -> str:

@@ -38,6 +38,7 @@ from .markup import (
     Footnotes,
     Md,
     escape,
+    quoted,
     sentence,
     sentence_target,
 )
@@ -301,7 +302,7 @@ class PageContext:
         about = [self.link(fact.value) for fact in statement.about]
         if about:
             line += f" *About:* {', '.join(about)}"
-        quotes = " ".join(f"“{escape(f.value)}”{self.cite(f)}" for f in statement.mentions)
+        quotes = " ".join(f"{quoted(f.value)}{self.cite(f)}" for f in statement.mentions)
         return Md(f"{line}\n\n    > {quotes}")
 
     def speaker(self, statement: Statement) -> Md:
@@ -322,7 +323,7 @@ class PageContext:
         parts = []
         for fact in entity.unnamed:
             refs = ", ".join(self.source_ref(s) for s in fact.sources)
-            parts.append(f"{refs}, as “{escape(fact.value)}”{self.cite(fact)}")
+            parts.append(f"{refs}, as {quoted(fact.value)}{self.cite(fact)}")
         return Md("; ".join(parts))
 
     def kinds(self, entity: Entity) -> Md:
@@ -330,7 +331,7 @@ class PageContext:
         return Md(
             "; ".join(
                 f"{escape(labels.kind_label(fact.value).lower())}{self.cite(fact)} "
-                f"({self.source_refs(fact.sources)})"
+                f"according to {self.source_refs(fact.sources)}"
                 for fact in entity.kinds
             )
         )
@@ -389,29 +390,32 @@ class PageContext:
         return Md("\n".join(lines))
 
     def relations(
-        self, outgoing: Facts, incoming: Iterable[tuple[Entity, Attested]]
+        self,
+        outgoing: Facts,
+        incoming: Iterable[tuple[Entity, Attested]],
+        subject: str | None = None,
     ) -> list[tuple[Md, str, Attested]]:
-        """(label, other entity, fact) for an entity's relations: its own, then others'.
-
-        Labels say whether a relation is former, and how the source presents it."""
+        """(label, other entity, fact) for an entity's (`subject`'s) relations: its own, then
+        others'. Labels say whether a relation is former, since when, and how the source
+        presents it; others' end with a colon ("Led by, formerly:")."""
         own = [
             (
-                self._relation(labels.relation_words(f.value.type, f.value.status), f),
+                self._relation(labels.relation_words(f.value.type, f.value.status), f, subject),
                 f.value.target,
                 f,
             )
             for f in outgoing
         ]
-        others = [
-            (self._relation(f"{labels.inverse_label(f.value.type)}:", f, former=True), other.id, f)
-            for other, f in incoming
-        ]
+        others = []
+        for other, f in incoming:
+            label = labels.inverse_label(f.value.type).removesuffix(":")
+            if f.value.status == "former":
+                label += ", formerly"
+            others.append((Md(self._relation(label, f, other.id) + ":"), other.id, f))
         return own + others
 
-    def _relation(self, label: str, fact: Attested, *, former: bool = False) -> Md:
+    def _relation(self, label: str, fact: Attested, subject: str | None) -> Md:
         link = fact.value
-        if former and link.status == "former":
-            label = f"{label.removesuffix(':')}, formerly:"
         dates = [
             f"{word} {labels.partial_date(day)}"
             for word, day in (("since", link.since), ("until", link.until))
@@ -419,6 +423,8 @@ class PageContext:
         ]
         if dates:
             label += f" ({', '.join(dates)})"
+        if link.by is not None and link.by == subject and link.certainty == "claimed":
+            return Md(f"{escape(label)} (own claim)")
         return Md(f"{escape(label)}{self.claims.how(link)}")
 
     def by_speaker(self) -> list[tuple[str, list[Statement]]]:

@@ -24,7 +24,7 @@ from ..common.project import CATEGORY_DIRS
 from ..knowledge.model import Entity, KnowledgeBase, Source, Statement
 from . import budget, labels
 from .budget import Budget
-from .markup import escape, sentence, source_text, url
+from .markup import escape, quoted, sentence, source_text, url
 from .page import Page, PageContext, Shown, SiteData, groups, numbered
 
 T = TypeVar("T")
@@ -70,7 +70,7 @@ class Renderer:
             keep_trailing_newline=True,
             undefined=jinja2.StrictUndefined,
         )
-        self.env.filters.update(labels.FILTERS)
+        self.env.filters.update(labels.FILTERS, quoted=quoted)
         self.env.filters["url"] = url
         self.env.filters["sentence"] = sentence
         # Before any page, so that workers rendering pages in parallel do not each make it.

@@ -146,7 +146,10 @@ def test_check_warns_where_one_summary_leaves_unnamed_what_another_names() -> No
 
 def test_a_kind_sources_disagree_on_shows_each_sources_word(page) -> None:
     [called] = rows(infobox(page("actors/saltmarsh-alliance.md")), "Called")
-    assert re.fullmatch(r"coalition\[\^\d+\] \(.+\); armed group\[\^\d+\] \(.+\)", called)
+    assert re.fullmatch(
+        r"coalition\[\^\d+\] according to \[.+\); armed group\[\^\d+\] according to \[.+\)",
+        called,
+    )
 
 
 # --- 2. Figures -------------------------------------------------------------------------
@@ -235,8 +238,12 @@ def test_a_suspicion_is_never_shown_as_a_fact_and_the_conflict_is_flagged(page) 
     )
     assert '!!! warning "Sources differ on the perpetrator"' in attack
     participants = attack[attack.index("## Participants") : attack.index("## Figures")]
-    assert "| perpetrator (suspected by [Unnamed Castellane security officials]" in participants
-    assert "| perpetrator (denied by [Tessary Front]" in participants
+    [row] = [line for line in participants.splitlines() if "perpetrator" in line]
+    assert row.startswith(
+        "| [Tessary Front](../actors/veskaria-backed-group.md) | perpetrator: suspected by "
+        "[Unnamed Castellane security officials]"
+    )
+    assert "; denied by [Tessary Front]" in row
 
 
 # --- 5. Statements ----------------------------------------------------------------------
