@@ -5,8 +5,9 @@ largest sections cut short (`cuts_to_fit`), each ending with "The first 5 of 197
 all 197 →"; the link leads to pages that list every row (`pages_of`), as many on each
 as fit in the same budget. The rendering itself is `page.PageContext.listing`'s.
 
-Readers must never miss a disagreement, so a section of `NEVER_CUT` rows or fewer is never
-cut (a small page is never cut at all), figures are never cut, and a cut list of
+Readers must never miss a disagreement, so a small page (up to `Budget.small`, half as long
+again as the budget) is never cut at all, nor is a section of `NEVER_CUT` rows or fewer; figures and
+the boxes that say where sources disagree are never in a cut section, and a cut list of
 statements keeps at least one from every speaker.
 """
 
@@ -21,7 +22,7 @@ PAGE_BUDGET = 7_000
 its long sections are cut short."""
 ROWS_SHOWN = (10, 5)
 """Rows a long section shows on a page over budget, each cut the next in this list."""
-NEVER_CUT = 10
+NEVER_CUT = 5
 """Sections of this many rows or fewer are never cut."""
 _MORE_ROWS_LINE = 80
 """About the characters of the line a cut section ends with ("The first 2 of 5. See all...")."""
@@ -39,6 +40,13 @@ class Budget:
     """Rows on each page a long section continues on, at most."""
     rows_shown: tuple[int, ...]
     """Rows a cut section shows on the page, each cut the next in this list."""
+    small: int = 0
+    """Characters up to which a page is small, and never cut (0: `characters`)."""
+
+    @property
+    def cut_above(self) -> int:
+        """Pages longer than this are cut."""
+        return max(self.small, self.characters)
 
 
 INDEX = Budget(100_000, 500, (100, 50, 20, 10))
@@ -50,7 +58,7 @@ pages of up to 500."""
 
 def fact_sheet() -> Budget:
     """A fact sheet's budget (a source page's too): `PAGE_BUDGET`, `ROWS_PER_PAGE`, `ROWS_SHOWN`."""
-    return Budget(PAGE_BUDGET, ROWS_PER_PAGE, ROWS_SHOWN)
+    return Budget(PAGE_BUDGET, ROWS_PER_PAGE, ROWS_SHOWN, small=PAGE_BUDGET * 3 // 2)
 
 
 @dataclass(frozen=True)

@@ -172,9 +172,9 @@ class PageContext:
         `inline` rows are parts of a line (a table cell), and so is the link to the rest.
         """
         rows = list(rows)
-        limit = self.cuts.get(key, len(rows))
+        kept = _kept(rows, self.cuts.get(key, len(rows)), voice)
         numbered_before = len(self.notes.numbers)
-        if len(rows) <= limit:
+        if len(kept) == len(rows):  # short enough, or every row is another side's voice
             printed = caller(rows)
             self.printed[key] = (
                 len(rows),
@@ -187,7 +187,6 @@ class PageContext:
         stem = self.path.removesuffix(".md")
         if self.making_parts:
             self.parts += self._continued(f"{stem}.{key}", title, rows, caller)
-        kept = _kept(rows, limit, voice)
         shown = caller(kept)
         self.printed[key] = (
             len(kept),

@@ -181,14 +181,16 @@ class Renderer:
     ) -> tuple[list[Page], Shown]:
         """The page, then the pages its long sections continue on (see `PageContext.listing`).
 
-        A page is rendered whole first. One longer than its budget is rendered again
-        with its largest sections cut short (`budget.cuts_to_fit`), until it fits.
+        A page is rendered whole first. One longer than a small page (see `Budget.small`)
+        is rendered again with its largest sections cut short (`budget.cuts_to_fit`),
+        until it fits its budget.
         `name` heads the pages it continues on.
         """
         cuts: dict[str, int] = {}
         page = PageContext(self.site, path, name, limits, cuts)
         body = self._render(page, template, context)
-        while len(body) > limits.characters:
+        cutting = len(body) > limits.cut_above
+        while cutting and len(body) > limits.characters:
             excess = len(body) - limits.characters
             new_cuts = budget.cuts_to_fit(page.sections(), cuts, excess, limits.rows_shown)
             if new_cuts == cuts:

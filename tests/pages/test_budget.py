@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from generator.pages import budget
 from generator.pages.budget import (
     PAGE_BUDGET,
     ROWS_PER_PAGE,
@@ -12,6 +13,7 @@ from generator.pages.budget import (
     Budget,
     Section,
     cuts_to_fit,
+    fact_sheet,
     pages_of,
 )
 
@@ -22,7 +24,7 @@ from generator.pages.budget import (
         # One long list pays for the whole excess; the short one stays whole.
         ({"events": Section(50, 6000), "sources": Section(5, 1000)}, {}, 3000, {"events": 10}),
         # Cut step by step (10, 5) while it stays the largest...
-        ({"events": Section(20, 4000), "sources": Section(9, 2000)}, {}, 3000, {"events": 5}),
+        ({"events": Section(20, 4000), "sources": Section(5, 2000)}, {}, 3000, {"events": 5}),
         # ... then the next largest.
         (
             {"events": Section(20, 4000), "sources": Section(20, 3900)},
@@ -42,7 +44,7 @@ from generator.pages.budget import (
         # A page within budget is not cut.
         ({"events": Section(50, 6000)}, {}, 0, {}),
         # A small section is never cut, however long its rows: a small page is never cut.
-        ({"events": Section(10, 9000), "one": Section(3, 500)}, {}, 5000, {}),
+        ({"events": Section(5, 9000), "one": Section(3, 500)}, {}, 5000, {}),
     ],
     ids=[
         "largest-only",
@@ -56,6 +58,13 @@ from generator.pages.budget import (
 )
 def test_the_largest_section_is_cut_first(sections, cuts, excess, expected) -> None:
     assert cuts_to_fit(sections, cuts, excess, ROWS_SHOWN) == expected
+
+
+def test_a_fact_sheet_is_cut_only_when_half_as_long_again_as_its_budget() -> None:
+    """A small page is never cut at all; a longer one is cut down to its budget."""
+    limits = fact_sheet()
+    assert limits.cut_above == PAGE_BUDGET * 3 // 2
+    assert budget.INDEX.cut_above == budget.INDEX.characters
 
 
 def fake_rows(rows: list[int]) -> tuple[str, str]:
