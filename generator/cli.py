@@ -189,8 +189,8 @@ def migrate(obj: Context, check: bool) -> None:
         obj.say(f"{verb} {path} to format {FORMAT}: {'; '.join(migration.changes)}")
     summaries = plural(len(pending), "summary", "summaries")
     if not pending:
-        are = "is" if current == 1 else "are"
-        obj.say(f"All {plural(current, 'summary', 'summaries')} {are} in format {FORMAT}.")
+        every = "The summary is" if current == 1 else f"All {current:,} summaries are"
+        obj.say(f"{every} in format {FORMAT}.")
     elif check:
         raise ContentNeedsAttention(
             f"{summaries} not in format {FORMAT}; run `factsheets migrate`."

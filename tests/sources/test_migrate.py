@@ -477,7 +477,7 @@ def test_migrate_rewrites_the_demo_then_finds_nothing_to_do(cli, project: Path) 
 
     for args in (["migrate"], ["migrate", "--check"]):
         result = cli("-C", project, *args)
-        assert (result.exit_code, result.output) == (0, "All 1 summary is in format 2.\n")
+        assert (result.exit_code, result.output) == (0, "The summary is in format 2.\n")
     assert snapshot(project) == after
 
 
