@@ -71,9 +71,14 @@ def bounds(count: Count) -> tuple[float, float]:
     return (value, value)
 
 
-def latest(by_source: Mapping[str, list[Count]]) -> list[Count]:
-    """Each source's latest count (series are kept earliest first)."""
-    return [series[-1] for series in by_source.values() if series]
+Steps = list[list[Count]]
+"""One source's counts of one measure in time order: counts it gives for one time together
+(two different counts for one time are not a revision)."""
+
+
+def latest(by_source: Mapping[str, Steps]) -> list[Count]:
+    """Every source's latest counts."""
+    return [count for steps in by_source.values() if steps for count in steps[-1]]
 
 
 def common(counts: Iterable[Count]) -> tuple[float, float] | None:
@@ -85,17 +90,17 @@ def common(counts: Iterable[Count]) -> tuple[float, float] | None:
     return (low, high) if low <= high else None
 
 
-def disagree(by_source: Mapping[str, list[Count]]) -> bool:
+def disagree(by_source: Mapping[str, Steps]) -> bool:
     """Whether the sources' latest counts cannot all hold."""
     return common(latest(by_source)) is None
 
 
-def in_time_order(counts: list[Count], published: Span | None) -> list[Count]:
-    """One source's counts of one measure, earliest first.
+def in_time_order(counts: list[Count], published: Span | None) -> Steps:
+    """One source's counts of one measure, earliest first, those of one time together.
 
     A count's time is its own (`as_of`) when it can be placed; "initially" and the like
     come before everything; a count with no time of its own is as of the report's date
-    (or last, for an undated report). Counts at the same time keep the summary's order.
+    (or last, for an undated report). Counts of one time keep the summary's order.
     """
 
     def time(count: Count) -> tuple[int, dt.date]:
@@ -105,4 +110,21 @@ def in_time_order(counts: list[Count], published: Span | None) -> list[Count]:
             return (1, count.when.start)
         return (1, published.start if published else dt.date.max)
 
-    return sorted(counts, key=time)
+    steps: dict[tuple[int, dt.date], list[Count]] = {}
+    for count in sorted(counts, key=time):
+        steps.setdefault(time(count), []).append(count)
+    return list(steps.values())
+
+
+def order(count: Count) -> tuple[float, float, str, int, str, str]:
+    """A total order of counts, lowest first: by the numbers they allow, then by how they
+    are written, so ties print the same way every run."""
+    low, high = bounds(count)
+    return (
+        low,
+        high,
+        count.qualifier,
+        -1 if count.value is None else count.value,
+        count.according_to or "",
+        count.as_of or "",
+    )

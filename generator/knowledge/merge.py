@@ -158,11 +158,13 @@ def _merge_event(kb: KnowledgeBase, event: schema.Event, file: str, cite: _Citer
     if event.date:
         date = event.date
         span = cite.when(date.value, date.precision.value, date.relative)
-        # The same date in other words ("on Monday") is agreement, not a dispute.
+        # The same date in other words ("on Monday") is agreement, not a dispute. Words that
+        # cannot be placed ("Sunday" in an undated report) are the source's own: another
+        # report's "Sunday" may be another day.
         key = (
             (date.precision, date.value, date.basis)
             if date.value
-            else (date.precision, date.relative, date.basis, span)
+            else (date.precision, date.relative, date.basis, span or cite.source_id)
         )
         entry.dates.add(Dated(date, span), cite(date.quote), key=key)
     for place in event.locations:
@@ -185,9 +187,9 @@ def _merge_event(kb: KnowledgeBase, event: schema.Event, file: str, cite: _Citer
         entry.figures.setdefault(measure, Facts()).add(count, cite(figure.quote))
         counts.setdefault(measure, []).append(count)
     for measure, series in counts.items():
-        by_source = entry.series.setdefault(measure, {})
-        by_source[cite.source_id] = figures.in_time_order(
-            by_source.get(cite.source_id, []) + series, published
+        # One summary per source: its counts of a measure are all in this event entry.
+        entry.series.setdefault(measure, {})[cite.source_id] = figures.in_time_order(
+            series, published
         )
     for relation in event.relations:
         entry.relations.add(_link(relation), cite(relation.quote))

@@ -17,7 +17,7 @@ from ..sources.text import Sentence, SourceText
 from . import figures
 from .dates import Span
 from .dates import disagree as dates_disagree
-from .figures import Count, Measure
+from .figures import Measure, Steps
 
 
 @dataclass(frozen=True)
@@ -171,7 +171,8 @@ class Location(Entity):
     """Values are (lat, lon)."""
 
 
-_DOUBT = frozenset({"suspected", "alleged", "claimed"})
+# A claim (of responsibility, say) does not contradict a source stating the same.
+_DOUBT = frozenset({"suspected", "alleged"})
 _FIRM = frozenset({"stated", "confirmed"})
 
 
@@ -210,7 +211,7 @@ class Event(Entity):
     """Values are `Link`s: type is the role, target the actor."""
     figures: dict[Measure, Facts] = field(default_factory=dict)
     """What sources count, each with its values (`Count`s)."""
-    series: dict[Measure, dict[str, list[Count]]] = field(default_factory=dict)
+    series: dict[Measure, dict[str, Steps]] = field(default_factory=dict)
     """Each source's values of one measure, earliest first (see `figures.in_time_order`)."""
     relations: Facts = field(default_factory=Facts)
     """Values are `Link`s to other events."""
@@ -241,7 +242,8 @@ class Event(Entity):
     @cached_property
     def disputed_roles(self) -> list[tuple[str, str]]:
         """The (actor, role)s sources present in ways that cannot all be right: one denies
-        what another states or suspects, or one states as fact what another only suspects."""
+        what another states, claims or suspects, or one states as fact what another only
+        suspects or alleges."""
         disputed = []
         for key, claims in self.roles.items():
             views = {fact.value.certainty for fact in claims}
@@ -267,6 +269,11 @@ class Statement(Entity):
     about: Facts = field(default_factory=Facts)
     via: Facts = field(default_factory=Facts)
     """Chains of actors it was relayed through (tuples of ids), as each source reports it."""
+
+    @property
+    def voice(self) -> str | tuple[str, ...]:
+        """Whose words these are: the speaker, or the outlets whose own assertion it is."""
+        return self.speaker or tuple(self.sources)
 
 
 @dataclass

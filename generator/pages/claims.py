@@ -114,8 +114,9 @@ class Claims:
 
     # --- Figures --------------------------------------------------------------------
 
-    def measure(self, measure: Measure) -> Md:
-        """What a figure counts: "Killed, among civilians, in [Syria]"."""
+    def measure(self, measure: Measure, linked: bool = True) -> Md:
+        """What a figure counts: "Killed, among civilians, in [Syria]" (the place as plain
+        text without `linked`, for a box's title)."""
         text = escape(labels.figure_label(measure.kind))
         if measure.counted:
             text = (
@@ -126,7 +127,13 @@ class Claims:
         if measure.among:
             text = Md(f"{text}, among {escape(measure.among)}")
         if measure.location:
-            text = Md(f"{text}, in {self.page.link(measure.location)}")
+            self.page.shown.entities.add(measure.location)
+            place = (
+                self.page.link(measure.location)
+                if linked
+                else escape(self.page.kb.locations[measure.location].name)
+            )
+            text = Md(f"{text}, in {place}")
         return Md(text)
 
     def count(self, count: Count, unit: str | None = None) -> Md:
@@ -154,8 +161,8 @@ class Claims:
         refs = []
         for source_id in fact.sources:
             ref = self.page.source_ref(source_id)
-            counts = series.get(source_id, [])
-            if counts and counts[-1] != fact.value:
+            steps = series.get(source_id, [])
+            if steps and fact.value not in steps[-1]:
                 ref = Md(f"{ref} (earlier count, revised later)")
             refs.append(ref)
         return Md(", ".join(refs))
@@ -167,27 +174,28 @@ class Claims:
         for measure in sorted(event.series, key=_measure_key):
             by_source = event.series[measure]
             label = self.measure(measure)
-            for source_id, counts in by_source.items():
-                if len(counts) > 1:
-                    steps = " → ".join(self._cited(event, measure, c, source_id) for c in counts)
+            for source_id, steps in by_source.items():
+                if len(steps) > 1:
+                    told = " → ".join(
+                        "; ".join(self._cited(event, measure, c, source_id) for c in step)
+                        for step in steps
+                    )
                     ref = self.page.source_ref(source_id)
-                    blocks.append(f"*{label}, as {ref} counted over time:* {steps}\n")
+                    blocks.append(f"*{label}, as {ref} counted over time:* {told}\n")
             latest = figures.latest(by_source)
             if len(set(latest)) < 2:
                 continue
+            title = escape(self.measure(measure, linked=False))
             if figures.disagree(by_source):
-                lines = [f'!!! warning "Sources disagree: {escape(label)}"']
+                lines = [f'!!! warning "Sources disagree: {title}"']
                 lines.append("    Their latest counts cannot all be true:\n")
             else:
-                common = figures.common(latest)
-                assert common is not None
-                lines = [f'!!! note "The counts agree: {escape(label)}"']
-                lines.append(
-                    f"    Every source's latest count allows {escape(_interval(common))}:\n"
-                )
-            for source_id, counts in by_source.items():
-                value = self._cited(event, measure, counts[-1], source_id)
-                lines.append(f"    - {value}: {self.page.source_ref(source_id)}")
+                lines = [f'!!! note "The counts agree: {title}"']
+                lines.append(f"    Every source's latest count allows {escape(_allows(latest))}:\n")
+            for source_id, steps in by_source.items():
+                for count in steps[-1]:
+                    value = self._cited(event, measure, count, source_id)
+                    lines.append(f"    - {value}: {self.page.source_ref(source_id)}")
             blocks.append("\n".join(lines) + "\n")
         return Md("\n".join(blocks))
 
@@ -202,18 +210,17 @@ class Claims:
             latest = figures.latest(by_source)
             facts = [f for f in event.figures[measure] if f.value in latest]
             cite = self.page.cite(facts)
-            distinct = sorted(set(latest), key=figures.bounds)
+            distinct = sorted(set(latest), key=figures.order)
+            known = [c for c in distinct if c.value is not None]
             if len(distinct) == 1:
                 text = escape(labels.count_value(distinct[0].value, distinct[0].qualifier))
             elif figures.disagree(by_source):
                 low, high = (
-                    labels.count_value(c.value, c.qualifier) for c in (distinct[0], distinct[-1])
+                    labels.count_value(c.value, c.qualifier) for c in (known[0], known[-1])
                 )
                 text = escape(f"{low} to {high}: sources disagree")
             else:
-                common = figures.common(latest)
-                assert common is not None
-                text = escape(f"{_interval(common)} (the counts agree)")
+                text = escape(f"{_allows(latest)} (the counts agree)")
             count = len(by_source)
             rows.append(
                 (
@@ -303,7 +310,13 @@ def _sources(facts: Iterable[Attested]) -> list[str]:
     return list(dict.fromkeys(s for fact in facts for s in fact.sources))
 
 
-def _interval(bounds: tuple[float, float]) -> str:
+def _allows(counts: list[Count]) -> str:
+    """What every count allows, in words: "3", "at least 30", "36 to 44", or "unknown"
+    when no count gives a number."""
+    if all(count.value is None for count in counts):
+        return "unknown"
+    bounds = figures.common(counts)
+    assert bounds is not None  # only asked of counts that agree
     low, high = bounds
     if high == math.inf:
         return f"at least {int(low):,}"

@@ -379,7 +379,7 @@ class PageContext:
         by_type: dict[str, list[Statement]] = {}
         for statement in statements:
             same = by_type.setdefault(statement.type, [])
-            if all(other.speaker != statement.speaker for other in same):
+            if all(other.voice != statement.voice for other in same):
                 same.append(statement)
         lines = [
             f"| {escape(labels.statement_verb(kind))} | "

@@ -275,9 +275,9 @@ def _itself(page: Page) -> Page:
     return page
 
 
-def statement_voice(statement: Statement) -> tuple[str | None, str]:
+def statement_voice(statement: Statement) -> tuple[str | tuple[str, ...], str]:
     """Whose side a statement gives, for cuts that keep every side (see `listing`)."""
-    return (statement.speaker, statement.type)
+    return (statement.voice, statement.type)
 
 
 def render(

@@ -91,7 +91,7 @@ def _collect_ids(loaded: list[Loaded], problems: Problems) -> dict[str, Definiti
                         field_name(path),
                         f"duplicate id {entity.id!r} (first defined at line {first_here.line})",
                     )
-                elif earlier is not here and category == "statements":
+                elif earlier is not here and earlier.category == category == "statements":
                     _check_same_statement(earlier, here, entity.id, problems)
                 elif earlier is not here and earlier.category != here.category:
                     # Sources may call one entity by different kinds ("a coalition", "an
@@ -189,6 +189,16 @@ def _check_references(item: Loaded, definitions: dict[str, Definition], problems
                 f"{target!r} is {_what(found)}, but this field needs one of the "
                 f"{category} (defined at {found.file}:{found.line})",
             )
+    for category in ("actors", "locations"):
+        for i, mention in enumerate(getattr(item.summary, category)):
+            if mention.possibly and mention.possibly.id == mention.id:
+                path = (category, i, "possibly", "id")
+                problems.add(
+                    item.summary_file,
+                    item.line_of(path),
+                    field_name(path),
+                    "`possibly` names another entity this one may be; it cannot be itself",
+                )
     for i, event in enumerate(item.summary.events):
         for j, relation in enumerate(event.relations):
             if relation.target == event.id:

@@ -113,7 +113,8 @@ def claimed_terms(text: str) -> list[str]:
     """The names and numbers a sentence states: capitalised words (but the first) and
     numbers, as written."""
     terms = []
-    for index, match in enumerate(_WORD.finditer(normalize(text))):
+    text = normalize(text)
+    for index, match in enumerate(_WORD.finditer(text)):
         word = match.group()
         start = match.start()
         opens_sentence = index == 0 or re.search(r"[.!?:;]\s*$", text[:start]) is not None

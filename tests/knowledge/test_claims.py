@@ -353,3 +353,90 @@ def test_only_real_disagreements_are_counted(page) -> None:
     4 May), the dead (1, 2, 3), one source's injured series and the drones. Two are real:
     the drones (4 against 7) and the perpetrator (stated, suspected and denied)."""
     assert "| Facts on which sources disagree | 2 |" in page("sources/index.md")
+
+
+# --- Edge cases found in review, each on an edited copy of the fixture ------------------
+
+COURIER = "meridian-courier-2031-05-08-front-denies"
+DISPATCH = "northern-dispatch-2031-05-07-tessary-front"
+
+
+def edited(tmp_path: Path, source: str, old: str, new: str, text: str = "") -> Path:
+    """A copy of the fixture with `old` replaced by `new` in one summary (and `text`
+    added to its article)."""
+    root = copy_fixture(tmp_path / "project")
+    summary = root / "seeds" / source / "summary.yaml"
+    yaml_text = summary.read_text(encoding="utf-8")
+    assert old in yaml_text
+    summary.write_text(yaml_text.replace(old, new, 1), encoding="utf-8")
+    if text:
+        article = root / "seeds" / source / "source.txt"
+        article.write_text(article.read_text(encoding="utf-8") + "\n\n" + text, encoding="utf-8")
+    return root
+
+
+def generated(root: Path, path: str) -> str:
+    code, output = run("-C", root, "generate")
+    assert code == 0, output
+    return (root / "content" / path).read_text(encoding="utf-8")
+
+
+def test_every_outlets_own_assertion_keeps_its_outlet(tmp_path: Path) -> None:
+    root = edited(
+        tmp_path,
+        COURIER,
+        "statements:\n",
+        "statements:\n  - id: courier-own-assertion\n    type: confirms\n"
+        "    summary: The Front is the largest member of the alliance.\n"
+        "    about: [harrow-quay-drone-attack]\n"
+        '    quote: "The Front is the largest member of the alliance."\n',
+    )
+    [confirmed] = rows(generated(root, ATTACK), "Confirmed by")
+    assert "Harrow Quay Post" in confirmed and "Meridian Courier" in confirmed
+
+
+def test_two_counts_one_source_gives_for_one_time_disagree(tmp_path: Path) -> None:
+    root = edited(
+        tmp_path,
+        DISPATCH,
+        '        quote: "in which three people were killed"\n',
+        '        quote: "in which three people were killed"\n      - kind: fatalities\n'
+        '        value: 5\n        quote: "A port spokesman put the number of dead at five."\n',
+        text="A port spokesman put the number of dead at five.",
+    )
+    attack = generated(root, ATTACK)
+    assert '!!! warning "Sources disagree: Killed"' in attack
+    # Not a revision: only the injured counts of the live report are earlier counts.
+    assert attack.count("(earlier count, revised later)") == 2
+
+
+def test_unknown_counts_never_end_a_range(tmp_path: Path) -> None:
+    root = edited(
+        tmp_path,
+        "harrow-quay-post-2031-05-05-drone-attack",
+        "        value: 1\n        qualifier: at-least\n",
+        "        value: unknown\n",
+    )
+    [killed] = rows(infobox(generated(root, ATTACK)), "Killed")
+    assert killed.startswith("3 (the counts agree)[^")
+
+
+def test_a_statement_id_that_names_an_actor_elsewhere_is_an_error_not_a_crash(
+    tmp_path: Path,
+) -> None:
+    root = edited(tmp_path, COURIER, "  - id: militia-leader-no-drones\n", "  - id: selda-marrow\n")
+    code, output = run("-C", root, "check")
+    assert code == 1
+    assert "id 'selda-marrow' is a statement here but a person (actor) in " in output
+
+
+def test_possibly_cannot_name_the_entity_itself(tmp_path: Path) -> None:
+    root = edited(
+        tmp_path,
+        COURIER,
+        "      id: veskaria-backed-group-commander\n",
+        "      id: marsh-militia-leader\n",
+    )
+    code, output = run("-C", root, "check")
+    assert code == 1
+    assert "possibly.id: `possibly` names another entity this one may be" in output
