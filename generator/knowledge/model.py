@@ -50,6 +50,9 @@ class Attested:
 class Facts:
     """An ordered collection of distinct values, each with its citations."""
 
+    # Every entity has a dozen, most of them empty: no per-instance dict.
+    __slots__ = ("_by_key", "_cited")
+
     def __init__(self) -> None:
         self._by_key: dict[Hashable, Attested] = {}
         # A fact the whole corpus repeats has thousands of citations: a set, not a scan

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from ..common.errors import Problems
 from .load import Loaded
@@ -95,12 +96,15 @@ _NOT_NAMES = frozenset(
 )
 
 
+@lru_cache(maxsize=65_536)  # names, and quotes cited by several fields, recur
 def _fold(text: str) -> str:
     """Text compared without case, accents, dots in abbreviations (U.S. = US) or number
     words (three = 3)."""
-    text = unicodedata.normalize("NFKD", normalize(text))
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    words = (_plain(word) for word in _WORD.findall(text))
+    text = normalize(text)
+    if not text.isascii():  # most text is: its accents need no stripping
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    words = (_plain(word) for word in _WORD.findall(text.casefold()))
     return " ".join(_NUMBER_WORDS.get(word, word) for word in words)
 
 
@@ -114,10 +118,11 @@ def claimed_terms(text: str) -> list[str]:
     numbers, as written."""
     terms = []
     text = normalize(text)
+    before = 0  # where the text between the last word and this one starts
     for index, match in enumerate(_WORD.finditer(text)):
         word = match.group()
-        start = match.start()
-        opens_sentence = index == 0 or re.search(r"[.!?:;]\s*$", text[:start]) is not None
+        gap, before = text[before : match.start()], match.end()
+        opens_sentence = index == 0 or any(mark in gap for mark in ".!?:;")
         if (
             word[0].isdigit()
             or word.casefold() in _NUMBER_WORDS
