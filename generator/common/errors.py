@@ -2,14 +2,46 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
 
+# What could rewrite the line a terminal shows: C0 and C1 controls (a carriage return
+# sends the cursor back so "OK" can overprint the error), DEL, the line and paragraph
+# separators, and the bidi controls and marks that reorder what follows them. Also lone
+# surrogates: a file name that is not UTF-8 holds them, and printing one would crash.
+_CONTROLS = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _escaped(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    return _NAMED.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def escape_controls(text: str) -> str:
+    """Text with every character that could rewrite a terminal's line shown as Python
+    writes it in a string (`\\r`, `\\x1b`, `\\u202e`), so a file name or a value cannot
+    hide or fake a message. Idempotent: escaped text holds no such character."""
+    return _CONTROLS.sub(_escaped, text)
+
+
+def escape_lines(text: str) -> str:
+    """A message of several lines escaped line by line: its own line breaks stay; any
+    other break must have been escaped where the message was built (`escape_controls`)."""
+    return "\n".join(escape_controls(line) for line in text.split("\n"))
+
 
 def clip(text: str, limit: int = 200) -> str:
-    """A long value shortened for a message, so one bad field cannot flood the output."""
+    """A long value shortened for a message, so one bad field cannot flood the output.
+
+    Every caller shows the result through `repr` (which escapes control characters) or
+    `escape_controls`: a clipped value is never printed raw."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -34,9 +66,15 @@ class Problem:
         return self.sort_key() < other.sort_key()
 
     def __str__(self) -> str:
-        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        # File and folder names and YAML keys are the editor's: a name holding a carriage
+        # return or a bidi override must not rewrite the line into something else.
+        file = escape_controls(self.file)
+        where = file if self.line is None else f"{file}:{self.line}"
+        message = escape_lines(self.message)
         return (
-            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+            f"{where}: {escape_controls(self.field)}: {message}"
+            if self.field
+            else f"{where}: {message}"
         )
 
 
@@ -68,6 +106,10 @@ class FactsheetsError(click.ClickException):
     """Base of the errors users see as `Error: ...` with a documented exit code."""
 
     exit_code = 1
+
+    def format_message(self) -> str:
+        # A path in a message (the project's folder, say) may hold control characters.
+        return escape_lines(self.message)
 
 
 class InvalidInput(FactsheetsError):

@@ -5,16 +5,25 @@ Editors record pairs they have checked and found to be different entities in
 `seeds/distinct.yaml`, so the warning stops:
 
     - [iran-backed-groups, iran-backed-militia]
+
+Names are compared as they look, not as they are encoded (`_key`): "Café" typed with a
+combining accent, "Ｈａｍａｓ" in full-width letters, "Ha\u200bmas" with a zero-width
+space and "Hаmas" with a Cyrillic "а" are all "Hamas", and the warning names the
+character that differs, which the eye cannot see.
 """
 
 from __future__ import annotations
 
+import difflib
+import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from ..common.errors import escape_controls
 from ..sources.load import DISTINCT_FILE
-from ..sources.text import normalize
+from ..sources.text import code_point, normalize
 from .model import Entity, KnowledgeBase, Statement
 
 SIMILARITY = 90
@@ -33,7 +42,7 @@ class LikelyDuplicate:
     reason: str
 
     def message(self) -> str:
-        files = sorted(set(self.first.files) | set(self.second.files))
+        files = sorted(escape_controls(f) for f in set(self.first.files) | set(self.second.files))
         return (
             f"{self.first.id!r} and {self.second.id!r} may be the same {self.first.category[:-1]}: "
             f"{self.reason}. If they are, use one id in {', '.join(files)}; if not, add "
@@ -46,20 +55,16 @@ def likely_duplicates(kb: KnowledgeBase, distinct: set[frozenset[str]]) -> list[
     found: dict[frozenset[str], LikelyDuplicate] = {}
     for table in (kb.actors, kb.locations, kb.events):
         entities = sorted(table.values(), key=lambda e: e.id)
-        by_label: dict[str, list[Entity]] = {}
-        shown: dict[str, str] = {}
+        by_label: dict[str, list[tuple[Entity, str]]] = {}
         for entity in entities:
             for label, original in _labels(entity).items():
-                by_label.setdefault(label, []).append(entity)
-                shown.setdefault(label, original)
-        for label, sharing in sorted(by_label.items()):
-            for i, first in enumerate(sharing):
-                for second in sharing[i + 1 :]:
+                by_label.setdefault(label, []).append((entity, original))
+        for _, sharing in sorted(by_label.items()):
+            for i, (first, one) in enumerate(sharing):
+                for second, other in sharing[i + 1 :]:
                     pair = frozenset((first.id, second.id))
                     if first.id != second.id and pair not in distinct and pair not in found:
-                        found[pair] = LikelyDuplicate(
-                            first, second, f"both are called {shown[label]!r}"
-                        )
+                        found[pair] = LikelyDuplicate(first, second, _called(one, other))
         names = [_key(e.name) for e in entities]
         for i, name in enumerate(names):
             # extract() scores one name against all later ones in C; no numpy needed.
@@ -102,6 +107,37 @@ def _same_statements(
                     found[pair] = LikelyDuplicate(first, second, reason)
 
 
+def _called(one: str, other: str) -> str:
+    """Why two names with one key are one name: the same words, or what tells them apart
+    where the eye cannot (positions count the characters of the name, from 1)."""
+    a, b = normalize(one), normalize(other)
+    # Compared character by character, capitals aside, so a position is one character.
+    matcher = difflib.SequenceMatcher(
+        None, [c.casefold() for c in a], [c.casefold() for c in b], autojunk=False
+    )
+    changes = [op for op in matcher.get_opcodes() if op[0] != "equal"]
+    if not changes:
+        return f"both are called {one!r}"
+    _, i1, i2, j1, j2 = changes[0]
+    if i2 > i1 and j2 > j1:
+        said = (
+            f"the first has {_named(a[i1:i2])} at position {i1 + 1} where the second has "
+            f"{_named(b[j1:j2])}"
+        )
+    elif i2 > i1:
+        said = f"the first has {_named(a[i1:i2])} at position {i1 + 1}, the second nothing"
+    else:
+        said = f"the second has {_named(b[j1:j2])} at position {j1 + 1}, the first nothing"
+    more = len(changes) - 1
+    if more:
+        said += f" (and {more} more such difference{'s' if more > 1 else ''})"
+    return f"they are called {one!r} and {other!r}, which look alike but differ: {said}"
+
+
+def _named(chars: str) -> str:
+    return " + ".join(code_point(c) for c in chars)
+
+
 def _labels(entity: Entity) -> dict[str, str]:
     """Comparable forms of every name and alias, each with the text as written."""
     return {
@@ -109,5 +145,29 @@ def _labels(entity: Entity) -> dict[str, str]:
     }
 
 
+@lru_cache(maxsize=65_536)
 def _key(name: str) -> str:
-    return normalize(name).casefold()
+    """A name as it looks: compatibility forms plain (NFKC: full-width and mathematical
+    letters, ligatures), invisible characters dropped, look-alike letters of other
+    scripts as the Latin ones (`CONFUSABLES`), capitals not counted."""
+    text = normalize(name)
+    if text.isascii():
+        return text.casefold()
+    decomposed = unicodedata.normalize("NFKD", text)
+    # Look-alikes are mapped on base letters (the "е" of "ё" is Cyrillic), then composed.
+    kept = (CONFUSABLES.get(c, c) for c in decomposed if unicodedata.category(c) != "Cf")
+    return unicodedata.normalize("NFC", "".join(kept)).casefold()
+
+
+CONFUSABLES = {
+    **dict(zip("АВЕЅІЈКМНОРСТХУҮԚԜӀ", "ABESIJKMHOPCTXYYQWl", strict=True)),
+    **dict(zip("аеіјорсухѕһԁԛԝӏ", "aeijopcyxshdqwl", strict=True)),
+    **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧϹͿ", "ABEZHIKMNOPTYXCJ", strict=True)),
+    **dict(zip("αογιρνχϲϳ", "aoyipvxcj", strict=True)),
+}
+"""Cyrillic and Greek letters that look like Latin ones, as the Latin letter: the common
+pairs of Unicode's confusables list (UTS #39), by hand, since a library for it would be
+one more dependency for a warning. Capitals map to capitals ("Н" looks like "H", "н"
+like nothing Latin), so mapping comes before case folding. Not covered: look-alikes
+within Latin ("rn" and "m", "l" and "I") and other scripts, which the ~90% similarity
+check often catches anyway."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 
-from ..common.errors import Problems, clip
+from ..common.errors import Problems, clip, escape_controls
 from . import support
 from .load import Loaded
 from .parse import FieldPath, field_name
@@ -64,17 +64,46 @@ def validate(
     return sentences
 
 
+RESERVED_IDS = {"index": "it names the {Category} index page"}
+"""Ids no page may have, with why (`{Category}` is the page's folder: `Actors`...).
+
+An entity's page is `<folder>/<id>.md` and a source's `sources/<id>.md`, beside the
+folder's index page `<folder>/index.md` (`pages/render.py`, `index_pages`): an id
+`index` would overwrite it, or be overwritten. The pages a long section continues on,
+`<id>.<key>.md` and `<id>.<key>-2.md` (`pages/page.py`, `listing`), cannot collide with
+another id's: ids are slugs, without dots, so the part before the first dot names the
+page. The index pages' own continuations (`index.<key>.md`) are safe once `index` is
+refused. MkDocs gives no other name in those folders a meaning (`README.md` is an
+index page too, but ids are lower-case). Statements have no page (a link to one goes to
+the sentence that reports it, the statements index anchors it as `st-<id>`), so their
+ids are not restricted."""
+
+_PAGE_FOLDERS = {"actors": "Actors", "locations": "Locations", "events": "Events"}
+
+
+def _reserved(id_: str, folder: str) -> str | None:
+    """Why an id of a page in `folder` (`Sources`, `Actors`...) is refused, or None."""
+    why = RESERVED_IDS.get(id_)
+    return (
+        f"{id_!r} is reserved ({why.format(Category=folder)}); choose another id" if why else None
+    )
+
+
 def _collect_ids(loaded: list[Loaded], problems: Problems) -> dict[str, Definition]:
     definitions: dict[str, Definition] = {}
     source_ids: dict[str, str] = {}
     for item in loaded:
         source_id = item.summary.source.id
+        reserved = _reserved(source_id, "Sources")
+        if reserved:
+            problems.add(item.summary_file, item.line_of(("source", "id")), "source.id", reserved)
         if source_id in source_ids:
             problems.add(
                 item.summary_file,
                 item.line_of(("source", "id")),
                 "source.id",
-                f"source id {source_id!r} is already used by {source_ids[source_id]}",
+                f"source id {source_id!r} is already used by "
+                f"{escape_controls(source_ids[source_id])}",
             )
         source_ids.setdefault(source_id, item.summary_file)
         in_this_file: dict[str, Definition] = {}
@@ -82,6 +111,10 @@ def _collect_ids(loaded: list[Loaded], problems: Problems) -> dict[str, Definiti
             for index, entity in enumerate(getattr(item.summary, category)):
                 here = Definition(category, kind_of(entity), item, index)
                 path = here.path
+                folder = _PAGE_FOLDERS.get(category)
+                reserved = _reserved(entity.id, folder) if folder else None
+                if reserved:
+                    problems.add(here.file, here.line, field_name(path), reserved)
                 earlier = definitions.setdefault(entity.id, here)
                 first_here = in_this_file.setdefault(entity.id, here)
                 if first_here is not here:
@@ -101,7 +134,8 @@ def _collect_ids(loaded: list[Loaded], problems: Problems) -> dict[str, Definiti
                         here.line,
                         field_name(path),
                         f"id {entity.id!r} is {_what(here)} here but {_what(earlier)} in "
-                        f"{earlier.file}:{earlier.line}; one id must name one entity",
+                        f"{escape_controls(earlier.file)}:{earlier.line}; "
+                        "one id must name one entity",
                     )
     return definitions
 
@@ -118,7 +152,7 @@ def _check_same_statement(
             here.line,
             field_name(here.path),
             f"statement {statement_id!r} is by {second.speaker!r} ({second.type}) here but by "
-            f"{first.speaker!r} ({first.type}) in {earlier.file}:{earlier.line}; "
+            f"{first.speaker!r} ({first.type}) in {escape_controls(earlier.file)}:{earlier.line}; "
             "one id must name one statement",
         )
 
@@ -187,7 +221,7 @@ def _check_references(item: Loaded, definitions: dict[str, Definition], problems
                 item.line_of(path),
                 field_name(path),
                 f"{target!r} is {_what(found)}, but this field needs one of the "
-                f"{category} (defined at {found.file}:{found.line})",
+                f"{category} (defined at {escape_controls(found.file)}:{found.line})",
             )
     for category in ("actors", "locations"):
         for i, mention in enumerate(getattr(item.summary, category)):
@@ -252,7 +286,7 @@ def _check_quotes(
                 item.summary_file,
                 item.line_of(path),
                 field_name(path),
-                f"alias not found in {item.source_file}: {clip(alias)!r}",
+                f"alias not found in {escape_controls(item.source_file)}: {clip(alias)!r}",
             )
     return found
 
@@ -302,10 +336,15 @@ def aliases(summary: Summary) -> Iterator[tuple[FieldPath, str]]:
 
 
 def _not_found(item: Loaded, path: FieldPath, text: str, problems: Problems) -> None:
-    passage, score = item.text.closest(text)
-    message = f"quote not found in {item.source_file}: {clip(text)!r}"
-    if passage and score >= 50:
-        message += f"\n    closest passage ({score:.0f}% similar): {clip(passage)!r}"
+    message = f"quote not found in {escape_controls(item.source_file)}: {clip(text)!r}"
+    # A quote that looks right but is not found defeats the eye: say what differs.
+    invisible = item.text.invisible_difference(text)
+    if invisible:
+        message += f" — {invisible}"
+    else:
+        passage, score = item.text.closest(text)
+        if passage and score >= 50:
+            message += f"\n    closest passage ({score:.0f}% similar): {clip(passage)!r}"
     problems.add(item.summary_file, item.line_of(path), field_name(path), message)
 
 

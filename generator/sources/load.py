@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from ..common import workers
-from ..common.errors import Problems
+from ..common.errors import Problems, escape_controls
 from ..common.progress import Progress, silent
 from ..common.project import display_path
 from .parse import FieldPath, line_of, node_of, parse_summary, quick_parse, validated
@@ -173,8 +173,8 @@ def _parse_many(raws: list[str]) -> Generator[object | None, None, None]:
         yield from map(quick_parse, raws)
         return
     # One core fewer than there are: this process is busy validating as results come.
-    with workers.fork_pool(max(1, min(count, 4) - 1)) as pool:
-        yield from pool.imap(quick_parse, raws, chunksize=8)
+    with workers.fork_pool(max(1, min(count, 4) - 1), "reading summaries") as pool:
+        yield from pool.map(quick_parse, raws, chunksize=8)
 
 
 def _read_text(path: Path, root: Path, problems: Problems) -> str | None:
@@ -185,7 +185,8 @@ def _read_text(path: Path, root: Path, problems: Problems) -> str | None:
         return None
     resolved = path.resolve()
     if not resolved.is_relative_to(root.resolve()):
-        problems.add(shown, None, None, f"is a link to {resolved}, outside the project; refused")
+        where = escape_controls(str(resolved))
+        problems.add(shown, None, None, f"is a link to {where}, outside the project; refused")
         return None
     if not resolved.is_file():
         problems.add(shown, None, None, "is not a regular file")

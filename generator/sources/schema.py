@@ -27,7 +27,9 @@ from pydantic import (
     Field,
     PlainValidator,
     StringConstraints,
+    ValidationInfo,
     WithJsonSchema,
+    field_validator,
     model_validator,
 )
 
@@ -125,19 +127,72 @@ PartialDate = Annotated[
 """An ISO date with only the parts that are known: `2024`, `2024-02` or `2024-02-07`."""
 
 
+_PART_OF = {4: "year", 7: "month", 10: "day"}
+"""What an ISO partial date gives, by its length."""
+_WRITTEN = {"year": "YYYY", "month": "YYYY-MM", "day": "YYYY-MM-DD"}
+_NEEDS = {
+    Precision.day: "day",
+    Precision.week: "day",
+    Precision.month: "month",
+    Precision.year: "year",
+}
+"""What a date of each fixed precision is written as: a week as its first day."""
+
+
 class DateClaim(Strict):
-    """When something happened or was reported, as precisely as the source says and no more."""
+    """When something happened or was reported, as precisely as the source says and no more.
+
+    With precision `day`, `week`, `month` or `year`, the value is written to that precision
+    exactly, neither coarser nor finer (a week as its first day); without a value,
+    `relative` gives the source's words. `approximate`, `relative` and `unknown` take any
+    value, or none.
+    """
 
     precision: Precision
-    """How precise the date is. Use `relative` for words like "overnight" or "last week"."""
+    """How precise the date is. Use `relative` for words like "overnight" or "last week".
+    `day`, `week`, `month` and `year` need a `value` written to that precision or `relative`."""
     value: PartialDate | None = None
-    """The date, when the source gives one (ISO: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`)."""
+    """The date, when the source gives one (ISO: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`), written
+    to the claim's precision: a day (for `week`, its first day), a month or a year."""
     relative: Text | None = None
     """The source's own words for a relative or vague time, e.g. `overnight`."""
     basis: DateBasis = DateBasis.happened
     """`happened` when the date is when the event took place, `reported` when it is only when it was reported."""
     quote: Quote
     """The verbatim sentence part that states the time."""
+
+    @field_validator("value")
+    @classmethod
+    def _value_fits_precision(cls, value: str | None, info: ValidationInfo) -> str | None:
+        precision = info.data.get("precision")  # absent when it was invalid itself
+        needed = _NEEDS.get(precision) if isinstance(precision, Precision) else None
+        if value is None or needed is None:
+            return value
+        given = _PART_OF[len(value)]
+        if given == needed:
+            return value
+        # A finer value (`month` of `2024-02-07`) contradicts its precision as a coarser
+        # one does: its day claims more than the source says yet is shown nowhere, or the
+        # precision is the typo. Only the editor can tell which, so both are refused.
+        week = precision is Precision.week
+        what = "the week's first day" if week else f"a {needed}"
+        if len(value) > len(_WRITTEN[needed]):  # finer: the part to keep is known
+            fix = f"write `{value[: len(_WRITTEN[needed])]}`"
+        else:
+            fix = "write that day" if week else f"write the {needed}"
+        raise ValueError(
+            f"is a {given}, but precision `{precision}` needs {what} ({_WRITTEN[needed]}); "
+            f"{fix}, or precision `{given}`"
+        )
+
+    @model_validator(mode="after")
+    def _fixed_precision_has_a_date(self) -> DateClaim:
+        if self.precision in _NEEDS and self.value is None and self.relative is None:
+            raise ValueError(
+                f"precision `{self.precision}` needs a `value` (the date) or `relative` "
+                "(the source's words for it); omit `date` when the source gives no time"
+            )
+        return self
 
 
 # --- Sources -----------------------------------------------------------------

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
-from ..common.errors import Problems
+from ..common.errors import Problems, escape_controls
 from .load import Loaded
 from .parse import FieldPath, field_name
 from .text import normalize
@@ -199,7 +199,8 @@ def named_elsewhere(loaded: list[Loaded], problems: Problems) -> None:
                     item.summary_file,
                     item.line_of(path) or item.line_of(("actors", i, "id")),
                     field_name(path),
-                    f"{actor.id!r} is unnamed here but named {name!r} in {file}: its page "
+                    f"{actor.id!r} is unnamed here but named {name!r} in "
+                    f"{escape_controls(file)}: its page "
                     "is titled with the name and says this source does not name it. If this "
                     "source may mean someone else, give it its own id with `possibly`.",
                 )

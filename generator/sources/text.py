@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import bisect
+import difflib
 import re
+import sys
+import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
 from rapidfuzz import fuzz
 
@@ -38,8 +42,71 @@ _SPACE = re.compile(r"\s{2,}|[^\S ]")
 
 
 def normalize(text: str) -> str:
-    """The form quotes are compared in: typographic quotes and dashes plain, whitespace folded."""
+    """The form quotes are compared in: composed (NFC, so "é" typed as "e" and an accent is
+    "é"), typographic quotes and dashes plain, whitespace folded (no-break spaces too:
+    U+00A0, U+202F and U+2007 are whitespace)."""
+    if not text.isascii():  # ASCII is NFC already, and checking is not free on long texts
+        text = unicodedata.normalize("NFC", text)
     return _SPACE.sub(" ", text.translate(_TYPOGRAPHIC)).strip()
+
+
+def code_point(char: str) -> str:
+    """A character as messages name it: `U+200B ZERO WIDTH SPACE`."""
+    return f"U+{ord(char):04X} {unicodedata.name(char, 'UNNAMED CHARACTER')}"
+
+
+@cache
+def _invisible() -> re.Pattern[str]:
+    """Characters that show nothing: every format character (zero-width spaces and
+    joiners, the soft hyphen, bidi marks, the byte-order mark), the combining grapheme
+    joiner and the variation selectors. Built once, when a quote is not found."""
+    found = [
+        c
+        for c in range(sys.maxunicode + 1)
+        if unicodedata.category(chr(c)) == "Cf"
+        or c == 0x034F
+        or 0xFE00 <= c <= 0xFE0F
+        or 0xE0100 <= c <= 0xE01EF
+    ]
+    # As ranges: a class of single characters is searched many times slower.
+    ranges: list[list[int]] = []
+    for c in found:
+        if ranges and ranges[-1][1] == c - 1:
+            ranges[-1][1] = c
+        else:
+            ranges.append([c, c])
+    return re.compile(
+        "[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges) + "]"
+    )
+
+
+def _fold(text: str) -> str:
+    """Text as it looks, for telling why a quote was not found: invisible characters
+    dropped, compatibility forms (ligatures, full-width letters) as their plain letters."""
+    if text.isascii():
+        return text
+    if _invisible().search(text):
+        text = _invisible().sub("", text)
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
+
+
+def _fold_mapped(text: str) -> tuple[str, list[int]]:
+    """`_fold(text)` character by character and, for each character it gives, the index
+    it comes from in `text` (slow: only for the few sentences a quote spans)."""
+    out: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        folded = "" if _invisible().match(char) else unicodedata.normalize("NFKC", char)
+        out.append(folded)
+        origin.extend([index] * len(folded))
+    return "".join(out), origin
+
+
+def _shown(chars: str) -> str:
+    """Characters as a message shows them: by name when any is invisible or not ASCII."""
+    if chars.isascii() and chars.isprintable():
+        return repr(chars)
+    return " + ".join(code_point(c) for c in chars)
 
 
 @dataclass(frozen=True)
@@ -259,12 +326,9 @@ class SourceText:
         # Sentences cover every non-blank character, so joining them normalised gives the
         # normalised text, and each sentence's start there comes for free.
         pieces = [normalize(sentence.text) for sentence in self.sentences]
-        self._starts: list[int] = []
-        offset = 0
-        for piece in pieces:
-            self._starts.append(offset)
-            offset += len(piece) + 1
+        self._starts = _starts_of(pieces)
         self.normalized = " ".join(pieces)
+        self._folded: tuple[str, list[int]] | None = None
 
     def find(self, quote: str, *, any_case: bool = False) -> Sentence | None:
         """The sentence where the quote starts, or None when the quote is not in the text.
@@ -312,6 +376,85 @@ class SourceText:
         space = self.normalized.find(" ", end)
         end = len(self.normalized) if space < 0 else space
         return self.normalized[start:end], score
+
+    def invisible_difference(self, quote: str) -> str | None:
+        """Why a quote that is not in the text is not, when it is there as it looks: what
+        differs (invisible characters, compatibility forms), with the position in the
+        quote, e.g. `U+200B ZERO WIDTH SPACE at position 7`; None otherwise.
+
+        Positions count the quote's characters from 1, as compared (normalised, see
+        `normalize`). No-break spaces and composed or decomposed accents never make a
+        quote fail: `normalize` makes them equal."""
+        wanted = normalize(quote)
+        looks = _fold(wanted)
+        if not looks.strip():
+            return None
+        folded, starts = self._folded_text()
+        at = folded.find(looks)
+        if at < 0:
+            return None
+        # Map the match back to the normalised text through the sentences it spans: only
+        # they are folded character by character.
+        first = bisect.bisect_right(starts, at) - 1
+        last = bisect.bisect_right(starts, at + len(looks) - 1) - 1
+        region_start, region_end = self._starts[first], self._end_of(last)
+        region, origin = _fold_mapped(self.normalized[region_start:region_end])
+        offset = at - starts[first]
+        if region[offset : offset + len(looks)] != looks:
+            # Folding the sentences character by character differs from folding them
+            # whole only where a compatibility form composes with what follows: rare
+            # enough to leave to the closest passage.
+            return None
+        start = region_start + origin[offset]
+        end = region_start + origin[offset + len(looks) - 1] + 1
+        found = self.normalized[start:end]
+        matcher = difflib.SequenceMatcher(None, wanted, found, autojunk=False)
+        changes = [op for op in matcher.get_opcodes() if op[0] != "equal"]
+        if not changes:
+            return None
+        _, i1, i2, j1, j2 = changes[0]
+        ours, theirs, position = wanted[i1:i2], found[j1:j2], i1 + 1
+        if not theirs:
+            said = f"{_shown(ours)} at position {position}"
+        elif not ours:
+            said = f"{_shown(theirs)} in the text, before position {position} of the quote"
+        else:
+            said = f"{_shown(ours)} at position {position}, where the text has {_shown(theirs)}"
+        more = len(changes) - 1
+        if more:
+            said += f" (and {more} more such difference{'s' if more > 1 else ''})"
+        return f"it differs from the text only by {said}"
+
+    def _end_of(self, index: int) -> int:
+        """Where the normalised sentence `index` ends in `normalized`."""
+        following = index + 1
+        return (
+            self._starts[following] - 1 if following < len(self._starts) else len(self.normalized)
+        )
+
+    def _folded_text(self) -> tuple[str, list[int]]:
+        """The text as `_fold` sees it, and where each sentence starts in it. Made when a
+        quote is first not found, and kept: the next one will need it too."""
+        if self._folded is None:
+            pieces = [
+                self.normalized[start : self._end_of(i)] for i, start in enumerate(self._starts)
+            ]
+            folded = [_fold(piece) for piece in pieces]
+            if all(a is b for a, b in zip(folded, pieces, strict=True)):
+                self._folded = self.normalized, self._starts  # most texts: nothing to fold
+            else:
+                self._folded = " ".join(folded), _starts_of(folded)
+        return self._folded
+
+
+def _starts_of(pieces: list[str]) -> list[int]:
+    """Where each piece starts in the pieces joined by single spaces."""
+    starts: list[int] = []
+    offset = 0
+    for piece in pieces:
+        starts.append(offset)
+        offset += len(piece) + 1
+    return starts
 
 
 _FULL_SEARCH_LIMIT = 5_000_000
