@@ -1,33 +1,71 @@
-"""Build the static site: `mkdocs build --strict` over `content/`, then its search index."""
+"""Build the static site: `mkdocs build --strict` over `content/`, then its search index.
+
+The site is built whole in a folder beside `site/` (`.site.build-*`), indexed there, and
+only then swapped in: a build that fails, or is killed, leaves the previous site as it
+was, and a reader never sees a site without its search index.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import errno
 import os
+import secrets
+import shutil
+import stat
 import subprocess
 import sys
+from collections.abc import Iterator
+from pathlib import Path
 
 import click
+from filelock import FileLock, Timeout
 
 from ..common.errors import FactsheetsError
-from ..common.project import Project
+from ..common.project import Project, display_path
 from .search import index_for_search
 
 
 def build_site(project: Project, *, verbosity: int = 0) -> None:
-    """The site in `site/`: pages by MkDocs, search index by Pagefind; raises on failure."""
-    status = run_mkdocs_build(project, show_info=verbosity >= 1)
-    if status != 0:
-        raise FactsheetsError(f"the site build failed (mkdocs exited with {status}).")
-    index_for_search(project, verbosity)
+    """The site in `site/`: pages by MkDocs, search index by Pagefind; raises on failure,
+    leaving `site/` as it was."""
+    site = project.site.resolve() if project.site.is_symlink() else project.site
+    _clear_leftovers(site)
+    kept = (
+        f" {display_path(project.site, project.root)}/ is left as it was." if site.is_dir() else ""
+    )
+    with _building(site) as building:
+        status = run_mkdocs_build(project, show_info=verbosity >= 1, site=building)
+        if status != 0:
+            raise FactsheetsError(f"the site build failed (mkdocs exited with {status}).{kept}")
+        try:
+            index_for_search(project, verbosity, site=building)
+        except FactsheetsError as error:
+            # After Pagefind's own output, if it shows any, on a line of its own.
+            raise FactsheetsError(
+                f"{error.message}\n{kept.lstrip()}"
+                if "\n" in error.message
+                else f"{error.message}{kept}"
+            ) from None
+        try:
+            _swap(building, site)
+        except OSError as error:
+            raise FactsheetsError(
+                f"could not put the new site in place of {site}: {error.strerror}.{kept}"
+            ) from None
 
 
-def run_mkdocs_build(project: Project, *, show_info: bool = False) -> int:
-    """`mkdocs build --strict`, showing its warnings and errors (its progress too if asked).
+def run_mkdocs_build(project: Project, *, show_info: bool = False, site: Path | None = None) -> int:
+    """`mkdocs build --strict` (into `site` if given), showing its warnings and errors
+    (its progress too if asked).
 
     Not `mkdocs --quiet`: that drops warnings before strict mode counts them, and a
     broken link written by hand would then pass unnoticed.
     """
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project.config_file)]
+    if site is not None:
+        command += ["--site-dir", str(site)]
     with subprocess.Popen(
         command,
         cwd=project.root,
@@ -47,7 +85,111 @@ def run_mkdocs_build(project: Project, *, show_info: bool = False) -> int:
     return process.returncode
 
 
+_BUILDING = ".{}.build-"
+"""Folders of builds, beside the site: `.site.build-<random>`."""
+_OLD = ".{}.old-"
+"""The previous site, for a moment, where the system cannot swap two folders at once."""
+
+
+@contextlib.contextmanager
+def _building(site: Path) -> Iterator[Path]:
+    """A new, empty folder beside `site` to build in, locked while this build uses it
+    and deleted afterwards (with the previous site, once swapped in its place)."""
+    building = site.parent / f"{_BUILDING.format(site.name)}{secrets.token_hex(4)}"
+    try:
+        building.mkdir(parents=True)
+    except OSError as error:
+        raise FactsheetsError(
+            f"could not make a folder to build the site in, {building}: {error.strerror}."
+        ) from None
+    with contextlib.suppress(OSError):  # readable as the old site was (a web server, say)
+        building.chmod(stat.S_IMODE(site.stat().st_mode))
+    # A lock beside the folder tells the next build that this one is still going
+    # (filelock: the same on every system).
+    lock = FileLock(_lock_of(building))
+    try:
+        with lock:
+            yield building
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            os.unlink(lock.lock_file)
+
+
+def _swap(building: Path, site: Path) -> None:
+    """Puts the built site in place of `site`; the previous one is left in `building`."""
+    if not site.exists():
+        building.rename(site)
+    elif not _exchange(building, site):
+        # Two renames: a build killed between them leaves the previous site in `old`,
+        # which the next build puts back (`_clear_leftovers`).
+        old = site.parent / f"{_OLD.format(site.name)}{building.name.rpartition('-')[2]}"
+        site.rename(old)
+        building.rename(site)
+        with contextlib.suppress(OSError):  # else the next build deletes it
+            old.rename(building)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swaps two folders in one step (Linux's `renameat2` with RENAME_EXCHANGE): there
+    is no moment without a site. False where the system cannot."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # not Linux, or an old C library
+        return False
+    renameat2.argtypes = [
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+    ]
+    at_cwd, rename_exchange = -100, 2  # AT_FDCWD and RENAME_EXCHANGE, from <fcntl.h>
+    if renameat2(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):  # e.g. the file system
+        return False
+    raise OSError(code, os.strerror(code), str(first), None, str(second))
+
+
+def _clear_leftovers(site: Path) -> None:
+    """Deletes what killed builds left beside `site`, putting back a previous site that
+    a build killed in the middle of its swap left aside."""
+    if not site.parent.is_dir():
+        return
+    for folder in sorted(site.parent.glob(f"{_OLD.format(site.name)}*")) + sorted(
+        site.parent.glob(f"{_BUILDING.format(site.name)}*")
+    ):
+        if not folder.is_dir():  # a lock file (see `_lock_of`)
+            if folder.suffix == ".lock" and not folder.with_suffix("").exists():
+                with contextlib.suppress(OSError):  # its build was killed: nothing holds it
+                    folder.unlink()
+            continue
+        lock = FileLock(_lock_of(folder), timeout=0)
+        try:
+            lock.acquire()
+        except (Timeout, OSError):
+            continue  # another build is using it
+        try:
+            if folder.name.startswith(_OLD.format(site.name)) and not site.exists():
+                with contextlib.suppress(OSError):  # then it is left for the next build
+                    folder.rename(site)
+            else:
+                shutil.rmtree(folder, ignore_errors=True)
+        finally:
+            lock.release()
+            with contextlib.suppress(OSError):
+                os.unlink(lock.lock_file)
+
+
+def _lock_of(folder: Path) -> str:
+    """The lock file of a build's folder, beside it."""
+    return f"{folder}.lock"
+
+
 def mkdocs_env() -> dict[str, str]:
     """The environment MkDocs runs in."""
-    # MkDocs 1.6 prints a banner about 2.0 unless told not to.
-    return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    # MkDocs 1.6 prints a banner about 2.0 unless told not to, and so do plugins that
+    # recommend its fork, ProperDocs (mkdocs-redirects).
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}

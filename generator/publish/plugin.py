@@ -7,15 +7,23 @@ each result to MkDocs' own loops, so every plugin hook still runs, in order, in 
 main process.
 
 1. Conversion (`on_nav`, before MkDocs reads the pages). Correctness does not depend
-   on guessing what other plugins do: a result is used only when the Markdown MkDocs is
-   about to convert (after every `on_page_markdown` hook) is exactly the text the
-   worker converted; otherwise the page is converted as usual.
+   on guessing what other plugins do to the Markdown: a result is used only when the
+   Markdown MkDocs converts (checked as it converts, after every `on_page_markdown`
+   hook, whatever its priority) is exactly the text the worker converted; otherwise
+   the page is converted as usual. What a conversion does besides its HTML would stay
+   in the worker, so MkDocs converts every page itself when a plugin added a Markdown
+   extension of its own (mkdocs-autorefs records every heading it converts) or changes
+   the navigation after this plugin (`-v` says why).
 2. Page templates (`on_env`, once every page is read and converted). A worker renders
    a page's template the way MkDocs' `_build_page` does, with the same context and
    `on_page_context` hooks; the main process still runs those hooks, `on_post_page`
    and the write. A plugin could keep state that changes from one page's build to the
    next, which a worker forked before the loop would not see, so this step runs only
-   when every other plugin is one known not to (`PAGE_SAFE_PLUGINS`).
+   when every other plugin (or `hooks:` file) is one known not to (`PAGE_SAFE_PLUGINS`)
+   or has no hook in that loop (`PAGE_LOOP_EVENTS`), and none changes the Jinja
+   environment after this plugin.
+
+A worker that dies (killed for lack of memory, say) fails the build at once.
 
 The plugin also folds the blank space the theme's templates leave between the lines of
 every page (`compact_theme`).
@@ -41,6 +49,7 @@ from typing import Any
 from mkdocs.commands.build import get_context
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
@@ -54,8 +63,14 @@ MIN_PAGES = 200
 """Below this many pages, forking workers costs more than it saves."""
 
 PAGE_SAFE_PLUGINS = frozenset({"factsheets", "material/tags", "tags", "material/search", "search"})
-"""Plugins whose page hooks do not depend on the pages built before: with only these,
-page templates can be rendered ahead of MkDocs' loop."""
+"""Plugins whose page hooks do not depend on the pages built before: with only these
+(and plugins with no hook in `PAGE_LOOP_EVENTS`), page templates can be rendered ahead
+of MkDocs' loop."""
+
+PAGE_LOOP_EVENTS = ("pre_page", "page_context", "post_page")
+"""The events MkDocs runs for each page in its loop over page templates."""
+
+NOT_BUILT = "the site was not built"
 
 
 # MkDocs' own classes are untyped: subclassing them calls untyped code.
@@ -98,8 +113,10 @@ class ParallelRender(BasePlugin[ParallelConfig]):  # type: ignore[no-untyped-cal
         self._dirty = False
         self._converted: dict[str, Converted] = {}
         self._nav: Any = None
-        self._pool: Any = None
+        self._pool: workers.Workers | None = None
         self._prebuilt: _PrebuiltPages | None = None
+        self._reconverted: list[str] = []
+        """Pages whose Markdown a plugin changed after the workers converted it."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self._serve = command == "serve"
@@ -108,6 +125,7 @@ class ParallelRender(BasePlugin[ParallelConfig]):  # type: ignore[no-untyped-cal
     @event_priority(-100)  # last: after any plugin that adds or removes pages
     def on_nav(self, nav: Any, /, *, config: Any, files: Files) -> Any:
         self._converted = {}
+        self._reconverted = []
         self._nav = nav
         pages = [
             file.src_uri
@@ -117,25 +135,42 @@ class ParallelRender(BasePlugin[ParallelConfig]):  # type: ignore[no-untyped-cal
         count = self._workers(len(pages))
         if count < 2:
             return nav
+        why = _unsafe_to_convert(config, self.on_nav)
+        if why:
+            log.info("factsheets: MkDocs converts the pages to HTML itself: %s.", why)
+            return nav
         global _job
         _job = (config, files)
         try:
-            with workers.fork_pool(count) as pool:
+            with workers.fork_pool(count, "converting pages to HTML", NOT_BUILT) as pool:
                 chunks = max(1, min(64, len(pages) // (count * 8)))
-                for src_uri, converted in pool.imap_unordered(_convert, pages, chunks):
+                for src_uri, converted in pool.map(_convert, pages, chunks):
                     if converted is not None:
                         self._converted[src_uri] = converted
+        except workers.WorkerDied as error:
+            raise PluginError(error.message) from None
         finally:
             _job = None
         return nav
 
-    @event_priority(-100)  # last: the Markdown as MkDocs will convert it
+    @event_priority(-100)
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: Any, files: Files) -> str:
         converted = self._converted.pop(page.file.src_uri, None)
-        if converted is not None and converted.digest == _digest(markdown):
-            # An instance attribute shadows the method for this one call.
-            page.render = lambda config, files: _install(page, converted, files)  # type: ignore[method-assign]
+        if converted is not None:
+            # An instance attribute shadows the method for this one call. The Markdown is
+            # compared there, not here: a hook of the same priority may run after this one.
+            page.render = lambda config, files: self._render(page, converted, config, files)  # type: ignore[method-assign]
         return markdown
+
+    def _render(self, page: Page, converted: Converted, config: Any, files: Files) -> None:
+        """Converts the page as `Page.render`, with the worker's result if it converted
+        this very Markdown."""
+        del page.render  # the page's own method again, for this and the next build
+        if page.markdown is not None and _digest(page.markdown) == converted.digest:
+            _install(page, converted, files)
+            return
+        self._reconverted.append(page.file.src_uri)
+        page.render(config, files)
 
     @event_priority(-100)  # last: the environment as every other plugin left it
     def on_env(self, env: Any, /, *, config: Any, files: Files) -> Any:
@@ -151,17 +186,21 @@ class ParallelRender(BasePlugin[ParallelConfig]):  # type: ignore[no-untyped-cal
             and self._to_build(file)
         ]
         count = self._workers(len(pages))
-        if count < 2 or not PAGE_SAFE_PLUGINS.issuperset(config.plugins):
+        if count < 2:
+            return env
+        why = _unsafe_to_render(config, self.on_env)
+        if why:
+            log.info("factsheets: MkDocs renders the page templates itself: %s.", why)
             return env
         global _page_job
         _page_job = (config, self._nav, files, doc_files, env)
         try:
-            self._pool = workers.fork_pool(count)
+            self._pool = workers.fork_pool(count, "rendering page templates", NOT_BUILT)
         finally:
             _page_job = None
         # Ordered and lazy: the main process writes pages while the workers render.
         chunks = max(1, min(16, len(pages) // (count * 16)))
-        self._prebuilt = _PrebuiltPages(env, pages, self._pool.imap(_build_page, pages, chunks))
+        self._prebuilt = _PrebuiltPages(env, pages, self._pool.map(_build_page, pages, chunks))
         return self._prebuilt
 
     def on_post_page(self, output: str, /, *, page: Page, config: Any) -> str:
@@ -170,6 +209,18 @@ class ParallelRender(BasePlugin[ParallelConfig]):  # type: ignore[no-untyped-cal
         return compact_theme(output)
 
     def on_post_build(self, *, config: Any) -> None:
+        if self._reconverted:
+            pages = self._reconverted
+            listed = ", ".join(pages[:5]) + (
+                f" and {len(pages) - 5:,} more" if len(pages) > 5 else ""
+            )
+            log.info(
+                "factsheets: MkDocs converted %s itself, whose Markdown a plugin changed "
+                "after the workers converted it: %s.",
+                "1 page" if len(pages) == 1 else f"{len(pages):,} pages",
+                listed,
+            )
+        self._reconverted = []
         self._converted = {}
         self._nav = None
         self._prebuilt = None
@@ -192,7 +243,7 @@ class ParallelRender(BasePlugin[ParallelConfig]):  # type: ignore[no-untyped-cal
 
     def _close(self) -> None:
         if self._pool is not None:
-            self._pool.terminate()
+            self._pool.close()
             self._pool = None
 
 
@@ -231,6 +282,8 @@ class _PrebuiltPages:
                 uri, name, output, records = next(self._results)
             except StopIteration:
                 return None
+            except workers.WorkerDied as error:
+                raise PluginError(error.message) from None
             self._ahead[uri] = (name, output, records)
         return self._ahead.pop(src_uri)
 
@@ -255,6 +308,48 @@ class _Template:
                 return output
         rendered: str = self._template.render(context)
         return rendered
+
+
+def _unsafe_to_convert(config: Any, on_nav: Any) -> str | None:
+    """Why converting pages in workers could build another site than MkDocs would."""
+    for extension in config.markdown_extensions:
+        # Extensions named in mkdocs.yml are made anew for each page; an object added by
+        # a plugin lives on, and may keep what it converts (in the worker's copy).
+        if not isinstance(extension, str):
+            kind = type(extension)
+            return f"a plugin added the Markdown extension {kind.__module__}.{kind.__qualname__}"
+    return _handled_after(config, "nav", on_nav)
+
+
+def _unsafe_to_render(config: Any, on_env: Any) -> str | None:
+    """Why rendering page templates in workers could build another site than MkDocs
+    would."""
+    for name, plugin in config.plugins.items():
+        if name in PAGE_SAFE_PLUGINS:
+            continue
+        events = [f"on_{event}" for event in PAGE_LOOP_EVENTS if hasattr(plugin, f"on_{event}")]
+        if events:
+            return f"{_described(name)} has {' and '.join(events)}, which may keep state"
+    return _handled_after(config, "env", on_env)
+
+
+def _handled_after(config: Any, event: str, ours: Any) -> str | None:
+    """Which plugins (or hooks) handle `event` after this one, if any do: what they do
+    then, the workers, forked by then, would not see."""
+    handlers: list[Any] = config.plugins.events[event]
+    origins: dict[Any, str] = getattr(config.plugins, "_event_origins", {})
+    later = handlers[handlers.index(ours) + 1 :] if ours in handlers else []
+    if not later:
+        return None
+    names = sorted({_described(origins.get(handler, "?")) for handler in later})
+    return (
+        f"{' and '.join(names)} handle{'s' if len(names) == 1 else ''} on_{event} after factsheets"
+    )
+
+
+def _described(name: str) -> str:
+    """A plugin's name as messages show it: hooks are named by their file."""
+    return f"the hook {name}" if name.endswith(".py") else f"the plugin {name}"
 
 
 def _build_page(src_uri: str) -> tuple[str, str, str | None, Records]:
@@ -299,7 +394,6 @@ def compact_theme(html: str) -> str:
 
 
 def _install(page: Page, converted: Converted, files: Files) -> None:
-    del page.render  # the page's own method again, for the next build (`mkdocs serve`)
     _replay(converted.records)
     page.content = converted.content
     page.toc = converted.toc

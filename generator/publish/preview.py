@@ -14,7 +14,7 @@ import click
 
 from ..common.project import Project
 from ..output.cache import fingerprint
-from ..output.write import generated_files
+from ..output.write import generated_files, locked
 from .build import mkdocs_env
 
 DIRTY_FROM = 1000
@@ -38,7 +38,9 @@ def serve(
 
     `warm_up` runs once while MkDocs builds the preview (reading every summary, so the
     first edit is as quick as the next); its errors are left for the edit that fixes
-    them to report. `regenerate`'s errors are printed, and the preview goes on.
+    them to report. `regenerate`'s errors are printed, and the preview goes on; when
+    another run holds the project's lock (`factsheets generate`, say), the preview says
+    so and regenerates once that run is done.
     """
     command = [
         sys.executable,
@@ -54,6 +56,7 @@ def serve(
     ]
     server = subprocess.Popen(command, cwd=project.root, env=mkdocs_env())
     seen = fingerprint(project.seeds)
+    waiting = False  # for another run to release the lock, with a change to regenerate
     changed, stop_watching = _watch(project.seeds)
     if warm_up is not None:
         with contextlib.suppress(click.ClickException):  # reported when they are edited
@@ -66,18 +69,41 @@ def serve(
                 time.sleep(0.05)  # an editor's save may take several writes
                 changed.clear()
             now = fingerprint(project.seeds)
-            if now != seen:
-                seen = now
+            if now == seen and not waiting:
+                continue
+            seen = now
+            # Asked before each try (and again every half second while it holds the
+            # lock), so that the edit is regenerated once the other run is done.
+            busy = _busy(project)
+            if not busy:
                 try:
                     regenerate()
                 except click.ClickException as error:
-                    click.echo(f"Error: {error.format_message()}", err=True)
+                    busy = _busy(project)  # it took the lock first
+                    if not busy:
+                        click.echo(f"Error: {error.format_message()}", err=True)
+            if busy and not waiting:
+                click.echo(
+                    "Another factsheets run is writing to this project: the preview "
+                    "regenerates when it is done.",
+                    err=True,
+                )
+            waiting = busy
     except KeyboardInterrupt:
         pass
     finally:
         stop_watching()
         server.terminate()
         server.wait()
+
+
+def _busy(project: Project) -> bool:
+    """Whether another run holds the project's lock."""
+    try:
+        with locked(project.root):
+            return False
+    except click.ClickException:
+        return True
 
 
 def _watch(folder: Path) -> tuple[threading.Event, Callable[[], None]]:

@@ -27,8 +27,10 @@ def pagefind_command(site: Path, verbosity: int = 0) -> list[str]:
     return command
 
 
-def index_for_search(project: Project, verbosity: int = 0) -> None:
-    """Run Pagefind over the built site; its index goes to site/pagefind/."""
+def index_for_search(project: Project, verbosity: int = 0, *, site: Path | None = None) -> None:
+    """Run Pagefind over the built site (`site`, default `site/`); its index goes to its
+    pagefind/ folder."""
+    site = site or project.site
     if importlib.util.find_spec("pagefind") is None:
         raise FactsheetsError(
             "Pagefind is not installed, so the site has no search index: "
@@ -37,13 +39,13 @@ def index_for_search(project: Project, verbosity: int = 0) -> None:
     verbose = verbosity >= 1
     # Run from the project folder: Pagefind reads its own pagefind.yml there, if any.
     result = subprocess.run(
-        pagefind_command(project.site, verbosity),
+        pagefind_command(site, verbosity),
         cwd=project.root,
         capture_output=not verbose,
         text=True,
     )
     output = "" if verbose else "\n".join((result.stdout + result.stderr).splitlines()[-20:])
-    entry = project.site / "pagefind" / "pagefind-entry.json"
+    entry = site / "pagefind" / "pagefind-entry.json"
     if result.returncode != 0 or not entry.is_file():
         detail = f":\n{output}" if output else "."
         raise FactsheetsError(
