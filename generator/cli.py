@@ -6,7 +6,8 @@ Exit codes:
      or another run holds the project's lock
   2  wrong usage (unknown option, missing argument)
   3  content/ needs attention: stale (with --check), or pages edited by hand
-     between the markers that were left alone (see --force); or, with
+     between the markers that were left alone (see --force), or pages saved
+     while they were being regenerated that could not be merged; or, with
      `migrate --check`, summaries in an older format
 """
 
@@ -113,6 +114,11 @@ def _generate(
             "or lost them; move the edits below the end marker, or rerun with --force "
             "(which backs the pages up first)."
         )
+    if outcome.plan.interrupted:
+        raise ContentNeedsAttention(
+            "some pages were saved while they were being regenerated (see the warnings "
+            "above); check them, then run `factsheets generate` again."
+        )
     return outcome
 
 
@@ -134,6 +140,22 @@ def _report(obj: Context, project: Project, plan: Plan, *, check: bool, force: b
         obj.say(
             f"Kept (edited, but no summary produces it any more): {display_path(path, project.root)}"
         )
+    for path in plan.remerged:
+        shown = display_path(path, project.root)
+        obj.say(f"  saved during the run, merged again keeping the new text: {shown}", 1)
+    for path, backup in plan.interrupted.items():
+        shown = display_path(path, project.root)
+        if backup is None:
+            obj.say(
+                f"Warning: {shown} was saved while it was being regenerated, and was left "
+                "as it was saved."
+            )
+        else:
+            obj.say(
+                f"Warning: {shown} was saved while it was being regenerated, in a way that "
+                "cannot be merged: the text saved then is in "
+                f"{display_path(backup, project.root)}; copy what you need from it."
+            )
     counts = (
         f"{len(plan.created)} created, {len(plan.updated)} updated, "
         f"{len(plan.deletes)} deleted, {plan.unchanged} unchanged"

@@ -15,7 +15,9 @@ from `content/` afterwards, by `publish/` (`factsheets build` and `serve`, in cl
 
 from __future__ import annotations
 
+import errno
 import gc
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,7 +26,7 @@ from pathlib import Path
 
 from .common.errors import FactsheetsError, Problem, Problems
 from .common.progress import Progress, silent
-from .common.project import Project
+from .common.project import Project, display_path, page_continued
 from .knowledge.duplicates import LikelyDuplicate, likely_duplicates
 from .knowledge.merge import merge
 from .knowledge.model import KnowledgeBase
@@ -69,13 +71,40 @@ def generate(
     """Regenerate `content/` from `seeds/`; with `check`, only say what would change.
 
     A process that generates several times (`factsheets serve`) passes the same `caches`
-    each time.
+    each time. A file that cannot be written (or, with `check`, read) stops the run with
+    a FactsheetsError naming it.
     """
+    project.refuse_links_outside()
     caches = caches or Caches(project.root)
     with _no_cycle_collection():
-        if check:
-            return _check(project, caches, progress)
-        return _generate(project, caches, force=force, progress=progress)
+        try:
+            if check:
+                return _check(project, caches, progress)
+            return _generate(project, caches, force=force, progress=progress)
+        except OSError as error:
+            then = (
+                "Nothing was written; fix the cause and check again."
+                if check
+                else "Every page in content/ is whole (old or new); fix the cause and run "
+                "again to finish."
+            )
+            raise _could_not_write(error, project, then) from None
+
+
+def _could_not_write(error: OSError, project: Project, then: str) -> FactsheetsError:
+    """The error users see for a file the run could not write: `could not write <path>:
+    <reason>. <then>`, the path as messages show paths."""
+    name = error.filename
+    path = Path(os.fsdecode(name)) if isinstance(name, (str, bytes, os.PathLike)) else None
+    reason = error.strerror or str(error) or type(error).__name__
+    if path is not None and error.errno in (errno.ENOTDIR, errno.EEXIST):
+        # Some folder on the way is a file: name it, the system's reason does not.
+        for folder in reversed(path.parents):
+            if folder.is_relative_to(project.root) and folder.exists() and not folder.is_dir():
+                reason = f"{display_path(folder, project.root)} is a file, not a folder"
+                break
+    shown = display_path(path or project.content, project.root)
+    return FactsheetsError(f"could not write {shown}: {reason}. {then}")
 
 
 def duplicates(project: Project, kb: KnowledgeBase) -> list[LikelyDuplicate]:
@@ -127,30 +156,33 @@ def migrate(project: Project, *, check: bool = False) -> dict[str, Migration]:
     if check or not pending:
         return migrations
 
-    with write.locked(project.root):
-        # An editor may have saved a summary since it was read: rewrite none then.
-        targets: list[tuple[Path, str, str]] = []
-        for item, migration in pending:
-            path = (item.folder / SUMMARY_FILE).resolve()
-            try:
-                now = path.read_bytes().decode("utf-8")
-            except (OSError, UnicodeDecodeError):
-                now = None
-            bom = "\ufeff" if now is not None and now.startswith("\ufeff") else ""
-            if now is None or now[len(bom) :] != item.raw:
-                raise FactsheetsError(
-                    f"{item.summary_file} changed while it was being migrated; nothing was "
-                    "written. Run `factsheets migrate` again."
-                )
-            targets.append((path, bom + migration.text, item.summary_file))
-        for path, text, shown in targets:
-            try:
-                write.atomic_write(path, text)
-            except OSError as error:
-                raise FactsheetsError(
-                    f"could not write {shown}: {error.strerror}. Every summary is whole (old "
-                    "or new, which read the same); fix the cause and run again to finish."
-                ) from None
+    try:
+        with write.locked(project.root):
+            # An editor may have saved a summary since it was read: rewrite none then.
+            targets: list[tuple[Path, str, str]] = []
+            for item, migration in pending:
+                path = (item.folder / SUMMARY_FILE).resolve()
+                try:
+                    now = path.read_bytes().decode("utf-8")
+                except (OSError, UnicodeDecodeError):
+                    now = None
+                bom = "\ufeff" if now is not None and now.startswith("\ufeff") else ""
+                if now is None or now[len(bom) :] != item.raw:
+                    raise FactsheetsError(
+                        f"{item.summary_file} changed while it was being migrated; nothing was "
+                        "written. Run `factsheets migrate` again."
+                    )
+                targets.append((path, bom + migration.text, item.summary_file))
+            for path, text, shown in targets:
+                try:
+                    write.atomic_write(path, text)
+                except OSError as error:
+                    raise FactsheetsError(
+                        f"could not write {shown}: {error.strerror}. Every summary is whole (old "
+                        "or new, which read the same); fix the cause and run again to finish."
+                    ) from None
+    except OSError as error:  # the lock's file (each summary's are caught above)
+        raise _could_not_write(error, project, "No summary was changed.") from None
     return migrations
 
 
@@ -178,7 +210,13 @@ def _check(project: Project, caches: Caches, progress: Progress) -> Outcome:
     """What a generation would change, comparing every page with its file: CI must not
     trust the record of the last run."""
     _, kb, warnings = _read(project, caches, progress, remember=False)
-    rendered = Renderer(kb, project.templates).each(partial(write.decide, project.content))
+    renderer = Renderer(kb, project.templates)
+    pages = set(renderer.paths())
+    for path in write.in_the_way(project.content):
+        # Said as `generate` would say it, which could not write the page.
+        if page_continued(path.relative_to(project.content).as_posix()) in pages:
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    rendered = renderer.each(partial(write.decide, project.content))
     return Outcome(write.plan_of(project.content, _decisions(rendered)), warnings)
 
 
@@ -204,29 +242,22 @@ def _generate(project: Project, caches: Caches, *, force: bool, progress: Progre
 
     with write.locked(project.root), write.staging(project.content):
         # 4. Render them, staging each page's new text as soon as it is made, then put
-        #    every staged page in place (`apply`).
-        try:
-            rendered = renderer.each(partial(write.settle, project.content), progress, only)
-            decisions = _decisions(rendered)
-            shown = incremental.shown(
-                {page.path: page.shown for page in rendered}, renderer.paths(), usable
-            )
-            outputs = incremental.outputs(shown)
-            written = {decision.path for decision in decisions}
-            kept = {path for path in outputs if project.content / path not in written}
-            plan = write.plan_of(project.content, decisions, kept)
-            backups = write.apply(
-                plan, project.root, project.content, force=force, progress=progress
-            )
-        except OSError as error:
-            raise FactsheetsError(
-                f"could not write {error.filename}: {error.strerror}. Every page in content/ "
-                "is whole (old or new); fix the cause and run again to finish."
-            ) from None
+        #    every staged page in place (`apply`): a page an editor saved meanwhile is
+        #    made again from what they saved.
+        rendered = renderer.each(partial(write.settle, project.content), progress, only)
+        decisions = _decisions(rendered)
+        shown = incremental.shown(
+            {page.path: page.shown for page in rendered}, renderer.paths(), usable
+        )
+        outputs = incremental.outputs(shown)
+        written = {decision.path for decision in decisions}
+        kept = {path for path in outputs if project.content / path not in written}
+        plan = write.plan_of(project.content, decisions, kept)
+        backups = write.apply(plan, project.root, project.content, force=force, progress=progress)
 
         # 5. Record what this run produced, for the next one; a run that leaves pages
         #    needing attention is not recorded, so the next one looks, and reports, again.
-        if (plan.conflicts and not force) or plan.orphans:
+        if (plan.conflicts and not force) or plan.orphans or plan.interrupted:
             record.forget(project.root)
         else:
             history = record.History(code, now.sources, shown)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +48,33 @@ class Project:
     @property
     def config_file(self) -> Path:
         return self.root / "mkdocs.yml"
+
+    def refuse_links_outside(self) -> None:
+        """Refuse a project whose folders the generator writes into (`content/`, its
+        generated folders, `.factsheets/`) lead outside it, through a link or `docs_dir`:
+        nothing is ever written outside the project. Raises FactsheetsError naming the
+        first such folder, as `seeds/` files leading outside are refused."""
+        root = self.root.resolve()
+        folders = [
+            self.content,
+            *(self.content / name for name in CATEGORY_DIRS),
+            self.root / ".factsheets",  # the caches, the record and the backups
+        ]
+        for folder in folders:
+            if not (folder.exists() or folder.is_symlink()):
+                continue
+            shown = display_path(folder, self.root)
+            try:
+                resolved = folder.resolve()
+            except (OSError, RuntimeError):  # RuntimeError: a loop of links
+                raise FactsheetsError(f"{shown}: is a link that leads nowhere; refused") from None
+            if resolved.is_relative_to(root):
+                continue
+            if not Path(os.path.normpath(folder)).is_relative_to(self.root):
+                raise FactsheetsError(
+                    f"{shown} (docs_dir in mkdocs.yml) is outside the project; refused"
+                )
+            raise FactsheetsError(f"{shown}: is a link to {resolved}, outside the project; refused")
 
     @classmethod
     def at(cls, root: Path) -> Project:

@@ -124,5 +124,9 @@ def fingerprint(*folders: Path) -> str:
             dirnames[:] = [d for d in dirnames if d != "__pycache__"]
             for name in sorted(filenames):
                 path = Path(dirpath, name)
-                digest.update(f"{path}\0{stat(path)}\n".encode())
+                try:
+                    info = stat(path)
+                except FileNotFoundError:
+                    continue  # gone since it was listed (an editor's save, renamed over it)
+                digest.update(f"{path}\0{info}\n".encode())
     return digest.hexdigest()

@@ -14,6 +14,7 @@ first:
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -118,11 +119,13 @@ def save(
     history: History,
 ) -> None:
     """Record a clean run: `outputs` are the paths of every page it produced."""
-    head = {
-        "inputs": inputs,
-        "listing": _listing(content),
-        "files": {page: stat(content / page) for page in outputs},
-    }
+    files = {}
+    for page in outputs:
+        # A page an editor deleted since it was written is not recorded: the next run
+        # finds it missing, and makes it again.
+        with contextlib.suppress(FileNotFoundError):
+            files[page] = stat(content / page)
+    head = {"inputs": inputs, "listing": _listing(content), "files": files}
     tail = {
         "code": history.code,
         "sources": history.sources,
@@ -140,7 +143,9 @@ def save(
 def forget(root: Path) -> None:
     """Delete the record: the next run looks at everything again."""
     for name in (RECORD_FILE, *_REPLACED):
-        (root / name).unlink(missing_ok=True)
+        # NotADirectoryError: `.factsheets` is a file, so no record is there either.
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+            (root / name).unlink()
 
 
 def _digests(value: Any) -> bool:

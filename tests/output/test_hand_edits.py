@@ -95,7 +95,7 @@ def test_text_outside_the_markers_survives_regeneration(project, cli, tmp_path):
     new_front, new_preamble, new_generated, new_tail = split_page(page.read_bytes())
     assert new_preamble == my_preamble
     assert new_tail == my_tail
-    assert b"Denied any involvement in the attacks.[^1]" in new_generated
+    assert b"Denied any involvement in the attacks.[^fs-1]" in new_generated
     assert new_generated != generated
     # Apart from the editor's text, the page is exactly what a clean run generates.
     expected = clean_generation(tmp_path, project / "seeds")["actors/iran.md"]
