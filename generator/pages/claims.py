@@ -22,7 +22,8 @@ from ..knowledge.figures import Count, Measure
 from ..knowledge.model import Attested, Dated, Event, KnowledgeBase, Link
 from ..sources.vocabulary import Precision
 from . import labels
-from .markup import Citable, Md, escape
+from .markup import Citable, Md, composed, escape
+from .markup import shown as value_text
 
 
 class _Shown(Protocol):
@@ -54,11 +55,12 @@ class Claims:
     # --- Dates ----------------------------------------------------------------------
 
     def date(self, dated: Dated | None, source_id: str | None = None) -> str:
-        """A date as readers say it, never more precise than the source."""
+        """A date as readers say it, never more precise than the source: plain text, the
+        source's words in it already `shown` (print it with `markup.composed`)."""
         if dated is None:
             return "date not reported"
         claim, span = dated.claim, dated.span
-        words = claim.relative
+        words = value_text(claim.relative) if claim.relative else None
         if claim.value:
             text = labels.partial_date(claim.value)
             if claim.precision is Precision.week:
@@ -88,10 +90,10 @@ class Claims:
                 (f for f in group if not f.value.span or not f.value.span.inferred), group[0]
             )
             text = self.date(shown.value, shown.citations[0].source)
-            parts.append(f"{escape(text)}{self.page.cite(group)}")
+            parts.append(f"{composed(text)}{self.page.cite(group)}")
         return Md("; ".join(parts) or "—")
 
-    def dates_text(self, event: Event) -> str:
+    def dates_text(self, event: Event) -> Md:
         """The event's dates as `when` gives them, without footnotes (for lists)."""
         texts = []
         for group in _same_days(event.dates):
@@ -99,7 +101,7 @@ class Claims:
                 (f for f in group if not f.value.span or not f.value.span.inferred), group[0]
             )
             texts.append(self.date(shown.value, shown.citations[0].source))
-        return "; ".join(texts) or "—"
+        return composed("; ".join(texts) or "—")
 
     def date_disagreement(self, event: Event) -> Md:
         """A warning listing each date sources give, when they cannot all hold."""
@@ -107,7 +109,7 @@ class Claims:
             return Md("")
         lines = ['!!! warning "Sources disagree on the date"']
         for group in _same_days(event.dates):
-            text = escape(self.date(group[0].value, group[0].citations[0].source))
+            text = composed(self.date(group[0].value, group[0].citations[0].source))
             sources = self.page.source_refs(_sources(group))
             lines.append(f"    - {text}{self.page.cite(group)}: {sources}")
         return Md("\n".join(lines) + "\n")
@@ -120,7 +122,7 @@ class Claims:
         text = escape(labels.figure_label(measure.kind))
         if measure.counted:
             text = (
-                escape(measure.counted.capitalize())
+                escape(measure.counted[:1].upper() + measure.counted[1:])
                 if measure.kind == "other"
                 else Md(f"{text}: {escape(measure.counted)}")
             )
@@ -138,11 +140,13 @@ class Claims:
 
     def count(self, count: Count, unit: str | None = None) -> Md:
         """A value with its own time and who gives it: "at least 30 (by Sunday evening)"."""
-        text = escape(labels.count_value(count.value, count.qualifier, unit))
+        text = composed(labels.count_value(count.value, count.qualifier, unit and value_text(unit)))
         if count.as_of:
             when = describe(count.when) if count.when and count.as_of != count.when.iso else ""
-            as_of = f"{count.as_of}, {when}" if when and when != count.as_of else count.as_of
-            text = Md(f"{text} ({escape(as_of)})")
+            as_of = value_text(count.as_of)
+            if when and when != count.as_of:
+                as_of = f"{as_of}, {when}"
+            text = Md(f"{text} ({composed(as_of)})")
         if count.according_to:
             text = Md(f"{text}, according to {self.page.link(count.according_to)}")
         return text
@@ -173,7 +177,9 @@ class Claims:
         blocks = []
         for measure in sorted(event.series, key=_measure_key):
             by_source = event.series[measure]
-            label = self.measure(measure)
+            # Starting a line after "*": with a space first (a control character the value
+            # starts with), it would be a list item, not emphasis.
+            label = self.measure(measure).lstrip(" ")
             for source_id, steps in by_source.items():
                 if len(steps) > 1:
                     told = " → ".join(

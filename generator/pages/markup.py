@@ -1,16 +1,34 @@
 """Markdown built from plain text safely: escaping, footnotes, links and source text.
 
 Every value printed by a template is escaped unless a helper marked it as Markdown it
-built itself (`Md`): escaping is the default, so a template cannot forget it.
+built itself (`Md`): escaping is the default, so a template cannot forget it. Only `Md`
+is trusted: any other object (jinja's `Markup` from `|safe` or `|e` included) is text.
+
+What a reader sees of a value is the value itself, with three rules and nothing else:
+- control characters (C0, DEL, C1) and line or paragraph separators show as a space,
+  and any run of whitespace as one space (a value cannot start a block or hide text);
+- the explicit directional formatting characters (embeddings and overrides U+202A–U+202E,
+  isolates U+2066–U+2069) are removed, since they would reorder the text around the value;
+- a value with right-to-left characters (bidirectional class R, AL or AN) is then wrapped
+  in U+2068 FIRST STRONG ISOLATE and U+2069 POP DIRECTIONAL ISOLATE, as `<bdi>` would
+  isolate it, so its direction cannot reorder its neighbours (a footnote mark, the next
+  value) either.
+Other invisible characters (zero-width spaces and joiners, U+2060, U+FEFF, the marks
+LRM and RLM) are kept: they are part of the text (a joiner makes one emoji of several),
+and cannot reach past it (a value with an RLM is isolated).
+`shown` gives that text; `tests/pages/test_safety.py` checks that every value reads
+back as it wherever a page prints it.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from ..knowledge.model import Attested, Citation, KnowledgeBase, Source
 
@@ -26,37 +44,118 @@ class Md(str):
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]|~^=$#])")
 _MD_LEADING = re.compile(r"^( ?)([#+\-:]|\d+[.)])")
 # Fast path: text needs no escaping without special characters, whitespace other
-# than single spaces, a block marker (or digit) at its start, or a space at its end.
-_NEEDS_ESCAPING = re.compile(r"[\\`*_{}\[\]|~^=$#&<>\x00-\x1f\x7f\u2028\u2029]|[^\S ]|  ")
+# than single spaces, control or directional formatting characters, a block marker (or
+# digit) at its start, or a space at its end.
+_NEEDS_ESCAPING = re.compile(
+    r"[\\`*_{}\[\]|~^=$#&<>\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[^\S ]|  "
+)
 _RISKY_START = " #+-:0123456789"
 _WHITESPACE = re.compile(r"\s+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+"""Control characters (C0 but tab and line feed, which are whitespace; DEL; C1) and the
+line and paragraph separators: each shows as a space."""
+_DIRECTIONAL = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+"""Embeddings, overrides and isolates: removed, since they reorder the text after them."""
+_RIGHT_TO_LEFT = re.compile(
+    "[\u0590-\u08ff\u200f\ufb1d-\ufdff\ufe70-\ufefe\U00010800-\U00010fff\U0001e800-\U0001efff]"
+)
+"""The blocks of right-to-left scripts and the RLM: every character of bidirectional class
+R, AL or AN is in them (`tests/pages/test_render.py` checks). A fast first look."""
+_RIGHT_TO_LEFT_CLASSES = frozenset({"R", "AL", "AN"})
+"""Bidirectional classes of the characters that can reorder their neighbours."""
+ISOLATE = ("\u2068", "\u2069")
+"""FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE: what a right-to-left value is wrapped in."""
+
+
+def plain(text: str) -> str:
+    """Text with control characters as spaces, runs of whitespace as one space, and no
+    directional formatting characters (see the module's description)."""
+    return _folded(_DIRECTIONAL.sub("", text))
+
+
+def _folded(text: str) -> str:
+    return _WHITESPACE.sub(" ", _CONTROL.sub(" ", text))
+
+
+def isolated(text: str) -> str:
+    """Text wrapped in a directional isolate when it has right-to-left characters (of
+    bidirectional class R, AL or AN)."""
+    if text.isascii() or not any(
+        unicodedata.bidirectional(c) in _RIGHT_TO_LEFT_CLASSES for c in _RIGHT_TO_LEFT.findall(text)
+    ):
+        return text
+    return f"{ISOLATE[0]}{text}{ISOLATE[1]}"
+
+
+def shown(value: str) -> str:
+    """The text a reader sees of a value printed on a page (see the module's description)."""
+    return isolated(plain(value))
 
 
 def escape(value: Any) -> Md:
-    """Plain text as Markdown that renders as the same text and nothing else.
+    """Plain text as Markdown that renders as the same text and nothing else (`shown`).
 
     HTML-significant characters become entities; every Markdown-significant ASCII
     character is backslash-escaped (pymdownx.escapeall makes any escape valid);
     line breaks fold to spaces so a value cannot start a block (heading, list, table row).
+    Only `Md` passes as it is: an object with `__html__` (jinja's `Markup`, which `|safe`
+    makes of anything) is no more trusted than any other text.
     """
-    if isinstance(value, Md) or hasattr(value, "__html__"):
-        return value if isinstance(value, Md) else Md(value)
-    text = str(value)
+    if isinstance(value, Md):
+        return value
+    # (Of a str subclass such as Markup: a plain str, whose methods are str's.)
+    return Md(isolated(_escaped(str(value), plain)))
+
+
+def composed(text: str) -> Md:
+    """Words of ours with values in them, each value made `shown` (and so isolated on its
+    own): escaped as `escape` does, without isolating the whole again (a right-to-left
+    value first would turn our words around) or removing the values' isolates."""
+    return Md(_escaped(text, _folded))
+
+
+def _escaped(text: str, clean: Callable[[str], str]) -> str:
     if (
         text[:1] not in _RISKY_START  # (an empty text is "in" any string: it goes on)
         and text[-1] != " "
         and not _NEEDS_ESCAPING.search(text)
     ):
-        return Md(text)  # the common case: plain words, nothing to do
-    text = _CONTROL.sub(" ", text)
-    text = _WHITESPACE.sub(" ", text)  # one space: no line breaks, no indented code
+        return text  # the common case: plain words, nothing to do
+    text = clean(text)  # one space: no line breaks, no indented code
     text = _MD_SPECIAL.sub(r"\\\1", text)
     # "[label]:" opens a link reference definition at the start of a block, whatever the
     # escaping of "]"; a link we emit there ("- [name](...)") must not end up as one.
     text = text.replace("\\]:", "\\]\\:")
     text = _MD_LEADING.sub(lambda m: m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], text)
-    return Md(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def joined(values: Iterable[Any], separator: str = "") -> Md:
+    """`|join` in a template: values joined, each isolated on its own (see `composed`)."""
+    return composed(str(separator).join(shown(str(value)) for value in values))
+
+
+def escape_filter(value: Any) -> Md:
+    """`|e` (and `|escape`, `|forceescape`) in a template: the value as text, as `escape`
+    makes it, with its quotation marks as entities too, so that it stays text even
+    inside an HTML attribute a site's template writes (`title="{{ value|e }}"`)."""
+    if isinstance(value, Md):
+        return value
+    return Md(escape(value).replace('"', "&quot;").replace("'", "&#39;"))
+
+
+def code(value: str) -> Md:
+    """A value as inline code, read back as it is (`shown`): a code span takes its
+    content literally, so nothing in it is escaped, and backticks in the value get a
+    longer fence. (In a table row too: the table splits cells around code spans.)"""
+    text = plain(str(value)).strip()
+    if not text:
+        return Md("")
+    fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
+    # Python-Markdown strips spaces inside the fences: one either side lets the value
+    # start or end with a backtick without merging it into the fence.
+    padded = f" {text} " if text[0] == "`" or text[-1] == "`" else text
+    return Md(isolated(f"{fence}{padded}{fence}"))
 
 
 _MARK_SEPARATOR = '<sup class="fs-sep">,</sup>'
@@ -68,9 +167,16 @@ A fact the whole corpus repeats (a group's country, say) would otherwise carry h
 of marks and footnotes: three let a reader check it, and the count says the rest."""
 
 
+LABEL = "fs-"
+"""What every generated footnote label starts with: `[^fs-1]`, `[^fs-2]`... An editor's own
+note below a page's end marker (`[^1]`) can then never take the place of a citation; the
+notes check rejects editors' labels that start with it. Readers still see 1, 2, 3:
+Python-Markdown numbers footnotes in order, whatever their labels."""
+
+
 @dataclass
 class Footnotes:
-    """The citations of one page, numbered in order of first use."""
+    """The citations of one page, numbered in order of first use (labels `fs-1`, `fs-2`...)."""
 
     kb: KnowledgeBase
     numbers: dict[Citation, int] = field(default_factory=dict)
@@ -84,7 +190,7 @@ class Footnotes:
             for citation in citations[:MARKS_PER_FACT]
         }
         # A visible comma between marks, or [^4][^13] would read as footnote 413.
-        marks = _MARK_SEPARATOR.join(f"[^{n}]" for n in sorted(numbers))
+        marks = _MARK_SEPARATOR.join(f"[^{LABEL}{n}]" for n in sorted(numbers))
         more = len(citations) - MARKS_PER_FACT
         if more > 0:
             marks += f'<sup class="fs-more" title="{more} more citation{"s" if more > 1 else ""}">+{more}</sup>'
@@ -102,7 +208,7 @@ class Footnotes:
         for citation, number in self.numbers.items():
             title = self.kb.sources[citation.source].meta.title
             lines.append(
-                f"[^{number}]: {quoted(citation.quote)} — "
+                f"[^{LABEL}{number}]: {quoted(citation.quote)} — "
                 f"[{escape(title)}, {citation.sentence.label}]({sentence_target(citation)})"
             )
         return Md("\n".join(lines))
@@ -148,23 +254,49 @@ def sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?", "…", '"', "”")) else text + "."
 
 
+_URL_QUOTED = frozenset(" ()<>\"'\\`[]|{}^")
+
+
 def url(value: str) -> Md:
-    """A validated http(s) URL as a Markdown link target."""
-    quoted = "".join(f"%{ord(c):02X}" if c in " ()<>\"'\\`[]|{}^" else c for c in value)
+    """A validated http(s) URL as a Markdown link target.
+
+    Inert outside a link target too, whatever a site's template passes it: no whitespace,
+    control or format character stays (percent-encoded, as a browser would send them),
+    `*` and `_` are escaped (Markdown removes the backslash from a link's address), and
+    anything but an http(s) URL has its colons encoded, so it cannot name a scheme
+    (`javascript:`): a relative address, to a page that does not exist.
+    """
+    web = re.match(r"https?://", value, flags=re.IGNORECASE) is not None
+    out = []
+    for c in value:
+        if c in _URL_QUOTED or (c == ":" and not web) or _unprintable(c):
+            out.append(quote(c, safe=""))
+        elif c in "*_":
+            out.append("\\" + c)
+        else:
+            out.append(c)
     # An & may start what Markdown takes for an entity ("&#"): write it as one.
-    return Md(quoted.replace("&", "&amp;"))
+    return Md("".join(out).replace("&", "&amp;"))
+
+
+def _unprintable(c: str) -> bool:
+    """Whitespace, control, format, separator, surrogate or unassigned."""
+    if c.isascii():
+        return c <= " " or c == "\x7f"
+    return unicodedata.category(c)[0] in "CZ"
 
 
 def source_text(source: Source) -> Md:
     """The source's text as an HTML block: a paragraph per paragraph, each sentence
     wrapped in its anchor.
 
-    HTML rather than Markdown: the text is shown exactly as received, so there is nothing
-    for Markdown to do, and converting it was half the cost of building a source's page.
+    HTML rather than Markdown: the text is shown exactly as received (but for the rules of
+    `shown`), so there is nothing for Markdown to do, and converting it was half the cost
+    of building a source's page.
     """
     paragraphs: dict[int, list[str]] = {}
     for sentence in source.text.sentences:
-        text = html.escape(_WHITESPACE.sub(" ", _CONTROL.sub(" ", sentence.text)), quote=False)
+        text = html.escape(shown(sentence.text), quote=False)
         paragraphs.setdefault(sentence.paragraph, []).append(
             f'<span class="fs-sentence" id="{sentence.anchor}">'
             f'<a class="fs-anchor" href="#{sentence.anchor}" title="Link to this sentence">'

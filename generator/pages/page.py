@@ -37,10 +37,12 @@ from .markup import (
     Citable,
     Footnotes,
     Md,
+    composed,
     escape,
     quoted,
     sentence,
     sentence_target,
+    shown,
 )
 
 
@@ -239,11 +241,11 @@ class PageContext:
             if number < len(paths):
                 pager.append(f"[Next →]({_name(paths[number])})")
             pager_line = " · ".join(pager) + "\n{ .fs-pager }"
-            heading = f"{self.name}: {title}"
+            heading = f"{shown(self.name)}: {title}"  # (a value, then our words)
             if len(paths) > 1:
                 heading += f" ({number} of {len(paths)})"
             body = (
-                f"# {escape(heading)} {{ #fs-title }}\n\n{pager_line}\n\n{markdown}\n\n"
+                f"# {composed(heading)} {{ #fs-title }}\n\n{pager_line}\n\n{markdown}\n\n"
                 f"{pager_line}\n\n{footnotes}"
             )
             front = {"title": html.escape(heading, quote=False)}
@@ -277,7 +279,7 @@ class PageContext:
         )
 
     def facts(self, facts: Iterable[Attested], linked: bool = False) -> Md:
-        """Values with their footnotes: `A[^1]; B[^2]`."""
+        """Values with their footnotes: `A[^fs-1]; B[^fs-2]`."""
         parts = [
             f"{self.link(fact.value) if linked else escape(fact.value)}{self.cite(fact)}"
             for fact in facts

@@ -24,7 +24,7 @@ from ..common.project import CATEGORY_DIRS
 from ..knowledge.model import Entity, KnowledgeBase, Source, Statement
 from . import budget, labels
 from .budget import Budget
-from .markup import escape, quoted, sentence, source_text, url
+from .markup import code, escape, escape_filter, joined, quoted, sentence, shown, source_text, url
 from .page import Page, PageContext, Shown, SiteData, groups, numbered
 
 T = TypeVar("T")
@@ -64,7 +64,7 @@ class Renderer:
         self.env = jinja2.Environment(
             loader=jinja2.ChoiceLoader(loaders),
             autoescape=False,  # Markdown, not HTML: `finalize` escapes instead.
-            finalize=escape,
+            finalize=escape,  # everything but `markup.Md`, jinja's `Markup` (`|safe`) included
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
@@ -73,6 +73,12 @@ class Renderer:
         self.env.filters.update(labels.FILTERS, quoted=quoted)
         self.env.filters["url"] = url
         self.env.filters["sentence"] = sentence
+        self.env.filters["code"] = code
+        # A site's template may escape out of habit: `|e` is then our escaping, not HTML's
+        # (whose `Markup` would be escaped again, as text, by `finalize`).
+        for name in ("e", "escape", "forceescape"):
+            self.env.filters[name] = escape_filter
+        self.env.filters["join"] = _join
         # Before any page, so that workers rendering pages in parallel do not each make it.
         self.site = SiteData(kb)
 
@@ -120,8 +126,8 @@ class Renderer:
         order = sorted(wanted, key=lambda path: path not in indexes)
         done: dict[str, Rendered[T]] = {}
         try:
-            with workers.fork_pool(count) as pool:
-                results = pool.imap(_render_in_worker, order, chunksize=16)
+            with workers.fork_pool(count, "rendering pages") as pool:
+                results = pool.map(_render_in_worker, order, chunksize=16)
                 for path in progress(order, "Rendering"):
                     done[path] = next(results)
         finally:
@@ -155,7 +161,7 @@ class Renderer:
         front = {
             # Material prints the title as it is into <title>, the header and the tags
             # page: as HTML, so it must be escaped as HTML (and only as HTML).
-            "title": html.escape(entity.name, quote=False),
+            "title": html.escape(shown(entity.name), quote=False),
             "tags": [labels.kind_label(entity.kind or category)],
             "search": {"boost": 2},
         }
@@ -163,7 +169,7 @@ class Renderer:
 
     def _source_page(self, path: str, source: Source) -> tuple[list[Page], Shown]:
         title = source.meta.title
-        front = {"title": html.escape(title, quote=False), "tags": ["Source"]}
+        front = {"title": html.escape(shown(title), quote=False), "tags": ["Source"]}
         return self._page(path, "source.md.j2", front, title, budget.fact_sheet(), source=source)
 
     def _index_page(self, path: str, category: str) -> tuple[list[Page], Shown]:
@@ -278,6 +284,14 @@ def _itself(page: Page) -> Page:
 def statement_voice(statement: Statement) -> tuple[str | tuple[str, ...], str]:
     """Whose side a statement gives, for cuts that keep every side (see `listing`)."""
     return (statement.voice, statement.type)
+
+
+@jinja2.pass_environment
+def _join(env: jinja2.Environment, value: Any, d: str = "", attribute: Any = None) -> Any:
+    """Jinja's `join`, each value isolated on its own (`markup.joined`)."""
+    if attribute is not None:
+        value = map(jinja2.filters.make_attrgetter(env, attribute), value)
+    return joined(value, d)
 
 
 def render(

@@ -147,7 +147,7 @@ def test_check_warns_where_one_summary_leaves_unnamed_what_another_names() -> No
 def test_a_kind_sources_disagree_on_shows_each_sources_word(page) -> None:
     [called] = rows(infobox(page("actors/saltmarsh-alliance.md")), "Called")
     assert re.fullmatch(
-        r"coalition\[\^\d+\] according to \[.+\); armed group\[\^\d+\] according to \[.+\)",
+        r"coalition\[\^fs-\d+\] according to \[.+\); armed group\[\^fs-\d+\] according to \[.+\)",
         called,
     )
 
@@ -159,8 +159,8 @@ def test_one_sources_revised_count_is_a_series_not_a_disagreement(page) -> None:
     attack = page(ATTACK)
     assert "Sources disagree: Injured" not in attack
     assert re.search(
-        r"counted over time:\* 20 \(initially\)\[\^\d+\] → at least 30 \(by Sunday evening, "
-        r"4 May 2031\)\[\^\d+\] → more than 35 \(on Monday, 5 May 2031\)",
+        r"counted over time:\* 20 \(initially\)\[\^fs-\d+\] → at least 30 \(by Sunday evening, "
+        r"4 May 2031\)\[\^fs-\d+\] → more than 35 \(on Monday, 5 May 2031\)",
         attack,
     )
     assert rows(infobox(attack), "Injured")[0].startswith("more than 35[^")
@@ -179,7 +179,7 @@ def test_consistent_lower_bounds_are_no_disagreement(page) -> None:
 def test_incompatible_counts_are_a_disagreement_listing_every_value(page) -> None:
     attack = page(ATTACK)
     box = attack[attack.index('!!! warning "Sources disagree: Munitions fired: drones launched"') :]
-    values = re.findall(r"^    - (\d+)\[\^\d+\]: \[", box, flags=re.MULTILINE)[:2]
+    values = re.findall(r"^    - (\d+)\[\^fs-\d+\]: \[", box, flags=re.MULTILINE)[:2]
     assert values == ["4", "7"]
 
 
@@ -204,7 +204,7 @@ def test_an_unknown_count_is_shown_as_unknown(page) -> None:
 def test_sunday_in_mondays_report_is_the_same_day_as_the_date(page) -> None:
     attack = page(ATTACK)
     [when] = rows(infobox(attack), "When")
-    assert re.fullmatch(r"4 May 2031\[\^\d+\]<sup class=\"fs-sep\">,</sup>\[\^\d+\]", when)
+    assert re.fullmatch(r"4 May 2031\[\^fs-\d+\]<sup class=\"fs-sep\">,</sup>\[\^fs-\d+\]", when)
     assert "Sources disagree on the date" not in attack
 
 
@@ -232,8 +232,8 @@ def test_a_suspicion_is_never_shown_as_a_fact_and_the_conflict_is_flagged(page) 
     [who] = [row for row in rows(infobox(attack), "Who") if "perpetrator" in row]
     assert re.fullmatch(
         r"\[Tessary Front\]\(\.\./actors/veskaria-backed-group\.md\), perpetrator: "
-        r"suspected by \[Unnamed Castellane security officials\]\(.+?\)\[\^\d+\]; "
-        r"stated as fact\[\^\d+\]; denied by \[Tessary Front\]\(.+?\)\[\^\d+\]",
+        r"suspected by \[Unnamed Castellane security officials\]\(.+?\)\[\^fs-\d+\]; "
+        r"stated as fact\[\^fs-\d+\]; denied by \[Tessary Front\]\(.+?\)\[\^fs-\d+\]",
         who,
     )
     assert '!!! warning "Sources differ on the perpetrator"' in attack
@@ -252,7 +252,7 @@ def test_a_suspicion_is_never_shown_as_a_fact_and_the_conflict_is_flagged(page) 
 def test_second_hand_attribution_names_whom_it_came_through(page) -> None:
     assert re.search(
         r"\[Unnamed Harrow Quay port official\]\(.+?\) \*\*claims\*\* "
-        r"\(via \[Castellane Television\]\(\.\./actors/castellane-television\.md\)\[\^\d+\]\)",
+        r"\(via \[Castellane Television\]\(\.\./actors/castellane-television\.md\)\[\^fs-\d+\]\)",
         page(ATTACK),
     )
     assert "## Statements passed on" in page("actors/castellane-television.md")
@@ -269,7 +269,7 @@ def test_one_statement_in_two_outlets_is_one_statement_with_both_sources(page) -
     statements = page("statements/index.md")
     assert statements.count('<span id="st-marrow-vows-punishment">') == 1
     line = next(s for s in statements.splitlines() if "Those responsible" in s)
-    assert len(re.findall(r"\[\^\d+\]", line)) == 2
+    assert len(re.findall(r"\[\^fs-\d+\]", line)) == 2
 
 
 # --- 6. Relations in time ---------------------------------------------------------------
@@ -330,7 +330,7 @@ def test_a_rank_before_a_name_does_not_end_a_sentence(page) -> None:
     source = page("sources/cpa-2031-05-06-harrow-quay-live.md")
     assert re.search(r"Lt\. Col\. Mara Venn, a spokeswoman", source)
     venn = page("actors/mara-venn.md")
-    assert re.search(r"\[\^\d+\]: “[^”]*Mara Venn[^”]*” — \[.+, ¶7\.1\]", venn)
+    assert re.search(r"\[\^fs-\d+\]: “[^”]*Mara Venn[^”]*” — \[.+, ¶7\.1\]", venn)
 
 
 def test_one_statement_under_two_ids_is_reported_as_a_likely_duplicate(tmp_path: Path) -> None:

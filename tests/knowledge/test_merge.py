@@ -227,10 +227,10 @@ def test_the_event_page_shows_disputed_figures_side_by_side(event_page: list[str
     header, rule, first, second = event_page[start + 2 : start + 6]
     assert (header, rule) == ("| Figure | Reported | Source |", "|:--|:--|:--|")
     assert first.startswith(
-        "| Killed | 3[^5] | [Ferry capsizes off Lakeside](../sources/northshore-daily.md)"
+        "| Killed | 3[^fs-5] | [Ferry capsizes off Lakeside](../sources/northshore-daily.md)"
     )
     assert second.startswith(
-        "| Killed | 2, according to [Lakeside Coast Guard](../actors/coast-guard.md)[^6] "
+        "| Killed | 2, according to [Lakeside Coast Guard](../actors/coast-guard.md)[^fs-6] "
         "| [Two dead as ferry sinks](../sources/lakeside-radio.md)"
     )
     # The warning lists every value itself, with its source: it refers to nothing elsewhere.
@@ -238,23 +238,23 @@ def test_the_event_page_shows_disputed_figures_side_by_side(event_page: list[str
         '!!! warning "Sources disagree: Killed"',
         "    Their latest counts cannot all be true:",
         "",
-        "    - 3[^5]: [Ferry capsizes off Lakeside](../sources/northshore-daily.md) "
+        "    - 3[^fs-5]: [Ferry capsizes off Lakeside](../sources/northshore-daily.md) "
         "(as of 4 March 2031)",
-        "    - 2, according to [Lakeside Coast Guard](../actors/coast-guard.md)[^6]: "
+        "    - 2, according to [Lakeside Coast Guard](../actors/coast-guard.md)[^fs-6]: "
         "[Two dead as ferry sinks](../sources/lakeside-radio.md) (as of 5 March 2031)",
     ]
-    assert "[^5]: “three people died” — [Ferry capsizes off Lakeside, ¶1.1]" in "\n".join(
+    assert "[^fs-5]: “three people died” — [Ferry capsizes off Lakeside, ¶1.1]" in "\n".join(
         event_page
     )
 
 
 def test_the_event_page_shows_every_date_with_its_footnote(event_page: list[str]) -> None:
-    assert "| When | 3 March 2031[^1]; 4 March 2031[^2] |" in event_page
+    assert "| When | 3 March 2031[^fs-1]; 4 March 2031[^fs-2] |" in event_page
 
 
 def test_the_as_of_date_is_separated_from_the_source_link(event_page: list[str]) -> None:
     assert (
-        "| Killed | 3[^5] | [Ferry capsizes off Lakeside](../sources/northshore-daily.md) "
+        "| Killed | 3[^fs-5] | [Ferry capsizes off Lakeside](../sources/northshore-daily.md) "
         "(as of 4 March 2031) |"
     ) in event_page
 

@@ -124,7 +124,7 @@ def plain(text: str) -> str:
 
 
 FOOTNOTE = re.compile(
-    r"^\[\^(?P<n>\d+)\]: “(?P<quote>.*)” — \[(?P<title>.*), ¶(?P<p>\d+)\.(?P<s>\d+)\]"
+    r"^\[\^fs-(?P<n>\d+)\]: “(?P<quote>.*)” — \[(?P<title>.*), ¶(?P<p>\d+)\.(?P<s>\d+)\]"
     r"\(\.\./sources/(?P<source>[a-z0-9-]+)\.md#(?P<anchor>[a-z0-9-]+)\)$",
     re.MULTILINE,
 )
@@ -150,7 +150,7 @@ def sentences(source_page: str) -> dict[str, str]:
 def section(page: str, heading: str) -> str:
     """The Markdown under `## heading`, up to the next heading or the footnotes."""
     match = re.search(
-        rf"^## {re.escape(heading)}\n\n(.*?)(?=^## |^\[\^1\]: |\Z)", page, re.M | re.S
+        rf"^## {re.escape(heading)}\n\n(.*?)(?=^## |^\[\^fs-1\]: |\Z)", page, re.M | re.S
     )
     assert match, f"no section {heading!r}"
     return match[1].strip()
@@ -175,7 +175,7 @@ def cited(page: str, cell: str) -> list[tuple[str, str, str]]:
     notes = footnotes(page)
     return [
         (notes[n]["source"], notes[n]["anchor"], unescape(notes[n]["quote"]))
-        for n in re.findall(r"\[\^(\d+)\]", cell)
+        for n in re.findall(r"\[\^fs-(\d+)\]", cell)
     ]
 
 
@@ -331,8 +331,8 @@ def test_event_shows_the_low_high_range_of_each_disputed_figure(site):
 def test_range_numbers_are_formatted_like_the_figures_table(site):
     page = site["events/lemm-valley-troop-buildup.md"]
     assert "| Troops | about 1,200, according to " in page
-    assert re.search(r"    - about 1,200, according to .*\[\^\d+\]: ", page)
-    assert re.search(r"    - 1,500\[\^\d+\]: ", page)
+    assert re.search(r"    - about 1,200, according to .*\[\^fs-\d+\]: ", page)
+    assert re.search(r"    - 1,500\[\^fs-\d+\]: ", page)
 
 
 def test_the_same_number_with_different_attributions_is_no_disagreement(tmp_path):
@@ -364,7 +364,7 @@ def test_the_same_number_with_different_attributions_is_no_disagreement(tmp_path
 def test_event_shows_every_date_with_the_sentence_that_states_it(site):
     page = site[EVENT]
     [when] = table_rows(page, "When")
-    assert re.sub(r"(\[\^\d+\]|<sup class=\"fs-sep\">,</sup>)", "", when[1]) == (
+    assert re.sub(r"(\[\^fs-\d+\]|<sup class=\"fs-sep\">,</sup>)", "", when[1]) == (
         "2 April 2031; 1 April 2031"
     )
     dates = when[1].split("; ")
@@ -426,7 +426,7 @@ def test_every_footnote_links_to_the_sentence_holding_its_quote(site):
         definitions = [line for line in page.splitlines() if line.startswith("[^")]
         notes = footnotes(page)
         assert len(notes) == len(definitions), f"{path}: a footnote has an unexpected shape"
-        assert set(re.findall(r"\[\^(\d+)\](?!:)", page)) == set(notes), path
+        assert set(re.findall(r"\[\^fs-(\d+)\](?!:)", page)) == set(notes), path
         for note in notes.values():
             source_page = site[f"sources/{note['source']}.md"]
             anchor = f"p{note['p']}-s{note['s']}"
@@ -471,13 +471,13 @@ def test_merged_actor_page_shows_names_and_aliases_from_every_source(site):
     page = site["actors/valdoria.md"]
     assert page.count("\n# Valdoria { #fs-title }\n") == 1
     [aliases] = table_rows(page, "Also called")
-    assert re.sub(r"\[\^\d+\]", "", aliases[1]) == "Valdorian Republic; Republic of Valdoria"
+    assert re.sub(r"\[\^fs-\d+\]", "", aliases[1]) == "Valdorian Republic; Republic of Valdoria"
     first, second = aliases[1].split("; ")
     # Each alias is cited at the sentence where its source uses it.
     assert cited(page, first) == [(WIRE, "p4-s3", "Valdorian Republic")]
     assert cited(page, second) == [(COURIER, "p4-s1", "Republic of Valdoria")]
     assert "| Sources | 3 |" in page
-    quotes = [unescape(q) for q in re.findall(r"^> “(.*)”\[\^\d+\]$", page, re.M)]
+    quotes = [unescape(q) for q in re.findall(r"^> “(.*)”\[\^fs-\d+\]$", page, re.M)]
     assert quotes == [
         "Valdoria blamed the Ostrenian 7th Brigade",
         "The Valdorian Republic has asked for an inquiry.",
@@ -486,7 +486,7 @@ def test_merged_actor_page_shows_names_and_aliases_from_every_source(site):
 
     korby = site["actors/anselm-korby.md"]
     [aliases] = table_rows(korby, "Also called")
-    assert re.sub(r"\[\^\d+\]", "", aliases[1]) == "Col. Korby; Korby"
+    assert re.sub(r"\[\^fs-\d+\]", "", aliases[1]) == "Col. Korby; Korby"
     assert [c[0] for c in cited(korby, aliases[1])] == [LEDGER, WIRE]
 
     index = site["actors/index.md"]
@@ -499,7 +499,7 @@ def test_merged_actor_page_shows_names_and_aliases_from_every_source(site):
 def test_different_names_for_one_place_are_all_shown(site):
     page = site["locations/kessa-bridge.md"]
     [names] = table_rows(page, "Names")
-    assert re.sub(r"\[\^\d+\]", "", names[1]) == (
+    assert re.sub(r"\[\^fs-\d+\]", "", names[1]) == (
         "Old bridge at Kessa Ford; Kessa Ford bridge crossing"
     )
     assert [c[0] for c in cited(page, names[1])] == [LEDGER, COURIER]
@@ -635,7 +635,7 @@ def test_facts_cited_from_a_source_are_separate_items(site):
 def test_several_footnote_marks_are_visibly_separated(site):
     css = (ROOT / "content" / "assets" / "factsheets.css").read_text(encoding="utf-8")
     separated_by_css = re.search(r"(sup|footnote-ref)[^{,]*\+\s*(sup|\.footnote-ref)", css)
-    run_together = re.findall(r"\[\^\d+\]\[\^\d+\]", site[EVENT])
+    run_together = re.findall(r"\[\^fs-\d+\]\[\^fs-\d+\]", site[EVENT])
     assert separated_by_css or not run_together
 
 
@@ -687,7 +687,8 @@ def test_the_fixture_site_builds_with_footnotes_linking_to_sentence_anchors(tmp_
     assert built.returncode == 0, built.stderr
     event = (tmp_path / "site" / "events" / "kessa-ford-shelling" / "index.html").read_text("utf-8")
     quote = "“killing 12 people, according to the Valdorian Interior Ministry” — "
-    (note,) = [n for n in re.findall(r'<li id="fn:\d+">\s*<p>(.*?)</p>', event, re.S) if quote in n]
+    notes = re.findall(r'<li id="fn:fs-\d+">\s*<p>(.*?)</p>', event, re.S)
+    (note,) = [n for n in notes if quote in n]
     assert f'href="../../sources/{LEDGER}/#p1-s1"' in note
     source = (tmp_path / "site" / "sources" / LEDGER / "index.html").read_text("utf-8")
     assert 'id="p1-s1"' in source
@@ -745,7 +746,7 @@ def test_every_quote_on_the_demo_pages_is_in_the_demo_article():
             quotes = [n["quote"] for n in notes.values()]
             for line in page.splitlines():
                 if line.startswith(("> “", "    > “")):
-                    quotes += re.findall(r"“(.*?)”\[\^\d+\]", line)
+                    quotes += re.findall(r"“(.*?)”\[\^fs-\d+\]", line)
             for note in notes.values():
                 assert note["source"] == "cbs-baghdad-drone-strike", path
             for quote in quotes:

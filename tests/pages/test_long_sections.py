@@ -147,8 +147,8 @@ def test_continuation_pages_hold_as_many_rows_as_fit_in_the_budget(pages) -> Non
 
 def test_every_footnote_mark_has_its_definition_and_every_definition_a_mark(pages) -> None:
     for path, page in pages.items():
-        marks = set(re.findall(r"\[\^(\d+)\](?!:)", page.body))
-        defined = set(re.findall(r"^\[\^(\d+)\]:", page.body, re.M))
+        marks = set(re.findall(r"\[\^fs-(\d+)\](?!:)", page.body))
+        defined = set(re.findall(r"^\[\^fs-(\d+)\]:", page.body, re.M))
         assert marks == defined, path
 
 
@@ -156,7 +156,7 @@ def test_a_fact_shows_a_few_marks_and_counts_the_other_citations(pages) -> None:
     counted = 0
     for page in pages.values():
         for marks, more in re.findall(
-            r"((?:\[\^\d+\](?:<sup class=\"fs-sep\">,</sup>)?)+)"
+            r"((?:\[\^fs-\d+\](?:<sup class=\"fs-sep\">,</sup>)?)+)"
             r"<sup class=\"fs-more\" title=\"(\d+) more citations\">\+\2</sup>",
             page.body,
         ):

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 
 import pytest
 from conftest import to_html
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from markupsafe import Markup
 
 from generator.knowledge.dates import resolve
 from generator.knowledge.model import Dated, KnowledgeBase
+from generator.pages import markup
 from generator.pages.budget import fact_sheet
 from generator.pages.markup import Footnotes, Md, escape, sentence
 from generator.pages.page import Page, PageContext, SiteData
@@ -40,6 +43,7 @@ HOSTILE = [
     ("**bold** _it_ `code`", "\\*\\*bold\\*\\* \\_it\\_ \\`code\\`"),
     ("~~struck~~ ^sup^ ==mark==", "\\~\\~struck\\~\\~ \\^sup\\^ \\=\\=mark\\=\\="),
     ("[^1]", "\\[\\^1\\]"),
+    ("[^fs-1]", "\\[\\^fs-1\\]"),
     ("{: .class }", "\\{: .class \\}"),
     ("back\\slash", "back\\\\slash"),
     ("$x$", "\\$x\\$"),
@@ -64,7 +68,7 @@ def test_escaped_text_renders_as_the_same_text_and_nothing_else(text: str) -> No
 
 PIECES = st.sampled_from(
     [*"abc XY19.,;:!?#*_-+=~^$`|\\/<>&\"'()[]{}%@\t\n", "&amp;", "<b>", "**", "  ", "1.", "- "]
-    + ["> ", "[^1]", "![a](b)", "[a](javascript:b)", "<!--", "&#65;", "\u2028", "é"]
+    + ["> ", "[^1]", "[^fs-1]", "![a](b)", "[a](javascript:b)", "<!--", "&#65;", "\u2028", "é"]
 )
 
 
@@ -88,6 +92,39 @@ def test_escape_keeps_plain_text_and_inner_spaces() -> None:
 def test_md_passes_through_unchanged() -> None:
     built = Md("[Ana Ruiz](../actors/ana-ruiz.md) **bold**")
     assert escape(built) is built
+
+
+def test_only_md_is_trusted_not_jinjas_markup() -> None:
+    """`|safe` makes a `Markup` of anything: it is text like any other."""
+    hostile = Markup("[x](javascript:alert(1)) <b>")
+    assert escape(hostile) == "\\[x\\](javascript:alert(1)) &lt;b&gt;"
+    assert type(escape(hostile)) is Md
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("abc\u202egnp.exe", "abcgnp.exe"),  # an override would turn the rest around
+        ("a\u202ab\u202bc\u202cd\u202de\u2066f\u2067g\u2068h\u2069", "abcdefgh"),
+        ("Caf\x80\x9b31m x", "Caf 31m x"),  # C1 controls show as spaces
+        ("zero\u200bwidth\u200d\u2060\ufeff", "zero\u200bwidth\u200d\u2060\ufeff"),  # kept
+        ("שלום 12", "\u2068שלום 12\u2069"),  # isolated: it cannot move its neighbours
+        ("a\u200fb", "\u2068a\u200fb\u2069"),  # an RLM is right-to-left too
+        ("مرحبا", "\u2068مرحبا\u2069"),
+    ],
+)
+def test_directional_and_control_characters_cannot_reach_past_a_value(text, shown) -> None:
+    assert escape(text) == shown
+    assert markup.shown(text) == shown
+
+
+def test_every_right_to_left_character_is_isolated() -> None:
+    right_to_left = [
+        chr(c) for c in range(0x110000) if unicodedata.bidirectional(chr(c)) in ("R", "AL", "AN")
+    ]
+    assert len(right_to_left) > 1000
+    assert all(markup.isolated(f"a{c}") == f"\u2068a{c}\u2069" for c in right_to_left)
+    assert markup.isolated("café “quoted” — 🙂") == "café “quoted” — 🙂"
 
 
 # --- A small fictional project ------------------------------------------------
@@ -188,7 +225,7 @@ def test_every_page_is_rendered_with_front_matter(kb: KnowledgeBase) -> None:
 
 def marks(cited: str) -> list[int]:
     """The footnote numbers of a run of marks."""
-    return [int(number) for number in re.findall(r"\[\^(\d+)\]", cited)]
+    return [int(number) for number in re.findall(r"\[\^fs-(\d+)\]", cited)]
 
 
 def test_footnotes_are_numbered_in_order_of_first_use_and_deduplicated(kb: KnowledgeBase) -> None:
@@ -196,18 +233,18 @@ def test_footnotes_are_numbered_in_order_of_first_use_and_deduplicated(kb: Knowl
     [date] = event.dates
     port, sand = event.places
     notes = Footnotes(kb)
-    assert notes.cite(date) == "[^1]"
+    assert notes.cite(date) == "[^fs-1]"
     assert marks(notes.cite(port, sand)) == [2, 3]
     assert marks(notes.cite(sand, date)) == [1, 3]
-    assert notes.cite(port, port) == "[^2]"
+    assert notes.cite(port, port) == "[^fs-2]"
     assert marks(notes.cite(list(event.places))) == [2, 3]
     assert notes.cite(None) == ""
     assert notes.definitions().splitlines() == [
-        "[^1]: “opened on 2 May 2031” — "
+        "[^fs-1]: “opened on 2 May 2031” — "
         "[Bridge opens between two towns, ¶1.1](../sources/harbour-news.md#p1-s1)",
-        "[^2]: “between Port Vell” — "
+        "[^fs-2]: “between Port Vell” — "
         "[Bridge opens between two towns, ¶1.1](../sources/harbour-news.md#p1-s1)",
-        "[^3]: “and Sandholm opened” — "
+        "[^fs-3]: “and Sandholm opened” — "
         "[Bridge opens between two towns, ¶1.1](../sources/harbour-news.md#p1-s1)",
     ]
 
@@ -217,9 +254,9 @@ def test_adjacent_footnote_marks_are_visibly_separated(kb: KnowledgeBase) -> Non
     cited = Footnotes(kb).cite(port, sand)
     assert marks(cited) == [1, 2]
     # Without a separator, footnotes 1 and 2 would read as footnote 12.
-    rendered = to_html(f"Text{cited}\n\n[^1]: one\n[^2]: two\n")
-    first = rendered.index('<sup id="fnref:1">')
-    second = rendered.index('<sup id="fnref:2">')
+    rendered = to_html(f"Text{cited}\n\n[^fs-1]: one\n[^fs-2]: two\n")
+    first = rendered.index('<sup id="fnref:fs-1">')
+    second = rendered.index('<sup id="fnref:fs-2">')
     between = re.sub(r"<[^>]+>", "", rendered[first:second])
     assert between[0] == "1"
     assert between[1:] != ""
@@ -230,14 +267,14 @@ def test_footnotes_link_to_the_sentence_of_each_quote(kb: KnowledgeBase) -> None
     definitions = [line for line in body.splitlines() if line.startswith("[^")]
     assert definitions == [
         # An alias is cited where the source uses it, in the source's own words.
-        "[^1]: “Ruiz” — [Bridge opens between two towns, ¶1.2](../sources/harbour-news.md#p1-s2)",
-        "[^2]: “Mayor Ana Ruiz” — "
+        "[^fs-1]: “Ruiz” — [Bridge opens between two towns, ¶1.2](../sources/harbour-news.md#p1-s2)",
+        "[^fs-2]: “Mayor Ana Ruiz” — "
         "[Bridge opens between two towns, ¶1.2](../sources/harbour-news.md#p1-s2)",
-        "[^3]: “opened on 2 May 2031” — "
+        "[^fs-3]: “opened on 2 May 2031” — "
         "[Bridge opens between two towns, ¶1.1](../sources/harbour-news.md#p1-s1)",
-        "[^4]: “Mayor Ana Ruiz cut the ribbon” — "
+        "[^fs-4]: “Mayor Ana Ruiz cut the ribbon” — "
         "[Bridge opens between two towns, ¶1.2](../sources/harbour-news.md#p1-s2)",
-        "[^5]: “Ruiz said the protest was small.” — "
+        "[^fs-5]: “Ruiz said the protest was small.” — "
         "[Bridge opens between two towns, ¶2.2](../sources/harbour-news.md#p2-s2)",
     ]
     # Each page numbers its own footnotes from 1, and every reference has a definition.
@@ -248,7 +285,22 @@ def test_footnotes_link_to_the_sentence_of_each_quote(kb: KnowledgeBase) -> None
 
 
 def _references(body: str) -> list[str]:
-    return re.findall(r"\[\^(\d+)\](?!:)", body)
+    return re.findall(r"\[\^fs-(\d+)\](?!:)", body)
+
+
+def test_an_editors_footnote_cannot_take_the_place_of_a_citation(kb: KnowledgeBase) -> None:
+    """Generated labels are `fs-N`: a note an editor writes below the page with its own
+    `[^1]` is a footnote of its own, and readers still see the citations as 1, 2, 3..."""
+    body = page(render(kb), "actors/ana-ruiz.md").body
+    edited = f"{body}\nAn editor's remark.[^1]\n\n[^1]: The editor's own note.\n"
+    rendered = to_html(edited)
+    # The marks read 1 to 5 in order, then the editor's, 6.
+    shown = re.findall(r'<a class="footnote-ref" href="#fn:([^"]+)">(\d+)</a>', rendered)
+    numbers = {label: int(number) for label, number in shown}
+    assert numbers == {**{f"fs-{n}": n for n in range(1, 6)}, "1": 6}
+    first = re.search(r'<li id="fn:fs-1">\s*<p>(.*?)&#160;', rendered, re.S)
+    assert first is not None and first[1].startswith("“Ruiz” — <a href=")
+    assert '<li id="fn:1">\n<p>The editor\'s own note.' in rendered
 
 
 def test_the_source_page_has_an_anchor_for_every_sentence(kb: KnowledgeBase) -> None:
@@ -264,13 +316,13 @@ def test_the_source_page_has_an_anchor_for_every_sentence(kb: KnowledgeBase) -> 
 def test_the_actor_page_reuses_a_footnote_for_a_repeated_quote(kb: KnowledgeBase) -> None:
     lines = page(render(kb), "actors/ana-ruiz.md").body.splitlines()
     # The description and the introducing passage share one quote, one footnote.
-    assert "| Also called | Ruiz[^1] |" in lines
-    assert "Mayor who opened the bridge.[^2]" in lines
-    assert "> “Mayor Ana Ruiz”[^2]" in lines
+    assert "| Also called | Ruiz[^fs-1] |" in lines
+    assert "Mayor who opened the bridge.[^fs-2]" in lines
+    assert "> “Mayor Ana Ruiz”[^fs-2]" in lines
     assert (
-        "| 2 May 2031[^3] | [Opening of the bridge](../events/bridge-opening.md) | participant[^4] |"
-        in lines
-    )
+        "| 2 May 2031[^fs-3] | [Opening of the bridge](../events/bridge-opening.md) "
+        "| participant[^fs-4] |"
+    ) in lines
 
 
 def test_the_source_page_keeps_the_sources_paragraphs_apart(kb: KnowledgeBase) -> None:
@@ -404,9 +456,9 @@ def test_a_site_template_overrides_the_generators(fictional) -> None:
     assert page(pages, "actors/ana-ruiz.md").body == (
         "# Custom: Ana Ruiz\n"
         "\n"
-        "[Ana Ruiz](../actors/ana-ruiz.md) and \\*\\*not bold\\*\\*[^1]\n"
+        "[Ana Ruiz](../actors/ana-ruiz.md) and \\*\\*not bold\\*\\*[^fs-1]\n"
         "\n"
-        "[^1]: “Mayor Ana Ruiz” — "
+        "[^fs-1]: “Mayor Ana Ruiz” — "
         "[Bridge opens between two towns, ¶1.2](../sources/harbour-news.md#p1-s2)\n"
     )
     # Templates the site does not override come from the generator.
@@ -419,7 +471,7 @@ def test_a_missing_templates_folder_uses_the_generators_templates(kb: KnowledgeB
 
 def test_a_name_with_bracket_colon_cannot_become_a_link_reference_definition() -> None:
     # "- [x\]:y](...)" once parsed as the definition of a reference named "x\", an empty item.
-    html = to_html(f"- [{escape('x]:smile:')}](../sources/src.md)\n\n[^1]: a quote\n")
+    html = to_html(f"- [{escape('x]:smile:')}](../sources/src.md)\n\n[^fs-1]: a quote\n")
     assert '<a href="../sources/src.md">x]:smile:</a>' in html
 
 

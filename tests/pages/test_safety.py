@@ -25,6 +25,7 @@ import unicodedata
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from html import escape as escape_html
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -32,13 +33,19 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import copy_project
+from conftest import FictionalProject, copy_project, to_html
 from hypothesis import HealthCheck, Phase, assume, given, reject, settings
 from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
+from pydantic import TypeAdapter
 
 from generator.cli import main
-from generator.sources.text import split_sentences
+from generator.knowledge.figures import EARLY_WORDS
+from generator.pages import markup
+from generator.pages.page import Page as RenderedPage
+from generator.pages.render import render
+from generator.sources import schema
+from generator.sources.text import normalize, split_sentences
 
 SITE_NAME = yaml.load(
     (Path(__file__).resolve().parent.parent.parent / "mkdocs.yml").read_text(encoding="utf-8"),
@@ -65,6 +72,16 @@ TEXT_FIELDS = [
     "event_description",
     "event_date_relative",
     "statement_summary",
+    "possibly_reason",
+    "figure_counted",
+    "figure_among",
+    "figure_unit",
+    "figure_as_of",
+    "second_title",
+    "second_outlet",
+    "second_actor_name",
+    "second_unnamed",
+    "second_statement_summary",
 ]
 QUOTE_FIELDS = ["quote_actor", "quote_location", "quote_event", "quote_statement"]
 FIELDS = [*TEXT_FIELDS, *QUOTE_FIELDS]
@@ -74,11 +91,16 @@ TITLES = {
     "locations/l1/": "location_name",
     "events/e1/": "event_title",
     "sources/src/": "source_title",
+    "sources/src2/": "second_title",
 }
 """Pages whose title (front matter, <title>, header) comes from a field."""
+CAPITALISED = {"figure_counted"}
+"""Fields printed with their first letter in upper case (what a figure of kind `other` counts)."""
 
 
 def summary(values: dict[str, str], url: str) -> dict:
+    """The first source's summary: every entity, the source's URL, and a figure of its own
+    measure counted twice (a series)."""
     v = values
     return {
         "source": {
@@ -137,7 +159,21 @@ def summary(values: dict[str, str], url: str) -> dict:
                         "value": 3,
                         "according_to": "a2",
                         "quote": v["quote_event"],
-                    }
+                    },
+                    {
+                        **own_measure(v),
+                        "value": 12,
+                        "as_of": "initially",
+                        "quote": v["quote_event"],
+                    },
+                    {
+                        **own_measure(v),
+                        "value": 20,
+                        "qualifier": "at-least",
+                        "as_of": v["figure_as_of"],
+                        "according_to": "a1",
+                        "quote": v["quote_event"],
+                    },
                 ],
             }
         ],
@@ -145,6 +181,7 @@ def summary(values: dict[str, str], url: str) -> dict:
             {
                 "id": "s1",
                 "speaker": "a1",
+                "via": ["a2"],
                 "type": "claims",
                 "summary": v["statement_summary"],
                 "about": ["e1", "l1", "a2"],
@@ -152,6 +189,102 @@ def summary(values: dict[str, str], url: str) -> dict:
             }
         ],
     }
+
+
+def own_measure(v: dict[str, str]) -> dict:
+    """A figure of kind `other`, with every text a measure has."""
+    return {
+        "kind": "other",
+        "counted": v["figure_counted"],
+        "among": v["figure_among"],
+        "unit": v["figure_unit"],
+        "location": "l1",
+    }
+
+
+def second_summary(values: dict[str, str]) -> dict:
+    """A second source on the same story, which disagrees with the first: another name and
+    kind for a1, a2 unnamed (and probably a1, an editor thinks), a1's role denied, other
+    figures, and an assertion of its own. Its text is the first source's."""
+    v = values
+    return {
+        "source": {
+            "id": "src2",
+            "title": v["second_title"],
+            "outlet": v["second_outlet"],
+            "file": "source.txt",
+        },
+        "actors": [
+            {
+                "id": "a1",
+                "name": v["second_actor_name"],
+                "kind": "armed-group",
+                "quote": v["quote_actor"],
+            },
+            {
+                "id": "a2",
+                "name": v["second_unnamed"],
+                "kind": "organization",
+                "anonymous": True,
+                "quote": v["quote_location"],
+                "possibly": {"id": "a1", "reason": v["possibly_reason"]},
+            },
+        ],
+        "locations": [
+            {"id": "l1", "name": v["location_name"], "kind": "city", "quote": v["quote_location"]}
+        ],
+        "events": [
+            {
+                "id": "e1",
+                "title": v["event_title"],
+                "quote": v["quote_event"],
+                "participants": [
+                    {
+                        "actor": "a1",
+                        "role": "perpetrator",
+                        "certainty": "denied",
+                        "by": "a2",
+                        "quote": v["quote_event"],
+                    }
+                ],
+                "figures": [
+                    {"kind": "fatalities", "value": 7, "quote": v["quote_event"]},
+                    {**own_measure(v), "value": 40, "quote": v["quote_event"]},
+                ],
+            }
+        ],
+        "statements": [
+            {
+                "id": "s2",
+                "type": "denies",
+                "summary": v["second_statement_summary"],
+                "about": ["e1"],
+                "quote": v["quote_event"],
+            }
+        ],
+    }
+
+
+def write_seeds(
+    seeds: Path,
+    values: dict[str, str],
+    url: str,
+    folders: tuple[str, str],
+    file: str = "source.txt",
+) -> None:
+    """Both sources' summaries and texts, in `folders` (which sort in that order); the
+    first source's text in `file`."""
+    first = summary(values, url)
+    first["source"]["file"] = file
+    for folder, data in zip(folders, (first, second_summary(values)), strict=True):
+        dumped = yaml.safe_dump(data, allow_unicode=False, sort_keys=False, width=10_000)
+        if yaml.safe_load(dumped) != data:  # PyYAML cannot write every string back
+            assert currently_in_test_context(), "the fixed example does not survive YAML"
+            reject()
+        (seeds / folder).mkdir(parents=True)
+        (seeds / folder / "summary.yaml").write_text(dumped, encoding="utf-8")
+        text = source_text(values)
+        (seeds / folder / data["source"]["file"]).write_text(text, encoding="utf-8", newline="")
 
 
 def source_text(values: dict[str, str]) -> str:
@@ -173,15 +306,7 @@ def build(parent: Path, values: dict[str, str], url: str) -> Built:
     """Write the project, `factsheets generate`, then `mkdocs build --strict`."""
     root = copy_project(parent / uuid.uuid4().hex, with_content=False)
     shutil.rmtree(root / "seeds")
-    folder = root / "seeds/src"
-    folder.mkdir(parents=True)
-    data = summary(values, url)
-    dumped = yaml.safe_dump(data, allow_unicode=False, sort_keys=False, width=10_000)
-    if yaml.safe_load(dumped) != data:  # PyYAML cannot write every string back
-        assert currently_in_test_context(), "the fixed example does not survive YAML"
-        reject()
-    (folder / "summary.yaml").write_text(dumped, encoding="utf-8")
-    (folder / "source.txt").write_text(source_text(values), encoding="utf-8", newline="")
+    write_seeds(root / "seeds", values, url, ("src", "src2"))
 
     result = CliRunner().invoke(main, ["-C", str(root), "-q", "generate"])
     assert result.exit_code == 0, f"generate failed:\n{result.output}\n{result.exception!r}"
@@ -199,12 +324,14 @@ def build(parent: Path, values: dict[str, str], url: str) -> Built:
 
 # --- reading the HTML -------------------------------------------------------------
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_DIRECTIONAL = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 
 
 def visible(text: str) -> str:
-    """Text as a reader sees it: control characters as spaces, runs of whitespace folded."""
-    return " ".join(_CONTROL.sub(" ", text).split())
+    """Text as a reader sees it: control characters as spaces, runs of whitespace folded,
+    no directional formatting characters (the isolates pages wrap values in included)."""
+    return " ".join(_CONTROL.sub(" ", _DIRECTIONAL.sub("", text)).split())
 
 
 def as_sentence(text: str) -> str:
@@ -380,7 +507,7 @@ def make_baseline(parent: Path) -> Baseline:
             name
             for name in FIELDS
             if f"zq{FIELDS.index(name)}z" in "".join(page.region_text)
-            and not (name in QUOTE_FIELDS and path == "sources/src/")
+            and not (name in QUOTE_FIELDS and path.startswith("sources/src"))
         }
         for path, page in pages.items()
     }
@@ -483,7 +610,13 @@ def shown_literally(name: str, value: str, shown: str) -> bool:
     """Descriptions are printed as sentences on fact sheets, as given in indexes."""
     if name.endswith("_description") and visible(as_sentence(value)) in shown:
         return True
+    if name in CAPITALISED and capitalised(visible(value).strip()) in shown:
+        return True
     return visible(value) in shown
+
+
+def capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def check_generated_parts(built: Built, base: Baseline) -> None:
@@ -501,14 +634,15 @@ def check_generated_parts(built: Built, base: Baseline) -> None:
         check_unique_ids(page)
         shown = visible("".join(page.region_text))
         for name in sorted(base.fields_on[path]):
-            if path == "sources/src/" and name.endswith("_alias"):
+            if path.startswith("sources/src") and name.endswith("_alias"):
                 continue  # there it is source text, split into sentences: check_source_text
             value = built.values[name]
             assert shown_literally(name, value, shown), (
                 f"{path}: {name} not shown literally: {visible(value)!r}"
             )
-        if path == "sources/src/":
+        if path.startswith("sources/src"):
             check_source_text(built, page)
+        if path == "sources/src/":
             assert visible(built.url) in shown
 
 
@@ -635,6 +769,24 @@ FRAGMENTS = [
     "\u200b",
     "\u202e",
     "\ufffe",
+    # Bidirectional controls: embeddings and overrides, isolates, marks.
+    *map(chr, range(0x202A, 0x202F)),
+    *map(chr, range(0x2066, 0x206A)),
+    "\u200e",
+    "\u200f",
+    "\u061c",
+    "\u202e)1(\u202c",
+    "abc\u2067xyz",
+    # Zero-width characters.
+    "\u200b\u200c\u200d\u2060\ufeff",
+    "👨\u200d👩\u200d👧",
+    # Right-to-left text, which reorders the neutrals and numbers around it.
+    "שלום",
+    "مرحبا ١٢٣",
+    "(ע) 1",
+    # C0 and C1 controls.
+    *map(chr, range(0x00, 0x20)),
+    *map(chr, range(0x7F, 0xA0)),
     "{{ config }}",
     "{% raw %}",
     "'",
@@ -670,6 +822,9 @@ def _values(draw, *, titles_yaml_safe: bool) -> dict[str, str]:
         if titles_yaml_safe and name in TITLES.values():
             strings = strings.map(lambda v: YAML_UNSAFE.sub("", v))
         values[name] = draw(strings.map(_text).filter(lambda v: v is not None))
+        if name.endswith("_alias"):
+            # Tagged too: its citation quotes the text where it first occurs, in any case.
+            values[name] = f"alias{len(values)} {values[name]}"
     for index, name in enumerate(QUOTE_FIELDS, 1):
         # Each quote ends with its own tag, so that no two quotes are the same claim.
         values[name] = draw(hostile) + f" quote{index}"
@@ -723,7 +878,21 @@ def projects(draw, avoid_known_bugs: bool = False) -> tuple[dict[str, str], str]
     assume(not re.search(r"\s", url))
     if avoid_known_bugs:
         url = url.replace("|", "").replace("'", "")
-    return _values(draw, titles_yaml_safe=avoid_known_bugs), url
+    values = _values(draw, titles_yaml_safe=avoid_known_bugs)
+    # Values that are one value (two names of a1 that are the same name, a count's time the
+    # figures place first) would make another site, not the same site with other words.
+    assume(len({_same(name, value) for name, value in values.items()}) == len(values))
+    assume(values["figure_as_of"].casefold().strip() not in EARLY_WORDS)
+    return values, url
+
+
+def _same(name: str, value: str) -> str:
+    """What two values that are one value have in common."""
+    try:
+        value = stored(name, value)
+    except ValueError:
+        return value  # (rejected when written, if PyYAML changed it)
+    return normalize(visible(value)).casefold()
 
 
 PROPERTY = settings(
@@ -817,6 +986,266 @@ def test_a_name_cannot_take_an_id_the_page_already_uses(tmp_path, baseline, fiel
 def test_the_whole_site_is_clean_with_harmless_strings(baseline):
     """The whole-site check itself passes on the baseline (so its failures mean something)."""
     check_whole_site(baseline.built, baseline)
+
+
+# --- every value reads back as itself, wherever a page prints it ---------------------
+#
+# In process, without MkDocs: both sources are generated and every page converted with
+# the site's Markdown extensions (conftest.to_html). Each page's text must be the text of
+# the same page made from harmless values, with every harmless value replaced by what a
+# reader sees of the hostile one (`reads`): the generator's escaping never shows through
+# (a backslash, an entity), nothing is lost, nothing is added.
+
+READ_BACK = {name: f"harmless {name.replace('_', ' ')} zq{i}z" for i, name in enumerate(FIELDS)}
+"""In lower case, so that a description printed as a sentence ("Harmless ... zq5z.") and
+a capitalised measure are told from values printed as given."""
+READ_BACK_URL = f"https://{HOST}/harmless-zq{len(FIELDS)}z"
+READ_BACK_FOLDERS = ("1-harmless-zq90z", "2-harmless-zq91z")
+READ_BACK_FILE = "harmless-zq92z.txt"
+_LABEL = re.compile(r"¶\d+\.\d+")
+_SOURCE_TEXT = re.compile(r'<div class="fs-source">.*?</div>', re.S)
+
+
+def reads(text: str) -> str:
+    """What a reader sees of a value, as `generator/pages/markup.py` states it (written
+    again here, not imported): control characters as spaces and runs of whitespace as one,
+    no embeddings, overrides or isolates of its own, and the value wrapped in an isolate
+    (U+2068 … U+2069) when it has right-to-left characters."""
+    text = re.sub(r"\s+", " ", _CONTROL.sub(" ", _DIRECTIONAL.sub("", text)))
+    if any(unicodedata.bidirectional(c) in ("R", "AL", "AN") for c in text):
+        return f"\u2068{text}\u2069"
+    return text
+
+
+_STORED = {"text": TypeAdapter(schema.Text), "quote": TypeAdapter(schema.Quote)}
+
+
+def stored(name: str, value: str) -> str:
+    """A field's value as the summary format reads it (without surrounding whitespace)."""
+    return _STORED["quote" if name in QUOTE_FIELDS else "text"].validate_python(value)
+
+
+def _printed_forms(name: str, value: str) -> list[tuple[str, str]]:
+    """(harmless text, what a reader must see instead) for each way a field is printed."""
+    harmless = READ_BACK[name]
+    value = stored(name, value)
+    forms = []
+    if name.endswith("_alias"):
+        # An alias is cited in the source's words where the text uses it: as the text
+        # reads once compared (`normalize`: typographic quotes and dashes plain...).
+        forms.append((f"“{harmless}”", f"“{reads(normalize(value))}”"))
+    if name.endswith("_description"):
+        forms.append((as_sentence(harmless), reads(as_sentence(value))))
+    if name in CAPITALISED:
+        forms.append((capitalised(harmless), reads(capitalised(value))))
+    return [*forms, (harmless, reads(value))]
+
+
+def _page_text(html: str) -> str:
+    page = parse_page("", html)
+    return " ".join("".join(page.text).split())
+
+
+def render_read_back(
+    root: Path, values: dict[str, str], url: str, folders: tuple[str, str], file: str
+) -> dict[str, tuple[RenderedPage, str]]:
+    """Every page of the project (its Markdown, and its HTML) by path."""
+    project = FictionalProject(root)
+    write_seeds(project.root / "seeds", values, url, folders, file)
+    return {page.path: (page, to_html(page.body)) for page in render(project.kb())}
+
+
+def _harmless_pages(root: Path) -> dict[str, tuple[RenderedPage, str]]:
+    return render_read_back(root, READ_BACK, READ_BACK_URL, READ_BACK_FOLDERS, READ_BACK_FILE)
+
+
+@pytest.fixture(scope="module")
+def harmless_pages(tmp_path_factory) -> dict[str, tuple[RenderedPage, str]]:
+    return _harmless_pages(tmp_path_factory.mktemp("read-back"))
+
+
+def test_the_read_back_baseline_prints_every_field(harmless_pages) -> None:
+    """Every field, the URL and the text file's path are on some page; every page prints
+    some field (so the comparison below compares something)."""
+    text = " ".join(_page_text(html) for _, html in harmless_pages.values())
+    tokens = set(re.findall(r"zq(\d+)z", text))
+    assert tokens == {str(i) for i in [*range(len(FIELDS) + 1), 90, 91, 92]}
+
+
+def expected_text(harmless_html: str, values: dict[str, str], url: str, paths: list[str]) -> str:
+    """A harmless page's text with each harmless value replaced by what a reader must see."""
+    text = _page_text(_SOURCE_TEXT.sub("", harmless_html))
+    for name, value in values.items():
+        for harmless, wanted in _printed_forms(name, value):
+            text = text.replace(harmless, wanted)
+    text = text.replace(READ_BACK_URL, reads(url))
+    harmless_paths = [f"seeds/{READ_BACK_FOLDERS[0]}/{READ_BACK_FILE}"]
+    harmless_paths.append(f"seeds/{READ_BACK_FOLDERS[1]}/source.txt")
+    for harmless, path in zip(harmless_paths, paths, strict=True):
+        text = text.replace(harmless, reads(path).strip(" "))
+    for name, value in values.items():
+        token = READ_BACK[name].rpartition(" ")[2]
+        assert value == READ_BACK[name] or token not in text, f"{name} printed in another form"
+    return " ".join(text.split())
+
+
+def check_read_back(
+    harmless: dict[str, tuple[RenderedPage, str]],
+    pages: dict[str, tuple[RenderedPage, str]],
+    values: dict[str, str],
+    url: str,
+    folders: tuple[str, str],
+    file: str,
+) -> None:
+    assert set(pages) == set(harmless)
+    paths = [f"seeds/{folders[0]}/{file}", f"seeds/{folders[1]}/source.txt"]
+    for path, (_, html) in pages.items():
+        want = _LABEL.sub("¶", expected_text(harmless[path][1], values, url, paths))
+        got = _LABEL.sub("¶", _page_text(_SOURCE_TEXT.sub("", html)))
+        if got != want:
+            at = next(
+                (i for i, (a, b) in enumerate(zip(got, want, strict=False)) if a != b), len(got)
+            )
+            raise AssertionError(
+                f"{path}: reads\n  {got[max(0, at - 80) : at + 80]!r}\nwhere it must read\n"
+                f"  {want[max(0, at - 80) : at + 80]!r}"
+            )
+        if path.startswith("sources/src"):
+            # The source's text, sentence by sentence, as the same rules show it.
+            [div] = _SOURCE_TEXT.findall(html)
+            sentences = split_sentences(source_text(values))
+            shown = " ".join(f"{s.label} {reads(s.text)}" for s in sentences)
+            assert _page_text(div) == " ".join(shown.split()), path
+        if path == "sources/src.md":
+            hrefs = [
+                value
+                for element in parse_page(path, html).elements
+                for name, value in element.attrs
+                if name == "href" and value and value.startswith("http")
+            ]
+            assert [unquote(href) for href in hrefs] == [unquote(url)]
+
+
+_FOLDER = st.text(st.sampled_from([*"ab_*`|\\<&>-.#[]()!~ ", "ש", "é", "\u202e"]), max_size=8)
+_FILE = st.from_regex(r"\A[A-Za-z0-9][A-Za-z0-9._-]{0,12}\Z")
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(project=projects(), folders=st.tuples(_FOLDER, _FOLDER), file=_FILE)
+def test_every_value_reads_back_as_itself_wherever_a_page_prints_it(
+    tmp_path_factory, harmless_pages, project, folders, file
+) -> None:
+    values, url = project
+    folders = (f"1{folders[0]}", f"2{folders[1]}")
+    pages = render_read_back(tmp_path_factory.mktemp("read-back"), values, url, folders, file)
+    check_read_back(harmless_pages, pages, values, url, folders, file)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("actor_name", "my_article.txt *not em* [x](javascript:alert(1)) &amp; <b>"),
+        ("source_title", "Caf\x80\x9b[31m \x1b tab\tend"),
+        ("event_title", "abc\u202egnp.exe \u2067x\u2069 \u202bembedded\u202c"),
+        ("location_name", "שלום 123 (ע)"),
+        ("statement_summary", "zero\u200bwidth\u200c\u200d\u2060\ufeff 👨\u200d👩\u200d👧"),
+        ("figure_counted", "mIXED Case counted"),
+    ],
+    ids=["markdown", "controls", "bidi-controls", "right-to-left", "zero-width", "capitals"],
+)
+def test_a_value_reads_back_as_itself(tmp_path, harmless_pages, field, value) -> None:
+    values = dict(READ_BACK, **{field: value})
+    folders, file = ("1 a_b `c` |d|", "2-x"), "my_article.txt"
+    pages = render_read_back(tmp_path, values, READ_BACK_URL, folders, file)
+    check_read_back(harmless_pages, pages, values, READ_BACK_URL, folders, file)
+
+
+def test_a_file_name_shows_as_it_is() -> None:
+    """`file: my_article.txt` once read `my\\_article.txt`: escaped inside a code span."""
+    html = to_html(
+        f"| Source | |\n|:--|:--|\n| Text | {markup.code('seeds/my_src/my_article.txt')} |"
+    )
+    assert "<code>seeds/my_src/my_article.txt</code>" in html
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a`b", "`a", "b`", "``", "a|b", "a\\|b", "\\", "a\\`b", " a ", "<b>&amp;", "*x* _y_", "[^1]"],
+)
+def test_inline_code_reads_back_as_itself_in_a_table(text) -> None:
+    html = to_html(f"| a | b |\n|:--|:--|\n| Text | {markup.code(text)} |\n| x | y |\n")
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", html)
+    assert cells == ["Text", f"<code>{escape_html(text.strip(), quote=False)}</code>", "x", "y"]
+
+
+# --- a site's own template: data stays text -------------------------------------------
+
+HOSTILE_VALUE = "[x](javascript:alert(1)) <img src=x onerror=alert(2)> *em* \"q\" 'a'"
+
+
+def test_a_site_template_cannot_make_data_live_with_e_or_safe(tmp_path) -> None:
+    """`{{ value|e }}` and `{{ value|safe }}` (jinja's `Markup`) print the value as text."""
+    project = FictionalProject(tmp_path / "project")
+    write_seeds(
+        project.root / "seeds", dict(READ_BACK, actor_name=HOSTILE_VALUE), READ_BACK_URL, ("1", "2")
+    )
+    templates = project.root / "templates"
+    templates.mkdir()
+    (templates / "actor.md.j2").write_text(
+        "# {{ entity.name|e }}\n\n"
+        "E: {{ entity.name|e }}\n\n"
+        "Escape: {{ entity.name|escape }}\n\n"
+        "Safe: {{ entity.name|safe }}\n\n"
+        "Forced: {{ entity.name|forceescape }}\n\n"
+        "Json: {{ entity.name|tojson }}\n\n"
+        '<span title="{{ entity.name|e }}">attribute</span>\n\n'
+        "Link: {{ link(entity.id) }}{{ cite(entity.mentions.first) }}\n\n"
+        "{{ footnotes() }}\n",
+        encoding="utf-8",
+    )
+    page = next(p for p in render(project.kb(), templates) if p.path == "actors/a1.md")
+    html = to_html(page.body)
+    parsed = parse_page("", html)
+    assert [e.tag for e in parsed.elements] == [
+        *["h1", "p", "p", "p", "p", "p", "p", "span", "p", "a", "sup", "a"],
+        *["div", "hr", "ol", "li", "p", "a", "a"],
+    ]
+    hrefs = [value for e in parsed.elements for name, value in e.attrs if name == "href"]
+    assert not [href for href in hrefs if "javascript" in (href or "")]
+    text = _page_text(html)
+    for label in ("E:", "Escape:", "Safe:", "Forced:"):
+        assert f"{label} {HOSTILE_VALUE}" in text
+    assert f"{HOSTILE_VALUE}" in text.split(" E: ")[0]  # the heading
+    [span] = [e for e in parsed.elements if e.tag == "span"]
+    # In an attribute, which Markdown leaves alone, the value stays one attribute's text
+    # (its Markdown escapes show there: `|e` is for Markdown, not for HTML the template writes).
+    [(name, title)] = span.attrs
+    assert (name, title.replace("\\", "")) == ("title", HOSTILE_VALUE)
+
+
+def test_a_markup_value_is_escaped_as_text() -> None:
+    from markupsafe import Markup
+
+    hostile = Markup("[x](javascript:alert(1)) **b**")
+    assert markup.escape(hostile) == "\\[x\\](javascript:alert(1)) \\*\\*b\\*\\*"
+    assert type(markup.escape(hostile)) is markup.Md
+    assert markup.escape(markup.Md("**b**")) == "**b**"
+
+
+def test_the_url_filter_makes_no_markup_and_no_scheme_of_other_text() -> None:
+    assert markup.url("https://example.com/a_b*c") == "https://example.com/a\\_b\\*c"
+    assert markup.url("javascript:alert(1)") == "javascript%3Aalert%281%29"
+    assert (
+        markup.url("https://example.com/\u202e\x85 x") == "https://example.com/%E2%80%AE%C2%85%20x"
+    )
+    html = to_html(
+        f"{markup.url('https://e.com/*a*_b_')} [l]({markup.url('https://e.com/*a*_b_')})"
+    )
+    assert html == '<p>https://e.com/*a*_b_ <a href="https://e.com/*a*_b_">l</a></p>'
 
 
 # --- URLs: only http(s) --------------------------------------------------------------
