@@ -133,7 +133,8 @@ def _report(obj: Context, project: Project, plan: Plan, *, check: bool, force: b
             obj.say(f"  {label}: {display_path(path, project.root)}", 1 if not check else 0)
     action = "regenerated (forced)" if force and not check else "left untouched"
     for path in plan.edited:
-        obj.say(f"Edited between the markers, {action}: {display_path(path, project.root)}")
+        why = f" (it {plan.problems[path]})" if path in plan.problems else ""
+        obj.say(f"Edited between the markers, {action}: {display_path(path, project.root)}{why}")
     for path in plan.unmarked:
         obj.say(f"No generator markers, {action}: {display_path(path, project.root)}")
     for path in plan.orphans:

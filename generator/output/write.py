@@ -67,6 +67,9 @@ class Decision:
     """The digest of the file's bytes that the new text was made from (`seen`): `apply`
     puts the text in place only while the file still holds them. None: not known (made
     by `decide` alone), the page is decided again first."""
+    problem: str | None = None
+    """For an edited page whose markers are out of place (but whose editors' text is
+    certain): how, e.g. "has the generated block 2 times"."""
 
 
 @dataclass
@@ -85,6 +88,8 @@ class Plan:
     orphans: list[Path] = field(default_factory=list)
     """Pages no summary produces any more, kept because an editor wrote on them."""
     edited: list[Path] = field(default_factory=list)
+    problems: dict[Path, str] = field(default_factory=dict)
+    """How the markers of edited pages are out of place, where they are."""
     """Pages edited between the markers: left alone unless forced."""
     unmarked: list[Path] = field(default_factory=list)
     """Files at a generated page's path without markers: left alone unless forced."""
@@ -130,6 +135,8 @@ class Plan:
                 self.writes[path] = text
             return
         (self.edited if decision.action == "edited" else self.unmarked).append(path)
+        if decision.problem:
+            self.problems[path] = decision.problem
         assert text is not None
         self.forced[path] = text
 
@@ -162,7 +169,7 @@ def decide(content: Path, page: Page) -> Decision:
         raise existing.error(shown())
     text = compose(page, existing.preamble, existing.tail)
     if not existing.intact:
-        return Decision(path, "edited", text)
+        return Decision(path, "edited", text, problem=existing.problem)
     # A byte order mark alone does not make a page out of date (`read` ignores it).
     if text.encode() == data.removeprefix(b"\xef\xbb\xbf"):
         return Decision(path, "keep", None)
@@ -193,7 +200,7 @@ def settle(content: Path, page: Page) -> Decision:
     if decision.action not in ("create", "update"):
         return dataclasses.replace(decision, seen=seen)
     staged = stage(decision.path, decision.text)
-    return Decision(decision.path, decision.action, None, staged, seen)
+    return Decision(decision.path, decision.action, None, staged, seen, decision.problem)
 
 
 def _seen(data: bytes | None) -> str:

@@ -111,13 +111,17 @@ def assert_refused(cli: Cli, root: Path, data: bytes, message: str, code: int = 
     assert backups(root) == []
 
 
-def assert_left_as_edited(cli: Cli, root: Path, text: str) -> None:
-    """The page is reported, and left alone, as any page edited between the markers."""
+def assert_left_as_edited(cli: Cli, root: Path, text: str, why: str | None = None) -> None:
+    """The page is reported, with `why` (the start of its diagnosis), and left alone, as
+    any page edited between the markers."""
     (root / PAGE).write_text(text, encoding="utf-8")
     change_summary(root)
     result = cli("-C", root, "generate")
     assert result.exit_code == 3
-    assert result.output.startswith(f"Edited between the markers, left untouched: {PAGE}\n")
+    said = f" (it {why}" if why else "\n"
+    assert result.output.startswith(f"Edited between the markers, left untouched: {PAGE}{said}"), (
+        result.output
+    )
     assert result.output.endswith(CONFLICT)
     assert (root / PAGE).read_text(encoding="utf-8") == text
 
@@ -178,7 +182,7 @@ def test_a_duplicated_block_is_left_alone_and_force_keeps_every_note(cli: Cli, r
     # The whole page pasted below itself: its front matter, block and notes again.
     front, preamble, block, _ = parts(root)
     page = front + preamble + block + NOTES + front + preamble + block + NOTES + "Later note.\n"
-    assert_left_as_edited(cli, root, page)
+    assert_left_as_edited(cli, root, page, "has the generated block 2 times)\n")
 
     existing = force(cli, root)
 
@@ -212,7 +216,12 @@ def test_a_duplicated_block_edited_in_both_copies_is_refused(cli: Cli, root: Pat
 def test_an_end_marker_pasted_inside_the_block_is_dropped_with_it(cli: Cli, root: Path) -> None:
     front, preamble, block, _ = parts(root)
     pasted = block.replace("## Sources\n", end_line(block) + "## Sources\n")
-    assert_left_as_edited(cli, root, front + preamble + pasted + NOTES)
+    assert_left_as_edited(
+        cli,
+        root,
+        front + preamble + pasted + NOTES,
+        "has a marker pasted inside the generated block",
+    )
 
     assert force(cli, root).tail == NOTES
     assert (root / PAGE).read_text(encoding="utf-8").count("factsheets:end") == 1
