@@ -19,7 +19,7 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from generator.output.write import atomic_write
+from generator.output.files import atomic_write
 
 from .measure import ENV, StepFailed, factsheets
 

@@ -30,7 +30,7 @@ from .common.project import Project, display_path, page_continued
 from .knowledge.duplicates import LikelyDuplicate, likely_duplicates
 from .knowledge.merge import merge
 from .knowledge.model import KnowledgeBase
-from .output import cache, incremental, record, write
+from .output import apply, cache, files, incremental, record, write
 from .output.cache import Caches
 from .pages.render import Rendered, Renderer
 from .sources.checks import validate
@@ -157,7 +157,7 @@ def migrate(project: Project, *, check: bool = False) -> dict[str, Migration]:
         return migrations
 
     try:
-        with write.locked(project.root):
+        with files.locked(project.root):
             # An editor may have saved a summary since it was read: rewrite none then.
             targets: list[tuple[Path, str, str]] = []
             for item, migration in pending:
@@ -175,7 +175,7 @@ def migrate(project: Project, *, check: bool = False) -> dict[str, Migration]:
                 targets.append((path, bom + migration.text, item.summary_file))
             for path, text, shown in targets:
                 try:
-                    write.atomic_write(path, text)
+                    files.atomic_write(path, text)
                 except OSError as error:
                     raise FactsheetsError(
                         f"could not write {shown}: {error.strerror}. Every summary is whole (old "
@@ -240,7 +240,7 @@ def _generate(project: Project, caches: Caches, *, force: bool, progress: Progre
     usable = None if force or _has_templates(project) else last
     only = incremental.pages_to_render(usable, now, renderer, project.content, caches.summary)
 
-    with write.locked(project.root), write.staging(project.content):
+    with files.locked(project.root), write.staging(project.content):
         # 4. Render them, staging each page's new text as soon as it is made, then put
         #    every staged page in place (`apply`): a page an editor saved meanwhile is
         #    made again from what they saved.
@@ -253,7 +253,7 @@ def _generate(project: Project, caches: Caches, *, force: bool, progress: Progre
         written = {decision.path for decision in decisions}
         kept = {path for path in outputs if project.content / path not in written}
         plan = write.plan_of(project.content, decisions, kept)
-        backups = write.apply(plan, project.root, project.content, force=force, progress=progress)
+        backups = apply.apply(plan, project.root, project.content, force=force, progress=progress)
 
         # 5. Record what this run produced, for the next one; a run that leaves pages
         #    needing attention is not recorded, so the next one looks, and reports, again.

@@ -27,7 +27,7 @@ from ..sources.checks import QuotesFound, look_up_quotes
 from ..sources.load import Loaded, split_text
 from ..sources.schema import Summary
 from ..sources.text import SourceText
-from .write import atomic_write
+from .files import atomic_write
 
 CACHE_DIR = ".factsheets/cache"
 PACKAGE = Path(__file__).resolve().parent.parent

@@ -24,7 +24,8 @@ from typing import Any
 
 from ..pages.page import Shown
 from .cache import stat
-from .write import atomic_write, generated_files
+from .files import atomic_write
+from .write import generated_files
 
 RECORD_FILE = ".factsheets/last-run.json"
 _REPLACED = (".factsheets/state.json", ".factsheets/shown.json")

@@ -1,53 +1,37 @@
-"""Write generated pages into `content/` without ever losing an editor's work.
+"""Decide what each generated page needs, given what its file in `content/` holds.
 
 Each page is compared with its file (`decide`): text outside the markers
 (`markers.py`) is the editors' and is kept; a page edited between the markers, or
 without them, is left alone unless forced, after a backup. New text is staged beside
-its page, flushed to disk, and renamed over it (`apply`), so every page is always
-whole, old or new.
-
-Editors may save a page while a run renders (`factsheets serve` regenerates as they
-work): a page is put in place only if its file still holds the bytes its new text was
-made from (`Decision.seen`), else it is decided again from what was saved. The file
-replaced is kept under another name until every page is in place, then looked at once
-more, for notes written into it by an editor who had it open (`_Writer`). One run at a
-time holds the project's lock.
+its page as it is rendered (`settle`); `apply.py` puts it in place, and `files.py`
+writes every file whole.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-import errno
 import hashlib
-import itertools
 import json
 import os
-import shutil
-import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, NamedTuple
-
-from filelock import FileLock, Timeout
+from typing import Literal
 
 from ..common.errors import FactsheetsError
-from ..common.progress import Progress, silent
 from ..common.project import CATEGORY_DIRS
 from ..pages.page import Page
+from .files import stage
 from .markers import Broken, Existing, compose, parse, read
 
-BACKUPS = ".factsheets/backups"
-LOCK = ".factsheets.lock"
 ABSENT = "absent"
 """`Decision.seen` of a page that had no file: it is created only while it still has none."""
 UNKNOWN = "unknown"
 """`Decision.seen` when the file kept changing while it was read: never matches."""
 ATTEMPTS = 5
-"""How many times a page that keeps changing is decided again before it is left as it is."""
-HOLD = 0.05
-"""Seconds a replaced file is held at least before it is read once more (`_Writer`)."""
+"""How many times a page that keeps changing is read (or decided) again before it is left
+as it is."""
 
 
 @dataclass(frozen=True)
@@ -188,27 +172,27 @@ def settle(content: Path, page: Page) -> Decision:
     seen = UNKNOWN
     for _ in range(ATTEMPTS):
         # The file read before and after `decide`: the same bytes, or it is read again.
-        before = _bytes(path)
+        before = bytes_of(path)
         decision = decide(content, page)
         if decision.action == "keep":
             return decision
-        after = _bytes(path)
+        after = bytes_of(path)
         if after == before:
-            seen = _seen(after)
+            seen = seen_of(after)
             break
     assert decision.text is not None
     if decision.action not in ("create", "update"):
         return dataclasses.replace(decision, seen=seen)
-    staged = stage(decision.path, decision.text)
+    staged = stage(decision.path, decision.text, flush=False)  # `apply` flushes them all
     return Decision(decision.path, decision.action, None, staged, seen, decision.problem)
 
 
-def _seen(data: bytes | None) -> str:
+def seen_of(data: bytes | None) -> str:
     """What `Decision.seen` says of a file with these bytes (None: no file)."""
     return ABSENT if data is None else hashlib.sha256(data).hexdigest()
 
 
-def _bytes(path: Path) -> bytes | None:
+def bytes_of(path: Path) -> bytes | None:
     """A file's bytes; None when there is no file."""
     try:
         return path.read_bytes()
@@ -216,7 +200,7 @@ def _bytes(path: Path) -> bytes | None:
         return None
 
 
-def _parsed(data: bytes | None) -> Existing | None:
+def parsed(data: bytes | None) -> Existing | None:
     """A page's parts, from its bytes read as `_read` reads them; None without markers."""
     if data is None:
         return None
@@ -245,7 +229,7 @@ def page_of(path: str, text: str) -> Page | None:
     return page if compose(page, existing.preamble, existing.tail) == text else None
 
 
-def _is_index(path: Path) -> bool:
+def is_index(path: Path) -> bool:
     return path.name == "index.md"
 
 
@@ -313,390 +297,6 @@ def in_the_way(content: Path) -> list[Path]:
     return found
 
 
-def apply(
-    plan: Plan, root: Path, content: Path, *, force: bool = False, progress: Progress = silent
-) -> list[Path]:
-    """Carry out a plan: atomic writes, then deletions. Returns the backups made by --force.
-
-    A page is put in place only while its file holds the bytes its new text was made
-    from (`Plan.seen`). One an editor saved since is decided again (`decide`) from what
-    they saved: remade keeping their text (`Plan.remerged`), or, edited between the
-    markers now, left alone as a conflict. Every file replaced or deleted is kept
-    under another name until all are done, then read once more: notes written into it
-    meanwhile, by an editor who had it open, are merged in as well, or else kept in a
-    backup (`Plan.interrupted`). Each page is flushed to disk before it is renamed into
-    place, and its folder after.
-    """
-    writer = _Writer(plan, root, content, force)
-    pages = plan.writes.keys() | plan.staged.keys() | (plan.forced.keys() if force else set())
-    # Fact sheets first, index pages last: an interrupted run never leaves an index
-    # pointing at a page that is not there yet.
-    order = sorted(pages, key=lambda p: (_is_index(p), str(p)))
-    try:
-        for path in progress(order, "Writing"):
-            writer.put(path)
-        for path in list(plan.deletes):
-            writer.delete(path)
-    except BaseException:
-        # What an editor wrote into a replaced file still counts; the first error is the
-        # one to report.
-        with contextlib.suppress(OSError):
-            writer.release()
-        raise
-    writer.release()
-    writer.sync()
-    return writer.backups
-
-
-class _Held(NamedTuple):
-    """A page's file replaced or deleted, kept under another name until every page is in
-    place (`_Writer.release`)."""
-
-    page: Path
-    old: Path
-    """The replaced file, under its other name (a hard link)."""
-    seen: str
-    """Digest of its bytes when they were checked."""
-    before: tuple[str, str] | None
-    """The editors' text (before and after the markers) it held then; None without
-    markers."""
-    carried: tuple[str, str] | None
-    """The editors' text the page's new file was written with; None when the page was
-    deleted."""
-
-
-class _Writer:
-    """Puts one plan's pages in place, never over text it has not read (see `apply`)."""
-
-    def __init__(self, plan: Plan, root: Path, content: Path, force: bool) -> None:
-        self.plan = plan
-        self.root = root
-        self.content = content
-        self.force = force
-        self.backups: list[Path] = []
-        """Backups of the pages forced over."""
-        self.held: list[_Held] = []
-        self.folders: set[Path] = set()
-        """Folders whose entries changed, flushed to disk at the end."""
-        self.links = True
-        """False once the file system refused a hard link: files are then only checked
-        just before they are replaced."""
-        self.last_held = 0.0
-        """When the last file was replaced or deleted (`time.monotonic`)."""
-        self.numbers = itertools.count()
-
-    def put(self, path: Path) -> None:
-        """Put a page's new text in place, or decide it again if its file changed."""
-        plan = self.plan
-        staged = plan.staged.get(path)
-        forced = staged is None and path not in plan.writes
-        text = None if staged is not None else plan.writes.get(path, plan.forced.get(path))
-        try:
-            self._put(path, staged, text, plan.seen.get(path, UNKNOWN), forced=forced)
-        except OSError as error:
-            raise _naming(error, path, keep=True) from None
-        finally:
-            if staged is not None:
-                with contextlib.suppress(OSError):
-                    staged.unlink(missing_ok=True)  # still there when not used
-
-    def _put(
-        self, path: Path, staged: Path | None, text: str | None, seen: str, *, forced: bool
-    ) -> None:
-        page: Page | None = None
-        for _ in range(ATTEMPTS):
-            data = _bytes(path)
-            if _seen(data) == seen:
-                if forced and data is not None:
-                    # Over an editor's page: kept first, as it is now.
-                    self.backups.append(_backup(path, self.root, data))
-                if self._replace(path, data, staged if text is None else None, text):
-                    return
-                continue  # changed while it was being replaced: look again
-            # Saved since it was read: decide again from what it holds now.
-            if page is None:
-                source = text if text is not None else _text(staged)
-                page = page_of(self._relative(path), source)
-                if page is None:
-                    break  # not a text `compose` wrote: cannot be remade
-            decision = decide(self.content, page)
-            if path not in self.plan.remerged:
-                self.plan.remerged.append(path)
-            if decision.action == "keep":
-                return  # it holds the new text already, with the editor's
-            if decision.action in ("edited", "unmarked") and not self.force:
-                self._conflict(path, decision)
-                return
-            assert decision.text is not None
-            text, forced = decision.text, decision.action in ("edited", "unmarked")
-            after = _bytes(path)
-            seen = _seen(after) if after == data else UNKNOWN
-        self._leave(path, None)
-
-    def _replace(
-        self,
-        path: Path,
-        data: bytes | None,
-        staged: Path | None,
-        text: str | None,
-        carried: tuple[str, str] | None = None,
-    ) -> bool:
-        """Put the new text (`staged`, else `text`) in place of the file that held `data`
-        (None: no file); False, writing nothing, when the file changed since it was read.
-
-        `carried` is the editors' text the new one has, when not the old one's (as
-        `decide` carries it over): see `_Held`."""
-        kept, old = self._hold(path, data)
-        if not kept:
-            return False
-        if staged is None:
-            assert text is not None
-            staged = stage(path, text)
-        if data is None and os.path.lexists(path):
-            return False  # a new page, whose file someone made meanwhile
-        os.replace(staged, path)
-        self.folders.add(path.parent)
-        if old is not None:
-            assert data is not None
-            existing = _parsed(data)
-            before = None if existing is None else (existing.preamble, existing.tail)
-            self.held.append(_Held(path, old, _seen(data), before, carried or before))
-            self.last_held = time.monotonic()
-        return True
-
-    def _hold(self, path: Path, data: bytes | None) -> tuple[bool, Path | None]:
-        """Keep the page's file under another name, so that what an editor writes into
-        it after it was read (through a file they have open) can be found: returns
-        whether it still holds `data`, and the other name (None if not kept)."""
-        if data is None or not self.links:
-            return True, None
-        # A name of its own: the page's file may be held twice (replaced, then merged).
-        old = path.with_name(f".{path.name}.tmp-{os.getpid()}.old-{next(self.numbers)}")
-        try:
-            old.unlink(missing_ok=True)
-            os.link(path, old)
-        except FileNotFoundError:
-            return False, None  # deleted since it was read
-        except OSError:
-            self.links = False  # no hard links on this file system
-            return True, None
-        if _bytes(old) != data:
-            old.unlink()
-            return False, None
-        return True, old
-
-    def delete(self, path: Path) -> None:
-        """Delete a page no summary produces any more, unless an editor wrote on it since."""
-        try:
-            self._delete(path)
-        except OSError as error:
-            raise _naming(error, path, keep=True) from None
-
-    def _delete(self, path: Path) -> None:
-        for _ in range(ATTEMPTS):
-            data = _bytes(path)
-            if data is None:
-                return  # gone already
-            existing = _parsed(data)
-            if existing is None or not existing.pristine:
-                # Written on since it was read: an editor's page now, kept.
-                self.plan.deletes.remove(path)
-                if existing is not None:
-                    self.plan.orphans.append(path)
-                return
-            kept, old = self._hold(path, data)
-            if not kept:
-                continue
-            path.unlink(missing_ok=True)
-            self.folders.add(path.parent)
-            if old is not None:
-                self.held.append(_Held(path, old, _seen(data), None, None))
-                self.last_held = time.monotonic()
-            return
-        self.plan.deletes.remove(path)
-        self.plan.interrupted[path] = None
-
-    def release(self) -> None:
-        """Read every replaced or deleted file once more, then let it go: text an editor
-        wrote into one after it was checked is merged into the page (which replaces it
-        again: hence the rounds), put back if the page was deleted, or else kept in a
-        backup."""
-        for round in range(ATTEMPTS):
-            held, self.held = self.held, []
-            if held:
-                # An editor who opened a page just before it was replaced writes into
-                # the old file a moment later: give them that moment.
-                time.sleep(max(0.0, self.last_held + HOLD - time.monotonic()))
-            for item in held:
-                try:
-                    data = _bytes(item.old)
-                    if data is not None and _seen(data) != item.seen:
-                        self._recover(item, data, merge=round < ATTEMPTS - 1)
-                except OSError as error:
-                    raise _naming(error, item.page, keep=True) from None
-                item.old.unlink(missing_ok=True)
-            if not self.held:
-                return
-
-    def _recover(self, item: _Held, data: bytes, *, merge: bool) -> None:
-        """An editor wrote `data` into the page's old file after it was checked."""
-        path = item.page
-        if merge and path in self.plan.deletes:
-            # A deleted page: put back as they left it, theirs now.
-            with contextlib.suppress(FileExistsError):
-                os.link(item.old, path)
-                self.plan.deletes.remove(path)
-                self.plan.orphans.append(path)
-                return
-        elif merge and item.carried is not None and self._merge(item, data):
-            if path not in self.plan.remerged:
-                self.plan.remerged.append(path)
-            return
-        self._leave(path, _backup(path, self.root, data))
-
-    def _merge(self, item: _Held, data: bytes) -> bool:
-        """Merge what an editor wrote into the old file with what they may have written
-        into the new one since, both kept; False when they cannot both be kept this way."""
-        old = _parsed(data)
-        if item.before is None or item.carried is None or old is None or not old.intact:
-            return False
-        before, carried = item.before, item.carried
-        for _ in range(ATTEMPTS):
-            now = _bytes(item.page)
-            new = _parsed(now)
-            if now is None or new is None or not new.intact:
-                return False
-            preamble = _merged(before[0], old.preamble, carried[0], new.preamble)
-            tail = _merged(before[1], old.tail, carried[1], new.tail)
-            page = page_of(self._relative(item.page), now.decode("utf-8-sig"))
-            if preamble is None or tail is None or page is None:
-                return False
-            text = compose(page, preamble, tail)
-            if text.encode() == now:
-                return True  # what they wrote is in the page already
-            if self._replace(item.page, now, None, text, (preamble, tail)):
-                return True
-            # Written to again meanwhile: merge with that.
-        return False
-
-    def _conflict(self, path: Path, decision: Decision) -> None:
-        """Edited between the markers, or stripped of them, while the run went on: left
-        alone, as any such page is."""
-        self._unlist(path)
-        (self.plan.edited if decision.action == "edited" else self.plan.unmarked).append(path)
-        assert decision.text is not None
-        self.plan.forced[path] = decision.text
-
-    def _leave(self, path: Path, backup: Path | None) -> None:
-        """Saved while it was being written, in a way this run cannot merge: for an
-        editor to look at (`Plan.interrupted`)."""
-        self._unlist(path)
-        self.plan.interrupted[path] = backup
-
-    def _unlist(self, path: Path) -> None:
-        for listed in (self.plan.created, self.plan.updated, self.plan.remerged):
-            if path in listed:
-                listed.remove(path)
-
-    def _relative(self, path: Path) -> str:
-        return path.relative_to(self.content).as_posix()
-
-    def sync(self) -> None:
-        """Flush the folders whose entries changed: the renames are on disk too."""
-        for folder in sorted(self.folders):
-            _sync_folder(folder)
-
-
-def _merged(before: str, old: str, carried: str, new: str) -> str | None:
-    """One editors' text from two files of a page: the old one, which held `before` when
-    it was checked and `old` now, and the new one, written with `carried` and holding
-    `new` now. What was written into the old file is kept with what was written into
-    the new one when only one of them changed, or when each was only added to (notes
-    appended); None otherwise."""
-    if old == before:
-        return new
-    if new == carried and carried == before:
-        return old
-    if old.startswith(before) and new.startswith(carried):
-        return carried + old[len(before) :] + new[len(carried) :]
-    return None
-
-
-def _text(staged: Path | None) -> str:
-    assert staged is not None
-    return staged.read_text(encoding="utf-8")
-
-
-def atomic_write(path: Path, text: str | Iterable[str]) -> None:
-    """Write to a temporary file beside the target, flush it to disk, then rename it over
-    the target (and flush the folder).
-
-    The text may come in parts, each written as it comes (and freed after). An OSError
-    names `path`, never the temporary file."""
-    temporary = stage(path, text)
-    try:
-        os.replace(temporary, path)
-    except BaseException as error:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        if isinstance(error, OSError):
-            raise _naming(error, path) from None
-        raise
-    _sync_folder(path.parent)
-
-
-def stage(path: Path, text: str | Iterable[str]) -> Path:
-    """Write the text (or its parts) to a temporary file beside `path`, flushed to disk,
-    for a rename to put in place. An OSError names `path`, never the temporary file."""
-    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(temporary, "w", encoding="utf-8", newline="\n") as handle:
-            if isinstance(text, str):
-                handle.write(text)
-            else:
-                handle.writelines(text)
-            # On disk before the rename: after a crash the page is old or new, not empty.
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException as error:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        if isinstance(error, OSError):
-            raise _naming(error, path) from None
-        raise
-    return temporary
-
-
-def _sync_folder(folder: Path) -> None:
-    """Flush a folder's entries (a rename) to disk, where the system can: Windows cannot
-    open a folder, and some file systems refuse to flush one."""
-    if os.name == "nt":
-        return
-    try:
-        handle = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:
-        return
-    try:
-        os.fsync(handle)
-    except OSError as error:
-        if error.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EBADF, errno.EACCES):
-            raise _naming(error, folder) from None
-    finally:
-        os.close(handle)
-
-
-def _naming(error: OSError, path: Path, *, keep: bool = False) -> OSError:
-    """The same error, naming the file users know (`path`: a page, not its temporary
-    file) and always giving a reason. With `keep`, a file the error names already (a
-    backup, say) stays named, unless it is a temporary file."""
-    reason = error.strerror or str(error) or type(error).__name__
-    name = error.filename
-    if keep and isinstance(name, (str, bytes, os.PathLike)) and ".tmp-" not in os.fsdecode(name):
-        path = Path(os.fsdecode(name))
-    return OSError(error.errno, reason, os.fspath(path))
-
-
 @contextlib.contextmanager
 def staging(content: Path) -> Iterator[None]:
     """Around staging pages (`settle`) and putting them in place (`apply`): starts
@@ -714,65 +314,3 @@ def _clean_temporaries(content: Path) -> None:
     for directory in _page_folders(content):
         for leftover in directory.glob(".*.tmp-*"):
             leftover.unlink(missing_ok=True)
-
-
-def _backup(path: Path, root: Path, data: bytes | None = None) -> Path:
-    """Copy a page into `.factsheets/backups/`, under a name no backup has yet: the
-    page's path and a digest of its bytes, and `-2`, `-3`... if that is taken. `data`,
-    when given, is the page's text to keep (as it was read)."""
-    if data is None:
-        data = path.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()[:12]
-    first = root / BACKUPS / f"{path.relative_to(root)}.{digest}"
-    try:
-        first.parent.mkdir(parents=True, exist_ok=True)
-        for number in itertools.count(1):
-            target = first if number == 1 else first.with_name(f"{first.name}-{number}")
-            if _create_new(target, data):
-                break
-    except OSError as error:
-        raise _naming(error, first) from None
-    with contextlib.suppress(OSError):
-        shutil.copystat(path, target)  # the page's times, for whoever looks for it
-    return target
-
-
-def _create_new(path: Path, data: bytes) -> bool:
-    """Write a new file, flushed to disk; False, touching nothing, if the name is taken."""
-    try:
-        # O_EXCL: a file already there is never written over, even one made this instant.
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-        descriptor = os.open(path, flags, 0o666)
-    except FileExistsError:
-        return False
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        path.unlink(missing_ok=True)  # half a backup is none
-        raise
-    return True
-
-
-@contextlib.contextmanager
-def locked(root: Path) -> Iterator[None]:
-    """Hold the project's lock, so two runs never write `content/` at the same time.
-
-    The lock (`filelock`) is the system's own on every OS, so a run that dies, even
-    killed, releases it."""
-    lock = FileLock(root / LOCK, timeout=0)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise FactsheetsError(
-            f"another factsheets run is writing to this project (it holds {LOCK}); "
-            "wait for it to finish and try again"
-        ) from None
-    except OSError as error:
-        raise _naming(error, root / LOCK) from None
-    try:
-        yield
-    finally:
-        lock.release()

@@ -14,7 +14,8 @@ import click
 
 from ..common.project import Project
 from ..output.cache import fingerprint
-from ..output.write import generated_files, locked
+from ..output.files import locked
+from ..output.write import generated_files
 from .build import mkdocs_env
 
 DIRTY_FROM = 1000

@@ -23,7 +23,7 @@ from click.testing import CliRunner
 from conftest import copy_project, snapshot
 
 from generator.cli import main
-from generator.output import write
+from generator.output import files
 
 SUMMARY = "seeds/cbs-baghdad-drone-strike/summary.yaml"
 OLD_TITLE = "  title: Iraq criticizes overnight US drone strike in Baghdad\n"
@@ -172,7 +172,7 @@ def test_exception_mid_write_leaves_content_consistent_and_the_next_run_repairs_
     if failing == "rename":
         monkeypatch.setattr(os, "replace", failing_replace)
     else:
-        monkeypatch.setattr(write, "open", failing_open, raising=False)
+        monkeypatch.setattr(files, "open", failing_open, raising=False)
 
     result = CliRunner().invoke(main, ["-C", str(root), "generate"])
 
@@ -356,7 +356,7 @@ def test_a_second_run_is_refused_while_the_lock_is_held(project):
     change_title(project)
     before = snapshot(project / "content")
 
-    with write.locked(project):
+    with files.locked(project):
         result = run(project, "generate")
 
     assert result.exit_code == 1

@@ -25,7 +25,7 @@ from click.testing import CliRunner, Result
 from conftest import copy_project, snapshot
 
 from generator.cli import main
-from generator.output import write
+from generator.output import apply, write
 from generator.output.markers import compose, parse
 from generator.pages.page import Page
 
@@ -153,7 +153,7 @@ def test_a_note_saved_between_rendering_and_writing_is_merged(
 ) -> None:
     page = generated / PAGE
     toggle_title(generated)
-    real_apply = write.apply
+    real_apply = apply.apply
 
     def apply_after_a_save(plan: write.Plan, *args: object, **kwargs: object) -> list[Path]:
         # Every page is rendered and staged; the editor saves a note before any is written.
@@ -161,7 +161,7 @@ def test_a_note_saved_between_rendering_and_writing_is_merged(
             handle.write("\nSaved while the run was rendering.\n")
         return real_apply(plan, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(write, "apply", apply_after_a_save)
+    monkeypatch.setattr(apply, "apply", apply_after_a_save)
     result = run(generated, "-v", "generate")
 
     assert result.exit_code == 0, result.output
@@ -240,7 +240,7 @@ def test_a_page_edited_between_the_markers_during_the_run_is_left_alone(
 ) -> None:
     page = generated / PAGE
     toggle_title(generated)
-    real_apply = write.apply
+    real_apply = apply.apply
     edited = ""
 
     def apply_after_an_edit(plan: write.Plan, *args: object, **kwargs: object) -> list[Path]:
@@ -249,7 +249,7 @@ def test_a_page_edited_between_the_markers_during_the_run_is_left_alone(
         page.write_text(edited, encoding="utf-8")
         return real_apply(plan, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(write, "apply", apply_after_an_edit)
+    monkeypatch.setattr(apply, "apply", apply_after_an_edit)
     result = run(generated, "generate")
 
     assert result.exit_code == 3

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator.output.apply import apply
 from generator.output.markers import BEGIN, compose, parse
-from generator.output.write import apply, decide, plan_of, settle, staging
+from generator.output.write import decide, plan_of, settle, staging
 from generator.pages.page import Page
 
 PAGE = Page("actors/ana-ruiz.md", {"title": "Ana Ruiz", "tags": ["Person"]}, "# Ana Ruiz\n")

@@ -12,7 +12,7 @@ import pytest
 from conftest import copy_project
 
 from generator.common.project import Project
-from generator.output import write
+from generator.output import files
 from generator.publish import preview
 
 
@@ -59,7 +59,7 @@ def test_an_edit_made_while_another_run_holds_the_lock_is_regenerated_after_it(
     regenerated = threading.Event()
 
     def regenerate() -> None:
-        with write.locked(project.root):  # as the pipeline does
+        with files.locked(project.root):  # as the pipeline does
             regenerated.set()
 
     serving = threading.Thread(
@@ -69,7 +69,7 @@ def test_an_edit_made_while_another_run_holds_the_lock_is_regenerated_after_it(
         daemon=True,  # a failed test must not leave pytest waiting for it
     )
     other_run = contextlib.ExitStack()  # another run, holding the lock
-    other_run.enter_context(write.locked(project.root))
+    other_run.enter_context(files.locked(project.root))
     try:
         serving.start()
         summary = project.seeds / "cbs-baghdad-drone-strike" / "summary.yaml"

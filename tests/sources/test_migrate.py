@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from generator import pipeline
 from generator.common.errors import Problems
-from generator.output import write
+from generator.output import files
 from generator.sources.migrate import Migration, migrate_text, upgrade
 from generator.sources.parse import parse_summary
 from generator.sources.schema import FORMAT, Summary
@@ -470,9 +470,9 @@ def test_migrate_rewrites_the_demo_then_finds_nothing_to_do(cli, project: Path) 
     after = snapshot(project)
     assert {name for name in after if after[name] != before.get(name)} == {
         DEMO,
-        write.LOCK,  # the lock file, created empty
+        files.LOCK,  # the lock file, created empty
     }
-    assert after[write.LOCK] == b""
+    assert after[files.LOCK] == b""
     assert same(read(after[DEMO].decode("utf-8")), read(raw))
 
     for args in (["migrate"], ["migrate", "--check"]):
@@ -589,7 +589,7 @@ def test_an_invalid_summary_in_a_copy_of_the_demo(cli, tmp_path: Path) -> None:
 
 def test_migrate_waits_for_no_one_else_holding_the_lock(cli, project: Path) -> None:
     before = snapshot(project)
-    with write.locked(project):
+    with files.locked(project):
         result = cli("-C", project, "migrate")
     assert (result.exit_code, result.output) == (
         1,
