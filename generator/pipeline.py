@@ -216,8 +216,11 @@ def _check(project: Project, caches: Caches, progress: Progress) -> Outcome:
         # Said as `generate` would say it, which could not write the page.
         if page_continued(path.relative_to(project.content).as_posix()) in pages:
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
-    rendered = renderer.each(partial(write.decide, project.content))
-    return Outcome(write.plan_of(project.content, _decisions(rendered)), warnings)
+    decisions = _decisions(renderer.each(partial(write.examine, project.content)))
+    refused = write.refusals(decisions)
+    if refused is not None:
+        raise refused
+    return Outcome(write.plan_of(project.content, decisions), warnings)
 
 
 def _generate(project: Project, caches: Caches, *, force: bool, progress: Progress) -> Outcome:
@@ -246,6 +249,9 @@ def _generate(project: Project, caches: Caches, *, force: bool, progress: Progre
         #    made again from what they saved.
         rendered = renderer.each(partial(write.settle, project.content), progress, only)
         decisions = _decisions(rendered)
+        refused = write.refusals(decisions)
+        if refused is not None:
+            raise refused
         shown = incremental.shown(
             {page.path: page.shown for page in rendered}, renderer.paths(), usable
         )

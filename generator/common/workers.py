@@ -16,6 +16,7 @@ import gc
 import multiprocessing
 import os
 import signal
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -121,6 +122,13 @@ class Workers:
         for process in self._processes:
             process.join(1)  # the executor has ended the others: reap them all
         codes = [process.exitcode for process in self._processes]
+        for _ in range(20):
+            if all(code is not None for code in codes):
+                break
+            # The executor's own thread may have reaped a worker a moment before us, and
+            # not yet recorded how it ended: look again.
+            time.sleep(0.05)
+            codes = [process.exitcode for process in self._processes]
         # The others were ended by the executor, with SIGTERM, once it saw one gone.
         own = [code for code in codes if code is not None and code != -signal.SIGTERM]
         code = own[0] if own else (-signal.SIGTERM if -signal.SIGTERM in codes else None)

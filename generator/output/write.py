@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from ..common.errors import FactsheetsError
+from ..common.errors import ContentNeedsAttention, FactsheetsError, InvalidInput
 from ..common.project import CATEGORY_DIRS
 from ..pages.page import Page
 from .files import stage
@@ -54,6 +54,9 @@ class Decision:
     problem: str | None = None
     """For an edited page whose markers are out of place (but whose editors' text is
     certain): how, e.g. "has the generated block 2 times"."""
+    refused: FactsheetsError | None = None
+    """Why nothing may be written over the page (see `decide`), kept so that one run
+    reports every such page (`refusals`) instead of stopping at the first."""
 
 
 @dataclass
@@ -160,6 +163,15 @@ def decide(content: Path, page: Page) -> Decision:
     return Decision(path, "update", text)
 
 
+def examine(content: Path, page: Page) -> Decision:
+    """`decide`, with a page nothing may be written over kept as a refusal (`refusals`)
+    rather than raised, so that a run names every such page at once."""
+    try:
+        return decide(content, page)
+    except (InvalidInput, ContentNeedsAttention) as error:
+        return Decision(content / page.path, "keep", None, refused=error)
+
+
 def settle(content: Path, page: Page) -> Decision:
     """Decide what the page needs and stage its new text, if any, beside it.
 
@@ -173,7 +185,7 @@ def settle(content: Path, page: Page) -> Decision:
     for _ in range(ATTEMPTS):
         # The file read before and after `decide`: the same bytes, or it is read again.
         before = bytes_of(path)
-        decision = decide(content, page)
+        decision = examine(content, page)
         if decision.action == "keep":
             return decision
         after = bytes_of(path)
@@ -185,6 +197,20 @@ def settle(content: Path, page: Page) -> Decision:
         return dataclasses.replace(decision, seen=seen)
     staged = stage(decision.path, decision.text, flush=False)  # `apply` flushes them all
     return Decision(decision.path, decision.action, None, staged, seen, decision.problem)
+
+
+def refusals(decisions: Iterable[Decision]) -> FactsheetsError | None:
+    """One error for every page nothing may be written over, or None: invalid notes
+    (exit 1) first, then pages whose editors' text is not certain (exit 3)."""
+    refused = [d.refused for d in decisions if d.refused is not None]
+    invalid = [e for e in refused if isinstance(e, InvalidInput)]
+    if invalid:
+        return InvalidInput([problem for error in invalid for problem in error.problems])
+    if len(refused) == 1:
+        return refused[0]
+    if refused:
+        return ContentNeedsAttention("\n\n".join(error.message for error in refused))
+    return None
 
 
 def seen_of(data: bytes | None) -> str:

@@ -453,3 +453,22 @@ def test_the_errors_cross_from_a_worker_process_whole() -> None:
             error.format_message(),
             error.exit_code,
         )
+
+
+def test_every_page_nothing_may_be_written_over_is_named_in_one_run(
+    cli: Cli, project: Path
+) -> None:
+    """Not only the first: an editor fixes them all after one run (mkdocs' way with
+    configuration errors)."""
+    pages = ["content/actors/iran.md", "content/events/baghdad-funeral.md"]
+    for page in pages:
+        path = project / page
+        path.write_bytes(path.read_bytes() + b"Caf\xe9.\n")
+    before = snapshot(project / "content")
+    for args in ((), ("--check",), ("--force",)):
+        result = cli("-C", project, "generate", *args)
+        assert result.exit_code == 3, args
+        for page in pages:
+            assert f"{page}:" in result.output and "is not UTF-8 (byte 0xe9" in result.output
+        assert result.output.count("Nothing was written") == 2
+        assert snapshot(project / "content") == before
