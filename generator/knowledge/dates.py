@@ -6,13 +6,12 @@ With a date written out (`value`):
 
 - a day is that day; a month runs from its first to its last day; a year from
   1 January to 31 December;
-- a week is the seven days from the given day (the week's first day); a week given
-  only as a month is that month;
+- a week is the seven days from the given day (the week's first day);
 - an approximate date is the given day widened by three days on each side, or the
   whole month or year when only that is given;
-- a date is never read as more precise than it is written: "2024-02" stays the month
-  of February even when the claim says "day". A claim marked relative or unknown that
-  still has a date uses the date as written.
+- a date is never read as more precise than it is written (the summary format refuses
+  a precision its value does not match: `sources/schema.py`). A claim marked relative
+  or unknown that still has a date uses the date as written.
 
 Without a date, the source's own words ("Sunday", "last week") are read against the
 day the report was published, and only when that is known to the day. Such spans are
