@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import enum
 import hashlib
 import json
 import os
@@ -128,8 +129,15 @@ class Plan:
         self.forced[path] = text
 
 
-def decide(content: Path, page: Page) -> Decision:
-    """What the page needs, given what its file holds now; read-only.
+class _Unread(enum.Enum):
+    """`decide` reads the page's file itself."""
+
+    token = 0
+
+
+def decide(content: Path, page: Page, data: bytes | None | _Unread = _Unread.token) -> Decision:
+    """What the page needs, given what its file holds now (`data`, its bytes or None for
+    no file, when the caller has read them already); read-only.
 
     Raises, so that nothing is written over the page even with --force, when it is not
     certain which of its text is the editors' (`markers.Broken`: ContentNeedsAttention),
@@ -143,12 +151,13 @@ def decide(content: Path, page: Page) -> Decision:
         root = next((p for p in content.parents if (p / "mkdocs.yml").is_file()), content.parent)
         return str(path.relative_to(root))
 
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
+    if isinstance(data, _Unread):
+        try:
+            data = bytes_of(path)
+        except OSError as error:
+            raise FactsheetsError(f"could not read {shown()}: {error.strerror}") from None
+    if data is None:
         return Decision(path, "create", compose(page))
-    except OSError as error:
-        raise FactsheetsError(f"could not read {shown()}: {error.strerror}") from None
     existing = read(data)
     if existing is None:
         return Decision(path, "unmarked", compose(page))
@@ -163,11 +172,11 @@ def decide(content: Path, page: Page) -> Decision:
     return Decision(path, "update", text)
 
 
-def examine(content: Path, page: Page) -> Decision:
+def examine(content: Path, page: Page, data: bytes | None | _Unread = _Unread.token) -> Decision:
     """`decide`, with a page nothing may be written over kept as a refusal (`refusals`)
     rather than raised, so that a run names every such page at once."""
     try:
-        return decide(content, page)
+        return decide(content, page, data)
     except (InvalidInput, ContentNeedsAttention) as error:
         return Decision(content / page.path, "keep", None, refused=error)
 
@@ -185,7 +194,7 @@ def settle(content: Path, page: Page) -> Decision:
     for _ in range(ATTEMPTS):
         # The file read before and after `decide`: the same bytes, or it is read again.
         before = bytes_of(path)
-        decision = examine(content, page)
+        decision = examine(content, page, before)
         if decision.action == "keep":
             return decision
         after = bytes_of(path)
