@@ -84,24 +84,23 @@ class Claims:
     def when(self, event: Event) -> Md:
         """Every date sources give, dates that are the same days told once."""
         self.page.shown.entities.add(event.id)
-        parts = []
-        for group in _same_days(event.dates):
-            shown = next(
-                (f for f in group if not f.value.span or not f.value.span.inferred), group[0]
-            )
-            text = self.date(shown.value, shown.citations[0].source)
-            parts.append(f"{composed(text)}{self.page.cite(group)}")
+        parts = [f"{composed(text)}{self.page.cite(group)}" for text, group in self._days(event)]
         return Md("; ".join(parts) or "—")
 
     def dates_text(self, event: Event) -> Md:
         """The event's dates as `when` gives them, without footnotes (for lists)."""
-        texts = []
+        return composed("; ".join(text for text, _ in self._days(event)) or "—")
+
+    def _days(self, event: Event) -> list[tuple[str, list[Attested]]]:
+        """(words, the dates they stand for) for each span of days sources give: told as
+        a source that states it does, rather than one whose date was inferred."""
+        told = []
         for group in _same_days(event.dates):
             shown = next(
                 (f for f in group if not f.value.span or not f.value.span.inferred), group[0]
             )
-            texts.append(self.date(shown.value, shown.citations[0].source))
-        return composed("; ".join(texts) or "—")
+            told.append((self.date(shown.value, shown.citations[0].source), group))
+        return told
 
     def date_disagreement(self, event: Event) -> Md:
         """A warning listing each date sources give, when they cannot all hold."""
