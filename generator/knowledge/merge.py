@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -27,8 +26,6 @@ from .model import (
     Statement,
     most_cited,
 )
-
-ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 E = TypeVar("E", bound=Entity)
 
@@ -198,7 +195,7 @@ def _merge_event(kb: KnowledgeBase, event: schema.Event, file: str, cite: _Citer
 def _as_of(words: str | None, cite: _Citer) -> Span | None:
     if not words:
         return None
-    if ISO_DATE.match(words):
+    if schema.ISO_PARTIAL.match(words):
         return cite.when(words, {4: "year", 7: "month"}.get(len(words), "day"), None)
     return cite.when(None, "relative", words)
 

@@ -94,7 +94,8 @@ class Strict(BaseModel):
 # --- Dates -------------------------------------------------------------------
 
 
-_ISO_PARTIAL = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+ISO_PARTIAL = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+"""An ISO date with only the parts that are known (see `PartialDate`)."""
 
 
 def _as_text(value: object) -> object:
@@ -106,7 +107,7 @@ def _as_text(value: object) -> object:
 
 
 def _partial_date(value: str) -> str:
-    if not _ISO_PARTIAL.match(value):
+    if not ISO_PARTIAL.match(value):
         raise ValueError("must be YYYY, YYYY-MM or YYYY-MM-DD")
     parts = [int(p) for p in value.split("-")]
     year, month, day = parts + [1] * (3 - len(parts))
