@@ -174,14 +174,22 @@ def check(obj: Context) -> None:
 
     Checks every summary, source text, quote and id reference. Two ids that share
     a name or alias, or have near-identical names, are reported; record pairs
-    that really are different entities in seeds/distinct.yaml.
+    that really are different entities in seeds/distinct.yaml. Drafts (`status:
+    draft`) are checked too, and listed: the site leaves them out until reviewed.
     """
+    from .common.errors import escape_controls  # (a file name is the editor's)
+
     project = obj.project
-    kb, warnings = pipeline.knowledge_base(project)
+    # Drafts are checked like any summary, and merged here even when the site leaves
+    # them out: their ids may duplicate others', and the counts say what was read.
+    kb, warnings = pipeline.knowledge_base(project, with_drafts=True)
     for warning in warnings:
         obj.say(f"Warning: {warning}")
     for duplicate in pipeline.duplicates(project, kb):
         obj.say(f"Warning: {duplicate.message()}")
+    shown = "published as unreviewed" if project.publish_drafts else "not published until reviewed"
+    for draft in kb.drafts:
+        obj.say(f"Draft ({shown}): {escape_controls(draft)}")
     counts = [
         plural(len(kb.sources), "source"),
         plural(len(kb.actors), "actor"),
@@ -189,6 +197,10 @@ def check(obj: Context) -> None:
         plural(len(kb.events), "event"),
         plural(len(kb.statements), "statement"),
     ]
+    if kb.drafts:  # every count is of every summary read
+        published = "published as unreviewed" if project.publish_drafts else "not published"
+        counts[0] += f" ({plural(len(kb.drafts), 'draft')}, {published})"
+        counts[-1] += " in all"
     obj.say(f"OK: {', '.join(counts)}.")
 
 
@@ -272,6 +284,80 @@ def serve(obj: Context, dev_addr: str, dirty: bool | None) -> None:
         # Nothing was read when seeds/ had not changed: read every summary (and split
         # their texts) while MkDocs builds the preview, so the first edit is quick too.
         warm_up=None if first.rendered else lambda: pipeline.knowledge_base(project, caches=caches),
+    )
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", help="The article's headline [default: its first sentence, shortened].")
+@click.option("--outlet", help="The publication, e.g. 'CBS News'.")
+@click.option(
+    "--published",
+    help="Publication date, YYYY-MM-DD (or YYYY-MM, YYYY): relative dates are read against it.",
+)
+@click.option("--url", help="Where the article can be read (http or https).")
+@click.option("--language", default="en", show_default=True, help="ISO 639 code of the text.")
+@click.option("--force", is_flag=True, help="Replace an existing summary.yaml (backed up first).")
+@click.option(
+    "--explain", is_flag=True, help="Show, for each proposal, the words that triggered it."
+)
+@click.option(
+    "--model",
+    metavar="URL",
+    help="Draft with a language model behind an OpenAI-compatible API at URL (e.g. "
+    "http://127.0.0.1:8080/v1); its key, if any, from $FACTSHEETS_MODEL_KEY or $OPENAI_API_KEY. "
+    "Without it nothing leaves this machine.",
+)
+@click.option("--model-name", help="The model to ask for [default: the server's first].")
+@click.pass_obj
+def draft(
+    obj: Context,
+    folder: Path,
+    title: str | None,
+    outlet: str | None,
+    published: str | None,
+    url: str | None,
+    language: str,
+    force: bool,
+    explain: bool,
+    model: str | None,
+    model_name: str | None,
+) -> None:
+    """Draft seeds/<id>/summary.yaml from seeds/<id>/source.txt, for an editor to review.
+
+    Proposes the actors, places, events (with dates, places, roles and figures) and
+    statements the text reports, each with a verbatim quote and a comment saying why;
+    entities other summaries define keep their ids. The draft is marked `status: draft`
+    and is not published until an editor reviews it and deletes that line.
+    """
+    from .draft.drafting import source_block
+
+    project = obj.project
+    source = source_block(
+        folder.name, title=title, outlet=outlet, published=published, url=url, language=language
+    )
+    key = os.environ.get("FACTSHEETS_MODEL_KEY") or os.environ.get("OPENAI_API_KEY")
+    path, proposed = pipeline.draft(
+        project, folder, source, force=force, model=model, model_name=model_name, api_key=key
+    )
+    if explain:
+        for proposal in proposed.proposals:
+            label = proposal.item.get("id", "")
+            obj.say(f"{proposal.section} {label}: {proposal.trigger!r}: {proposal.why}")
+    for dropped in proposed.dropped:
+        obj.say(f"Left out ({dropped.section}) {dropped.label}: {dropped.reason}")
+    counts = ", ".join(
+        plural(len(proposed.of(section)), noun)
+        for section, noun in (
+            ("actors", "actor"),
+            ("locations", "location"),
+            ("events", "event"),
+            ("statements", "statement"),
+        )
+    )
+    obj.say(
+        f"Drafted {display_path(path, project.root)}: {counts}, every quote found in the text. "
+        "Review it, delete its `status: draft` line to publish it, and run `factsheets check`."
     )
 
 

@@ -27,6 +27,10 @@ from pathlib import Path
 from .common.errors import FactsheetsError, Problem, Problems
 from .common.progress import Progress, silent
 from .common.project import Project, display_path, page_continued
+from .draft import drafting
+from .draft.compose import compose
+from .draft.known import known_entities
+from .draft.proposals import Draft
 from .knowledge.duplicates import LikelyDuplicate, likely_duplicates
 from .knowledge.merge import merge
 from .knowledge.model import KnowledgeBase
@@ -34,10 +38,11 @@ from .output import apply, cache, files, incremental, record, write
 from .output.cache import Caches
 from .pages.render import Rendered, Renderer
 from .sources.checks import validate
-from .sources.load import SUMMARY_FILE, Loaded, load_all, read_distinct
+from .sources.load import SUMMARY_FILE, Loaded, digest, load_all, read_distinct
 from .sources.migrate import Migration, migrate_text
 from .sources.parse import parse_summary
 from .sources.schema import FORMAT
+from .sources.text import SourceText
 
 
 @dataclass
@@ -52,11 +57,20 @@ class Outcome:
 
 
 def knowledge_base(
-    project: Project, progress: Progress = silent, *, caches: Caches | None = None
+    project: Project,
+    progress: Progress = silent,
+    *,
+    caches: Caches | None = None,
+    with_drafts: bool = False,
 ) -> tuple[KnowledgeBase, list[Problem]]:
-    """Read and validate every seed, then merge; raises InvalidInput listing every problem."""
+    """Read and validate every seed, then merge; raises InvalidInput listing every problem.
+
+    Drafts are merged when the site publishes them, or `with_drafts` (`factsheets check`
+    looks for likely duplicates in every summary)."""
     with _no_cycle_collection():
-        _, kb, warnings = _read(project, caches or Caches(project.root), progress, remember=False)
+        _, kb, warnings = _read(
+            project, caches or Caches(project.root), progress, remember=False, drafts=with_drafts
+        )
     return kb, warnings
 
 
@@ -187,9 +201,11 @@ def migrate(project: Project, *, check: bool = False) -> dict[str, Migration]:
 
 
 def _read(
-    project: Project, caches: Caches, progress: Progress, *, remember: bool
+    project: Project, caches: Caches, progress: Progress, *, remember: bool, drafts: bool = False
 ) -> tuple[list[Loaded], KnowledgeBase, list[Problem]]:
-    """Every source read and checked (all problems at once), then merged."""
+    """Every source read and checked (all problems at once), then merged: the sources
+    merged (drafts only when the site publishes them, or with `drafts`), and the
+    knowledge base."""
     caches.new_run()
     problems = Problems()
     loaded = load_all(
@@ -200,10 +216,12 @@ def _read(
         known=caches.summary,
         text_of=caches.text,
     )
-    sentences = validate(loaded, problems, look_up=caches.quotes)
+    published = project.publish_drafts
+    sentences = validate(loaded, problems, look_up=caches.quotes, drafts_published=published)
     caches.keep(loaded, on_disk=remember and not problems)
     problems.raise_if_any()
-    return loaded, merge(loaded, sentences), problems.warnings
+    kb = merge(loaded, sentences, publish_drafts=published or drafts)
+    return [item for item in loaded if item.summary.source.id in kb.sources], kb, problems.warnings
 
 
 def _check(project: Project, caches: Caches, progress: Progress) -> Outcome:
@@ -224,8 +242,10 @@ def _check(project: Project, caches: Caches, progress: Progress) -> Outcome:
 
 
 def _generate(project: Project, caches: Caches, *, force: bool, progress: Progress) -> Outcome:
-    # 1. Nothing changed since the last run: nothing to do.
+    # 1. Nothing changed since the last run: nothing to do. Publishing drafts or not
+    #    (in mkdocs.yml) changes pages as the code does.
     code = cache.fingerprint(project.templates, cache.PACKAGE)
+    code += " publish_drafts" if project.publish_drafts else ""
     inputs = code + cache.fingerprint(project.seeds)
     last = record.read(project.root)
     if not force and last is not None:
@@ -298,3 +318,84 @@ def _no_cycle_collection() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def draft(
+    project: Project,
+    folder: Path,
+    source: dict[str, object],
+    *,
+    force: bool = False,
+    model: str | None = None,
+    model_name: str | None = None,
+    api_key: str | None = None,
+) -> tuple[Path, Draft]:
+    """Draft `folder`'s summary.yaml from its source text (`generator/draft/`), reusing the
+    ids of the entities every other summary defines; returns the file and the draft.
+
+    Refuses to overwrite a summary without `force` (which backs it up first). The draft is
+    validated, every quote found in the text, before it is written.
+    """
+    folder = folder if folder.is_absolute() else Path.cwd() / folder
+    folder = Path(os.path.normpath(folder))
+    shown = display_path(folder, project.root)
+    if folder.parent != Path(os.path.normpath(project.seeds)):
+        raise FactsheetsError(f"{shown}: a source's folder is directly inside seeds/")
+    text_path = folder / str(source.get("file") or "source.txt")
+    target = folder / SUMMARY_FILE
+    if target.exists() and not force:
+        raise FactsheetsError(
+            f"{display_path(target, project.root)} exists; rerun with --force to replace it "
+            "(it is backed up first)."
+        )
+    try:
+        text = text_path.read_bytes().decode("utf-8").removeprefix("\ufeff")
+    except FileNotFoundError:
+        raise FactsheetsError(
+            f"{display_path(text_path, project.root)} not found: save the article's text there first."
+        ) from None
+    except (OSError, UnicodeDecodeError) as error:
+        why = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
+        raise FactsheetsError(f"{display_path(text_path, project.root)}: {why}") from None
+    if not text.strip():
+        raise FactsheetsError(f"{display_path(text_path, project.root)} is empty.")
+
+    problems = Problems()
+    others = [
+        item for item in load_all(project.seeds, project.root, problems) if item.folder != folder
+    ]
+    proposed = drafting.draft(
+        text, source, known_entities(others), model=model, model_name=model_name, api_key=api_key
+    )
+    composed = compose(proposed, text_path.name)
+    found = Problems()
+    summary = parse_summary(composed, display_path(target, project.root), found)
+    source_text = SourceText(text, str(source.get("language") or "en"))
+    if summary is not None:
+        # Checked as `factsheets check` will check it: with every other summary.
+        shown_file = display_path(target, project.root)
+        item = Loaded(
+            folder,
+            shown_file,
+            display_path(text_path, project.root),
+            summary,
+            source_text,
+            composed,
+            digest(composed),
+        )
+        checked = Problems()
+        validate([*others, item], checked)
+        found.items += [p for p in checked.items if p.file == shown_file]
+    if summary is None or found.items:
+        raise FactsheetsError(
+            f"internal error: the draft of {shown} does not validate ({found.items[0]}); "
+            "nothing was written. Please report this with the source text."
+        )
+    try:
+        with files.locked(project.root):
+            if target.exists():
+                files.backup(target, project.root)
+            files.atomic_write(target, composed)
+    except OSError as error:
+        raise _could_not_write(error, project, "Nothing was written.") from None
+    return target, proposed

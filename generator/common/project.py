@@ -44,6 +44,10 @@ class Project:
     """`templates/`: the site's own templates, overriding the generator's."""
     site: Path
     """MkDocs' `site_dir`: the built site."""
+    publish_drafts: bool = False
+    """Whether draft summaries (`status: draft`) are published, each page drawn from one
+    under an "Unreviewed" notice: `extra: {factsheets: {publish_drafts: true}}` in
+    mkdocs.yml. Otherwise drafts are checked but left out of the site."""
 
     @property
     def config_file(self) -> Path:
@@ -95,7 +99,22 @@ class Project:
             content=root / str(docs_dir),
             templates=root / "templates",
             site=root / str(site_dir),
+            publish_drafts=_publish_drafts(config, config_file),
         )
+
+
+def _publish_drafts(config: object, config_file: Path) -> bool:
+    """`extra.factsheets.publish_drafts` in mkdocs.yml: false unless it says true."""
+    extra = config.get("extra") if isinstance(config, dict) else None
+    ours = extra.get("factsheets") if isinstance(extra, dict) else None
+    value = ours.get("publish_drafts") if isinstance(ours, dict) else None
+    if value is None:  # absent, empty, or a tag this loader does not read (`!ENV`)
+        return False
+    if not isinstance(value, bool):
+        raise FactsheetsError(
+            f"{config_file}: extra.factsheets.publish_drafts must be true or false, not {value!r}"
+        )
+    return value
 
 
 class _LenientLoader(yaml.SafeLoader):

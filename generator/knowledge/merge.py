@@ -30,13 +30,19 @@ from .model import (
 E = TypeVar("E", bound=Entity)
 
 
-def merge(loaded: list[Loaded], sentences: dict[str, Sentence]) -> KnowledgeBase:
-    """Build the knowledge base; `sentences` maps each validated quote to its sentence."""
-    kb = KnowledgeBase()
+def merge(
+    loaded: list[Loaded], sentences: dict[str, Sentence], *, publish_drafts: bool = False
+) -> KnowledgeBase:
+    """Build the knowledge base; `sentences` maps each validated quote to its sentence.
+
+    Drafts (`status: draft`) are left out unless `publish_drafts`; either way the
+    knowledge base lists them (`KnowledgeBase.drafts`)."""
+    kb = KnowledgeBase(drafts=[item.summary_file for item in loaded if item.summary.draft])
+    published = [item for item in loaded if publish_drafts or not item.summary.draft]
     # Oldest sources first, so each fact's citations read in the order they were reported.
-    for item in sorted(loaded, key=_publication_order):
+    for item in sorted(published, key=_publication_order):
         meta = item.summary.source
-        kb.sources[meta.id] = Source(meta, item.text, item.source_file)
+        kb.sources[meta.id] = Source(meta, item.text, item.source_file, item.summary.draft)
         cite = _Citer(meta.id, item.text, sentences, meta.published, meta.language)
         file = item.summary_file
         for actor in item.summary.actors:

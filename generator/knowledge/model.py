@@ -93,6 +93,9 @@ class Source:
     meta: schema.SourceMeta
     text: SourceText
     source_file: str
+    draft: bool = False
+    """Whether its summary is a draft no editor has reviewed (published only when the
+    site publishes drafts, under a notice saying so)."""
 
     @property
     def id(self) -> str:
@@ -288,6 +291,9 @@ class KnowledgeBase:
     locations: dict[str, Location] = field(default_factory=dict)
     events: dict[str, Event] = field(default_factory=dict)
     statements: dict[str, Statement] = field(default_factory=dict)
+    drafts: list[str] = field(default_factory=list)
+    """The summary file of every draft read (`status: draft`), in the order of `seeds/`:
+    in `sources` too only when the site publishes drafts."""
 
     def get(self, entity_id: str) -> Entity | None:
         for table in (self.actors, self.locations, self.events, self.statements):

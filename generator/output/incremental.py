@@ -55,7 +55,8 @@ class Inputs:
     code: str
     """Fingerprint of the generator's code and templates."""
     sources: dict[str, list[str]]
-    """Source id -> [digest of its summary, its summary file, digest of its text]."""
+    """Source id -> [digest of its summary, its summary file, digest of its text], for
+    every source published (a draft the site leaves out is not among them)."""
     summaries: dict[str, Summary] = field(default_factory=dict, repr=False)
     """This run's summaries by source id (not recorded)."""
 
@@ -177,6 +178,10 @@ def _changes(
         old, new = getattr(before, name), getattr(after, name)
         if name == "source" or old == new:
             continue  # what the source record shows is on pages showing the source
+        if not isinstance(new, list):
+            # `format` shows nowhere; `status` only in the notice of pages showing a
+            # draft source (a draft not published is not among the run's summaries).
+            continue
         # Position by position: an entry moved within the file counts as changed, since
         # the order of first appearance orders lists on pages.
         for x, y in zip_longest(old, new):

@@ -114,6 +114,8 @@ class SiteData:
             for entity in table.values()
         }
         """A link to every entity, under its own name."""
+        self.drafts = [source.id for source in kb.sources.values() if source.draft]
+        """The sources published from draft summaries (see `PageContext.unreviewed`)."""
 
 
 class PageContext:
@@ -260,10 +262,39 @@ class PageContext:
         page_notes, self.notes = self.notes, Footnotes(self.kb)
         try:
             markdown = caller(rows).strip()
-            self.shown.sources.update(citation.source for citation in self.notes.numbers)
-            return markdown, self.footnotes()
+            cited = {citation.source for citation in self.notes.numbers}
+            self.shown.sources.update(cited)
+            return self.unreviewed(cited) + markdown, self.footnotes()
         finally:
             self.notes = page_notes
+
+    def unreviewed(self, sources: Iterable[str], own: str | None = None) -> str:
+        """The notice that opens a page drawn from draft summaries, when the site publishes
+        them (see `Source.draft`): on a draft source's own page (`own`), that it is one;
+        on another, which of `sources` (those it cites or names) are drafts. Empty when
+        none is, and on index pages, which list what the site holds."""
+        drafts = self.site.drafts
+        if not drafts or self.path.endswith("/index.md"):
+            return ""
+        if own is not None:
+            said = (
+                "This summary is a draft: no editor has reviewed it yet." if own in drafts else ""
+            )
+        else:
+            named = set(sources)
+            links = [
+                f"[{escape(self.kb.sources[source_id].meta.title)}](../sources/{source_id}.md)"
+                for source_id in drafts
+                if source_id in named
+            ]
+            said = (
+                "Parts of this page come from draft summaries not yet reviewed by an editor: "
+                + ", ".join(links)
+                + "."
+                if links
+                else ""
+            )
+        return f'!!! warning "Unreviewed"\n\n    {said}\n\n' if said else ""
 
     # --- Citations and facts ----------------------------------------------------------
 

@@ -209,6 +209,13 @@ class Renderer:
             # work for a large page, and wasted on the cuts that did not fit.
             page = PageContext(self.site, path, name, limits, cuts, making_parts=True)
             body = self._render(page, template, context)
+        source = context.get("source")
+        notice = page.unreviewed(page.shown.sources, source.id if source else None)
+        if notice:  # under the title, which every page opens with
+            title, _, rest = body.partition("\n")
+            body = (
+                f"{title}\n\n{notice}{rest.lstrip()}" if title.startswith("# ") else notice + body
+            )
         return [Page(path, front, body), *page.parts], page.shown
 
     def _render(self, page: PageContext, template: str, context: dict[str, Any]) -> str:

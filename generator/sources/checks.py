@@ -49,14 +49,19 @@ def validate(
     problems: Problems,
     *,
     look_up: Callable[[Loaded], QuotesFound] | None = None,
+    drafts_published: bool = False,
 ) -> dict[str, Sentence]:
     """Check ids, references and quotes; return the sentence each quote was found in.
 
-    `look_up` finds a summary's quotes in its text: `look_up_quotes`, unless a cache
-    passes a memoised one."""
+    Drafts (`status: draft`) are checked with every summary, and unless the site publishes
+    them (`drafts_published`), no reviewed summary may refer to an id only drafts define:
+    the site is made of the reviewed ones alone. `look_up` finds a summary's quotes in its
+    text: `look_up_quotes`, unless a cache passes a memoised one."""
     definitions = _collect_ids(loaded, problems)
     for item in loaded:
         _check_references(item, definitions, problems)
+    if not drafts_published:
+        _check_reviewed_stand_alone(loaded, definitions, problems)
     sentences = _check_quotes(loaded, problems, look_up or look_up_quotes)
     for item in loaded:
         support.unsupported(item, problems)
@@ -243,6 +248,41 @@ def _check_references(item: Loaded, definitions: dict[str, Definition], problems
                     field_name(path),
                     "an event cannot relate to itself",
                 )
+
+
+def _check_reviewed_stand_alone(
+    loaded: list[Loaded], definitions: dict[str, Definition], problems: Problems
+) -> None:
+    """Report each reference of a reviewed summary to an id that only drafts define."""
+    reviewed = [item for item in loaded if not item.summary.draft]
+    if len(reviewed) == len(loaded):
+        return
+    published = {
+        entity.id
+        for item in reviewed
+        for category in ENTRY_LISTS
+        for entity in getattr(item.summary, category)
+    }
+    in_draft: dict[str, str] = {}  # id -> the first draft that defines it
+    for item in loaded:
+        if item.summary.draft:
+            for category in ENTRY_LISTS:
+                for entity in getattr(item.summary, category):
+                    in_draft.setdefault(entity.id, item.summary_file)
+    for item in reviewed:
+        for path, target, needed in references(item.summary):
+            found = definitions.get(target)
+            if target in published or target not in in_draft or found is None:
+                continue
+            if needed and found.category != needed:
+                continue  # reported as a reference to the wrong kind of entry
+            problems.add(
+                item.summary_file,
+                item.line_of(path),
+                field_name(path),
+                f"{target!r} is defined only in the draft {escape_controls(in_draft[target])}; "
+                f"review that draft first, or define {target!r} here",
+            )
 
 
 def _close_ids(target: str, definitions: dict[str, Definition], category: str | None) -> str | None:

@@ -48,6 +48,7 @@ from .vocabulary import (
     Qualifier,
     RelationStatus,
     RelationType,
+    ReviewStatus,
     Role,
     StatementType,
 )
@@ -509,6 +510,10 @@ class Summary(Strict):
     format: Annotated[int, Field(ge=1, le=FORMAT)] = 1
     """Version of the summary format. Absent means 1, which is read as the current format
     says (`factsheets migrate` rewrites the file); new summaries say `format: 2`."""
+    status: ReviewStatus = ReviewStatus.reviewed
+    """`draft` for a summary no editor has reviewed yet, as `factsheets draft` writes it: it
+    is validated like any summary and listed by `factsheets check`, but not published until
+    an editor reviews it and removes this line (or sets `reviewed`)."""
     source: SourceMeta
     """Metadata of the source."""
     actors: list[Actor] = []
@@ -519,6 +524,10 @@ class Summary(Strict):
     """Things that happened."""
     statements: list[Statement] = []
     """Statements reported by the source."""
+
+    @property
+    def draft(self) -> bool:
+        return self.status is ReviewStatus.draft
 
     @model_validator(mode="before")
     @classmethod

@@ -9,6 +9,13 @@ from __future__ import annotations
 from enum import StrEnum
 
 
+class ReviewStatus(StrEnum):
+    """Whether an editor has reviewed a summary: a draft is checked but not published."""
+
+    draft = "draft"
+    reviewed = "reviewed"
+
+
 class Precision(StrEnum):
     """How precisely a date is known."""
 

@@ -1,0 +1,1180 @@
+"""Who and where a text names: known entities, places, people, organisations, and the
+unnamed groups and officials it describes ("an Iran-backed militia", "Iraqi officials").
+
+English rules. A mention is a span of the text and the entity it stands for; entities are
+keyed by their folded name, so "Rasool" after "Yehia Rasool" and "the Front" after "the
+Tessary Front" are the same one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..sources.text import SourceText
+from . import gazetteer
+from .known import Names, Token, fold, tokens
+from .proposals import Known
+
+# Words that open sentences without naming anything.
+_FUNCTION = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "this",
+        "that",
+        "these",
+        "those",
+        "in",
+        "on",
+        "at",
+        "as",
+        "after",
+        "before",
+        "by",
+        "for",
+        "from",
+        "with",
+        "without",
+        "to",
+        "of",
+        "and",
+        "but",
+        "or",
+        "nor",
+        "so",
+        "yet",
+        "if",
+        "while",
+        "when",
+        "where",
+        "since",
+        "until",
+        "because",
+        "although",
+        "though",
+        "according",
+        "however",
+        "meanwhile",
+        "also",
+        "it",
+        "its",
+        "he",
+        "she",
+        "his",
+        "her",
+        "they",
+        "their",
+        "them",
+        "we",
+        "our",
+        "you",
+        "i",
+        "there",
+        "here",
+        "some",
+        "many",
+        "most",
+        "several",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "other",
+        "another",
+        "each",
+        "every",
+        "all",
+        "both",
+        "no",
+        "not",
+        "more",
+        "fewer",
+        "less",
+        "about",
+        "around",
+        "nearly",
+        "over",
+        "under",
+        "during",
+        "despite",
+        "officials",
+        "official",
+        "investigators",
+        "police",
+        "people",
+        "residents",
+        "witnesses",
+        "crowds",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "earlier",
+        "later",
+        "then",
+        "now",
+        "today",
+        "yesterday",
+        "last",
+        "next",
+        "first",
+        "second",
+        "dock",
+        "fire",
+        "shipping",
+        "port",
+        "harbour",
+        "harbor",
+        "artillery",
+        "mayor",
+        "contributions",
+    ]
+)
+# Titles before a person's name, each a tuple of folded tokens.
+_TITLES = [
+    tuple(t.split())
+    for t in [
+        "president",
+        "vice president",
+        "prime minister",
+        "foreign minister",
+        "interior minister",
+        "defence minister",
+        "defense minister",
+        "health minister",
+        "finance minister",
+        "minister",
+        "deputy minister",
+        "secretary of state",
+        "secretary",
+        "mayor",
+        "governor",
+        "general",
+        "gen",
+        "lt . col",
+        "lt . gen",
+        "col",
+        "colonel",
+        "lieutenant",
+        "major",
+        "maj",
+        "captain",
+        "capt",
+        "admiral",
+        "adm",
+        "sgt",
+        "sergeant",
+        "senator",
+        "sen",
+        "rep",
+        "representative",
+        "dr",
+        "ambassador",
+        "commander",
+        "chief",
+        "king",
+        "queen",
+        "prince",
+        "sheikh",
+        "ayatollah",
+        "judge",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "harbour master",
+        "harbor master",
+        "mr",
+        "mrs",
+        "ms",
+        "brig . gen",
+        "field marshal",
+        "emir",
+        "pope",
+        "chancellor",
+        "premier",
+        "speaker",
+    ]
+]
+_TITLE_WORDS = frozenset(
+    [
+        "minister",
+        "president",
+        "secretary",
+        "mayor",
+        "governor",
+        "general",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+    ]
+)
+_LOWER_TITLES = frozenset(
+    [
+        "minister",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "master",
+        "mayor",
+        "commander",
+        "leader",
+        "president",
+        "chief",
+        "envoy",
+        "ambassador",
+        "general",
+        "colonel",
+        "official",
+        "head",
+        "director",
+    ]
+)
+_ORG_HEADS = {
+    "ministry": "organization",
+    "commission": "organization",
+    "committee": "organization",
+    "council": "organization",
+    "agency": "organization",
+    "union": "organization",
+    "company": "organization",
+    "corporation": "organization",
+    "television": "organization",
+    "news": "organization",
+    "post": "organization",
+    "times": "organization",
+    "court": "organization",
+    "authority": "organization",
+    "authorities": "organization",
+    "party": "organization",
+    "bank": "organization",
+    "university": "organization",
+    "institute": "organization",
+    "organization": "organization",
+    "organisation": "organization",
+    "hospital": "organization",
+    "maritime": "organization",
+    "government": "government",
+    "administration": "government",
+    "command": "military-unit",
+    "forces": "military-unit",
+    "force": "military-unit",
+    "army": "military-unit",
+    "navy": "military-unit",
+    "brigade": "military-unit",
+    "brigades": "armed-group",
+    "division": "military-unit",
+    "battalion": "military-unit",
+    "regiment": "military-unit",
+    "guard": "military-unit",
+    "guards": "military-unit",
+    "police": "military-unit",
+    "front": "armed-group",
+    "militia": "armed-group",
+    "rebels": "armed-group",
+    "movement": "armed-group",
+    "alliance": "coalition",
+    "coalition": "coalition",
+}
+_PLACE_HEADS = {
+    "sea": "sea",
+    "ocean": "sea",
+    "gulf": "sea",
+    "strait": "sea",
+    "bay": "sea",
+    "river": "region",
+    "valley": "region",
+    "mountains": "region",
+    "province": "region",
+    "region": "region",
+    "governorate": "region",
+    "district": "region",
+    "strip": "territory",
+    "bank": "territory",
+    "heights": "territory",
+    "island": "territory",
+    "islands": "territory",
+    "base": "facility",
+    "airport": "facility",
+    "port": "facility",
+    "terminal": "facility",
+    "quay": "city",
+    "ford": "city",
+    "city": "city",
+    "republic": "country",
+    "kingdom": "country",
+}
+# A capitalised word followed by one of these names a group: "Houthi rebels".
+_GROUP_NOUNS = {
+    "rebels": "armed-group",
+    "militia": "armed-group",
+    "militias": "armed-group",
+    "fighters": "armed-group",
+    "militants": "armed-group",
+    "government": "government",
+    "forces": "military-unit",
+    "troops": "military-unit",
+    "army": "military-unit",
+    "military": "military-unit",
+    "police": "military-unit",
+    "officials": "group",
+    "authorities": "group",
+    "lawmakers": "group",
+    "diplomats": "group",
+    "people": "group",
+}
+# Places are named after these words: "in Baghdad", "near the border".
+_PLACE_PREPOSITIONS = frozenset(
+    ["in", "at", "near", "from", "into", "across", "outside", "inside", "toward", "towards"]
+)
+_PLACE_NOUNS = frozenset(
+    [
+        "town",
+        "towns",
+        "city",
+        "cities",
+        "village",
+        "villages",
+        "port",
+        "region",
+        "province",
+        "district",
+        "area",
+    ]
+)
+# Nouns that describe a person or group the text does not name, when a statement's
+# speaker is one ("a port official said").
+_PERSON_NOUNS = frozenset(
+    [
+        "official",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "lawmaker",
+        "member",
+        "commander",
+        "leader",
+        "minister",
+        "diplomat",
+        "officer",
+        "man",
+        "woman",
+        "resident",
+        "witness",
+        "source",
+    ]
+)
+_GROUP_PERSONS = frozenset(
+    [
+        "officials",
+        "diplomats",
+        "lawmakers",
+        "residents",
+        "witnesses",
+        "sources",
+        "investigators",
+        "monitors",
+        "authorities",
+        "staff",
+        "crowds",
+        "members",
+        "commanders",
+        "leaders",
+    ]
+)
+
+
+@dataclass
+class Entity:
+    """An actor or location the draft will propose."""
+
+    key: str
+    """What identifies it while drafting: its folded name."""
+    section: str
+    name: str
+    kind: str
+    quote: tuple[int, int]
+    """Where the text first names it (offsets)."""
+    why: str
+    known: Known | None = None
+    anonymous: bool = False
+    aliases: list[str] = field(default_factory=list)
+    country: str | None = None
+    """Key of its country, when the words tie it to one ("Iraqi officials")."""
+    country_quote: tuple[int, int] | None = None
+    relations: list[tuple[str, str, tuple[int, int]]] = field(default_factory=list)
+    """(type, key of the other actor, quote) for each relation its words state."""
+    place: gazetteer.Place | None = None
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    entity: Entity
+
+
+@dataclass
+class Found:
+    """Every entity and every mention of one in the text, in text order."""
+
+    entities: dict[str, Entity] = field(default_factory=dict)
+    mentions: list[Mention] = field(default_factory=list)
+
+    def add(self, entity: Entity, start: int, end: int) -> Entity:
+        """The entity with that key (the first one found), mentioned at start..end."""
+        kept = self.entities.setdefault(entity.key, entity)
+        if not any(m.start < end and start < m.end for m in self.mentions):
+            self.mentions.append(Mention(start, end, kept))
+        return kept
+
+    def state(self, country: Entity) -> Entity:
+        """The state a country is, as an actor (the one that acts: "Iran has denied")."""
+        key_ = "state:" + country.key
+        if key_ not in self.entities:
+            self.entities[key_] = Entity(
+                key_,
+                "actors",
+                country.name,
+                "state",
+                country.quote,
+                f"the country {country.name!r} acting as a state",
+                aliases=list(country.aliases),
+            )
+        return self.entities[key_]
+
+    def within(self, start: int, end: int) -> list[Mention]:
+        return sorted(
+            (m for m in self.mentions if start <= m.start and m.end <= end),
+            key=lambda m: m.start,
+        )
+
+
+def find(text: SourceText, known: Sequence[Known], outlet: str = "") -> Found:
+    """Every entity the text names or describes, and each of its mentions. The outlet's
+    name ("The Post has confirmed") is the source itself, not an actor."""
+    finder = _Finder(text, known)
+    words = [t.key for t in tokens(outlet) if t.text[:1].isupper()]
+    finder.outlet = frozenset(words[-1:])
+    for sentence in text.sentences:
+        finder.sentence(tokens(sentence.text, sentence.start))
+    finder.found.mentions.sort(key=lambda m: m.start)
+    return finder.found
+
+
+def key(name: str) -> str:
+    words = [t.key for t in tokens(name)]
+    if words and words[0] == "the":
+        words = words[1:]
+    return " ".join(words)
+
+
+_FACILITY = re.compile(
+    r"\b(?:the|a|an) (?P<what>(?:[\w.-]+ ){0,2}?(?:terminal|depot|base|airport|bridge|crossing|"
+    r"camp|hospital|prison|checkpoint|embassy|consulate|power plant|refinery)) "
+    r"(?:at|in|of|near|beside|outside)(?: the)? ",
+    re.IGNORECASE,
+)
+_MEMBER = re.compile(
+    r"\b(?:a|an|the) (?P<what>(?:senior |top |former |local |deputy )?"
+    r"(?P<role>commander|leader|chief|head|member|fighter)) of ",
+    re.IGNORECASE,
+)
+_CALENDAR = frozenset(
+    [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
+)
+_CREDITS = (
+    "Contributions from",
+    "More from",
+    "Reporting by",
+    "Additional reporting",
+    "Editing by",
+    "Written by",
+)
+_OPENERS = frozenset(('"', "“", "(", "‘", "'"))
+
+
+def _capitalised(token: Token) -> bool:
+    return token.text[:1].isupper() or (token.text[:1].isdigit() and token.text[-2:] in _ORDINAL)
+
+
+_ORDINAL = frozenset(("st", "nd", "rd", "th"))
+
+
+class _Finder:
+    def __init__(self, text: SourceText, known: Sequence[Known]) -> None:
+        self.text = text.text
+        self.found = Found()
+        self.names = Names(k for k in known if k.section != "events")
+        self.countries: dict[str, str] = {}
+        """Names of countries the site knows, to their own name (for demonyms)."""
+        for entity in known:
+            if entity.kind in ("state", "country"):
+                for name in entity.names:
+                    self.countries[name] = entity.name
+        self.pending: list[tuple[Entity, str, int, tuple[int, int]]] = []
+        """Relations to the first actor named after an offset: (actor, type, offset, quote)."""
+        self.outlet: frozenset[str] = frozenset()
+        self.people: dict[str, Entity] = {}
+        self.heads: dict[str, Entity] = {}
+        self.surnames = {
+            entity.name.split()[-1].casefold(): entity
+            for entity in known
+            if entity.kind == "person" and not entity.anonymous and len(entity.name.split()) > 1
+        }
+        """Organisations by the last word of their name ("Front"), for "the Front"."""
+        """People by their surname, so that a later "Rasool" is "Yehia Rasool"."""
+        # A word capitalised in mid-sentence somewhere is a name where it opens one too.
+        every = [(i, t.text) for s in text.sentences for i, t in enumerate(tokens(s.text))]
+        self.midsentence = {word for i, word in every if i and word[:1].isupper()}
+        # A name whose demonym the text uses is a country's ("Veskaria", "Veskarian").
+        capitalised = sorted({word for _, word in every if word[:1].isupper()})
+        for word in capitalised:
+            self.countries.setdefault(word, word)
+        self.demonyms = {
+            country
+            for word in capitalised
+            if (country := gazetteer.demonym_of(word, {w: w for w in capitalised})) != word
+            and country is not None
+        }
+        """Countries the text names by a demonym, such as "Veskaria" for "Veskarian"."""
+
+    # --- one sentence -------------------------------------------------------
+
+    def sentence(self, words: list[Token]) -> None:
+        if not words or self.text[words[0].start :].startswith(_CREDITS):
+            return  # "Contributions from Margaret Brennan": the article's credits
+        taken = [False] * len(words)
+        for match in self.names.find(words):
+            following = words[match.end] if match.end < len(words) else None
+            if match.end - match.start == 1 and following is not None and _capitalised(following):
+                continue  # "Castellane Television": the longer name is another's
+            self._known(words, match.start, match.end, match.known[0], match.name)
+            for i in range(match.start, match.end):
+                taken[i] = True
+        index = 0
+        while index < len(words):
+            if taken[index] or not _capitalised(words[index]):
+                index += 1
+                continue
+            end = self._run_end(words, index, taken)
+            self._name(words, index, end)
+            index = end
+        self._described(words, taken)
+        self._facilities_and_members(words)
+        for actor, relation, offset, quote in self.pending:
+            after = [
+                m for m in self.found.mentions if m.start >= offset and m.start < words[-1].end
+            ]
+            target = min(after, key=lambda m: m.start).entity if after else None
+            if target is not None and target.section == "locations" and target.kind == "country":
+                target = self.state_of(target)
+            if target is not None and target is not actor:
+                end = max(quote[1], target.quote[1] if target.quote[0] >= quote[0] else quote[1])
+                mention_end = min(after, key=lambda m: m.start).end
+                actor.relations.append(
+                    (
+                        relation,
+                        target.key,
+                        (
+                            quote[0],
+                            max(end, mention_end) if relation != "official-of" else quote[1],
+                        ),
+                    )
+                )
+        self.pending.clear()
+
+    def _run_end(self, words: list[Token], start: int, taken: list[bool]) -> int:
+        """Where the run of name words from `start` ends: capitalised words, with "of",
+        "'s", initials' periods and hyphens between them."""
+        end = start + 1
+        while end < len(words) and not taken[end]:
+            word = words[end]
+            following = words[end + 1] if end + 1 < len(words) else None
+            if (
+                _capitalised(word)
+                or (
+                    word.text == "."
+                    and len(words[end - 1].text) <= 3
+                    and words[end - 1].text[:1].isupper()
+                )
+                or (
+                    word.key in ("of", "-")
+                    and following
+                    and _capitalised(following)
+                    and not taken[end + 1]
+                )
+            ):
+                end += 1
+            elif (
+                word.text in ("'", "’")
+                and following
+                and following.key == "s"
+                and end + 2 < len(words)
+                and _capitalised(words[end + 2])
+            ):
+                end += 2
+            elif word.text in ("'", "’") and following and _capitalised(following):
+                end += 1  # "the Harrow Quay Dockworkers' Union"
+            else:
+                break
+        while (
+            end > start + 1
+            and words[end - 1].text == "."
+            and len(words[end - 2].text) > 1
+            and words[end - 2].key not in ("s", "u", "k")
+        ):
+            end -= 1
+        return end
+
+    def _known(self, words: list[Token], start: int, end: int, entity: Known, name: str) -> None:
+        span = (words[start].start, words[end - 1].end)
+        kept = self.found.add(
+            Entity(
+                "id:" + entity.id,
+                entity.section,
+                entity.name,
+                entity.kind or "",
+                span,
+                f"known: {entity.source} names it {name!r}",
+                known=entity,
+                anonymous=entity.anonymous,
+            ),
+            *span,
+        )
+        del kept
+
+    def _name(self, words: list[Token], start: int, end: int) -> None:
+        run = words[start:end]
+        sentence_start = start == 0 or words[start - 1].text in _OPENERS
+        # "The Tessary Front": the article is not part of the name, nor is a sentence's
+        # first word that is an ordinary word ("Officials said").
+        while run and run[0].key in _FUNCTION and (sentence_start or run[0].key == "the"):
+            run, start, sentence_start = run[1:], start + 1, False
+        if not run:
+            return
+        if len(run) == 1 and (run[0].key in _CALENDAR or run[0].key in self.outlet):
+            return
+        first = run[0]
+        lone = sentence_start and len(run) == 1 and first.text not in self.midsentence
+        if lone and self._place(first.text) is None:
+            return
+        if run[-1].key in _TITLE_WORDS:
+            return  # "Valdorian Interior Minister" before a name the site knows
+        title, rest = self._title(run)
+        if not rest:
+            return
+        span = (rest[0].start, rest[-1].end)
+        name = self.text[span[0] : span[1]]
+        folded = key(name)
+        before = words[start - 1] if start > 0 else None
+        following = words[end] if end < len(words) else None
+
+        if title is not None:
+            person = self._person(name, span, f"after the title {self._between(title, rest[0])!r}")
+            owner = run[: run.index(title)]
+            if owner:
+                self.pending.append(
+                    (person, "official-of", owner[0].start, (run[0].start, span[1]))
+                )
+            return
+        if len(run) == 1 and before is not None and before.key == "the" and folded in self.heads:
+            organisation = self.heads[folded]  # "the Front" after "the Tessary Front"
+            if name not in organisation.aliases and organisation.name != name:
+                organisation.aliases.append(f"the {name}")
+            self.found.add(organisation, *span)
+            return
+        if len(run) == 1 and folded in self.surnames and folded not in self.people:
+            person_known = self.surnames[folded]  # "Mayor Maast": a person the site knows
+            self._known(run, 0, 1, person_known, name)
+            return
+        if len(run) == 1 and folded in self.people:  # a surname of someone named before
+            person = self.people[folded]
+            if name not in person.aliases:
+                person.aliases.append(name)
+            self.found.add(person, *span)
+            return
+        if before is not None and before.key in _LOWER_TITLES:
+            self._person(name, span, f"after {before.text!r}")
+            return
+        demonym = gazetteer.demonym_of(name, self.countries) if len(run) == 1 else None
+        if following is not None and following.key in _GROUP_NOUNS and following.text.islower():
+            country = self._place(name)
+            nation = demonym or (country.name if country and country.kind == "country" else None)
+            if not self._possessive_at(words, end + 1):
+                self._group(name, nation, following, span)
+            elif country is not None and country.kind == "country":
+                self._state(name, span, country)  # "the U.S. military's Central Command"
+            return
+        if demonym:
+            return  # "Iraqi" alone names nothing
+        place = self._place(name)
+        modifier = (
+            before is not None
+            and before.key == "the"
+            and following is not None
+            and following.text.islower()
+            and following.text.isalpha()
+        )
+        if place is not None and place.kind == "city" and modifier:
+            return  # "the Gaza conflict": a place's name describing something else
+        if place is not None:
+            if place.kind == "country" and not self._place_context(words, start):
+                self._state(name, span, place)
+            else:
+                self._add_location(
+                    name, place.kind, span, f"in the gazetteer: {place.provenance}", place
+                )
+            return
+        head = run[-1].key
+        if head in _ORG_HEADS and len(run) > 1:
+            actor = self._actor(
+                name, _ORG_HEADS[head], span, f"an organisation's name ending in {run[-1].text!r}"
+            )
+            self._tie(actor, run, span)
+            self.heads.setdefault(head, actor)
+            if start >= 2 and words[start - 2].text in ("'", "’") and words[start - 1].key == "s":
+                # "the U.S. military's Central Command": part of whoever owns it.
+                owners = [m for m in self.found.mentions if m.end <= words[start - 2].start]
+                near = owners and owners[-1].end >= words[start - 2].start - 12
+                if near and owners[-1].entity.section == "actors" and not actor.relations:
+                    actor.relations.append(
+                        ("part-of", owners[-1].entity.key, (owners[-1].start, span[1]))
+                    )
+            return
+        if head in _PLACE_HEADS and len(run) > 1:
+            self._add_location(
+                name, _PLACE_HEADS[head], span, f"a place's name ending in {run[-1].text!r}"
+            )
+            return
+        appositive = self._appositive(words, end)
+        if appositive is not None:
+            section, kind, why = appositive
+            if section == "locations":
+                self._add_location(name, kind, span, why)
+            elif kind == "person":
+                person = self._person(name, span, why)
+                stop = self._spokesperson_for(words, end)
+                if stop is not None:
+                    self.pending.append(
+                        (person, "spokesperson-for", words[stop].end, (span[0], words[stop].end))
+                    )
+            else:
+                self._actor(name, kind, span, why)
+            return
+        if self._place_context(words, start):
+            self._add_location(
+                name, "city", span, f"a name after {before.text if before else ''!r}"
+            )
+            return
+        if len(run) in (2, 3) and all(t.text.isalpha() and t.text[1:].islower() for t in run):
+            self._person(name, span, "a name of two or three words")
+            return
+        if len(run) == 1 and (first.text in self.demonyms or self._possessor(first)):
+            self._state_unknown(name, span)
+            return
+        if len(run) == 1 and not sentence_start:
+            what = "an acronym" if first.text.isupper() else "a capitalised word"
+            self._actor(name, "organization", span, f"{what}, {name!r}; check its kind")
+
+    def _possessor(self, word: Token) -> bool:
+        """Whether the text speaks of the word's ministries or government ("Castellane's
+        defence ministry"), as of a state's."""
+        pattern = rf"\b{re.escape(word.text)}[’']s (?:\w+ )?(?:ministry|government|army|air force|navy|coast guard|ambassador|president|forces)\b"
+        return re.search(pattern, self.text) is not None
+
+    def _state_unknown(self, name: str, span: tuple[int, int]) -> None:
+        why = "a state: the text names its people or its ministries"
+        self.found.add(Entity(key(name), "actors", name, "state", span, why), *span)
+
+    def _between(self, first: Token, last: Token) -> str:
+        return self.text[first.start : last.start].strip()
+
+    def _place_context(self, words: list[Token], start: int) -> bool:
+        """Whether the name at `start` follows "in", "at", "near"..., or is listed with a
+        place that does ("in Iraq and Syria")."""
+        at = start - 1
+        if at >= 0 and words[at].key in ("and", "or", ","):
+            previous = [m for m in self.found.mentions if m.end <= words[at].start]
+            if (
+                previous
+                and previous[-1].entity.section == "locations"
+                and previous[-1].end >= words[at].start - 1
+            ):
+                return True
+        if at >= 1 and words[at].key == "of" and words[at - 1].key in _PLACE_NOUNS:
+            return True  # "the Veskarian towns of Kovrel and Marrish"
+        return at >= 0 and words[at].key in _PLACE_PREPOSITIONS
+
+    def _tie(self, actor: Entity, run: list[Token], span: tuple[int, int]) -> None:
+        """An organisation's country, from a demonym or a possessive in its name."""
+        first = run[0].text
+        demonym = gazetteer.demonym_of(first, self.countries)
+        if demonym:
+            country = self._country_mentioned(demonym)
+            if country is not None and actor.country is None:
+                actor.country, actor.country_quote = country.key, span
+            return
+        if len(run) > 2 and run[1].text in ("'", "’") and run[2].key == "s":
+            owner = self._actor_named(first)
+            if owner is not None and not actor.relations:
+                actor.relations.append(("part-of", owner.key, span))
+
+    def _title(self, run: list[Token]) -> tuple[Token | None, list[Token]]:
+        """The title the run opens with, and the rest (the person's name)."""
+        keys = [t.key for t in run]
+        best = 0
+        index = 0
+        # Titles may follow a country: "U.S. Secretary of State Antony Blinken".
+        for i in range(len(run)):
+            for title in _TITLES:
+                fits = tuple(keys[i : i + len(title)]) == title and i + len(title) < len(run)
+                if fits and i + len(title) > best:
+                    best, index = i + len(title), i
+        if not best:
+            return None, run
+        rest = run[best:]
+        while rest and rest[0].text == ".":
+            rest = rest[1:]
+        return run[index], rest
+
+    def _appositive(self, words: list[Token], end: int) -> tuple[str, str, str] | None:
+        """What "NAME, a/the ... HEAD" says the name is."""
+        if end + 2 >= len(words) or words[end].text != ",":
+            return None
+        if words[end + 1].key not in ("a", "an", "the"):
+            return None
+        phrase = []
+        for token in words[end + 2 : end + 9]:
+            if token.text in (",", ".", ";") or token.key in (
+                "who",
+                "which",
+                "that",
+                "whose",
+                "for",
+                "of",
+                "in",
+                "from",
+            ):
+                break
+            phrase.append(token)
+        if not phrase:
+            return None
+        head = phrase[-1].key
+        said = self.text[words[end].start + 2 : phrase[-1].end]
+        if (
+            head in _PERSON_NOUNS
+            or head in _LOWER_TITLES
+            or head in ("farmer", "smuggler", "journalist", "doctor", "operator", "worker")
+        ):
+            return "actors", "person", f"described as {said!r}"
+        if head == "group" and any(t.key == "armed" for t in phrase):
+            return "actors", "armed-group", f"described as {said!r}"
+        if head in _ORG_HEADS:
+            return "actors", _ORG_HEADS[head], f"described as {said!r}"
+        if head in (
+            "company",
+            "firm",
+            "agency",
+            "organisation",
+            "organization",
+            "group",
+            "channel",
+            "newspaper",
+        ):
+            return "actors", "organization", f"described as {said!r}"
+        if head in ("town", "city", "village", "port"):
+            return "locations", "city", f"described as {said!r}"
+        if head in ("country", "state"):
+            return "locations", "country", f"described as {said!r}"
+        return None
+
+    def _spokesperson_for(self, words: list[Token], end: int) -> int | None:
+        """The index of "for" in "NAME, the spokesperson for ...", if the words say so."""
+        for at in range(end + 2, min(end + 6, len(words) - 1)):
+            if words[at].key == "for" and words[at - 1].key in (
+                "spokesperson",
+                "spokesman",
+                "spokeswoman",
+            ):
+                return at
+        return None
+
+    def _place(self, name: str) -> gazetteer.Place | None:
+        return gazetteer.country(name) or gazetteer.city(name)
+
+    # --- what each kind of name makes --------------------------------------
+
+    def _person(self, name: str, span: tuple[int, int], why: str) -> Entity:
+        person = self.found.add(
+            Entity(key(name), "actors", name, "person", span, f"a person: {why}"), *span
+        )
+        surname = key(name).split()[-1]
+        if len(key(name).split()) > 1:
+            self.people.setdefault(surname, person)
+        return person
+
+    def _state(self, name: str, span: tuple[int, int], place: gazetteer.Place) -> Entity:
+        """A country that acts ("Iran has denied", "a US drone strike"): a state."""
+        entity = Entity(
+            key(place.name),
+            "actors",
+            place.name,
+            "state",
+            span,
+            f"a country acting, in the gazetteer: {place.provenance}",
+            place=place,
+        )
+        if name != place.name:
+            entity.aliases.append(name)
+        kept = self.found.add(entity, *span)
+        if kept.section == "locations":  # named as a place before: it acts as a state too
+            kept = self.found.add(self.state_of(kept), *span)
+        if name != kept.name and name not in kept.aliases:
+            kept.aliases.append(name)
+        return kept
+
+    def _actor(self, name: str, kind: str, span: tuple[int, int], why: str) -> Entity:
+        return self.found.add(Entity(key(name), "actors", name, kind, span, why), *span)
+
+    def _add_location(
+        self,
+        name: str,
+        kind: str,
+        span: tuple[int, int],
+        why: str,
+        place: gazetteer.Place | None = None,
+    ) -> Entity:
+        canonical = place.name if place is not None and place.kind == "country" else name
+        entity = Entity(key(canonical), "locations", canonical, kind, span, why, place=place)
+        if canonical != name:
+            entity.aliases.append(name)
+        kept = self.found.add(entity, *span)
+        if name != kept.name and name not in kept.aliases:
+            kept.aliases.append(name)
+        return kept
+
+    def _group(self, name: str, demonym: str | None, noun: Token, span: tuple[int, int]) -> None:
+        """ "Houthi rebels", "Iraqi government", "Iraqi officials"."""
+        whole = (span[0], noun.end)
+        phrase = self.text[whole[0] : whole[1]]
+        kind = _GROUP_NOUNS[noun.key]
+        if demonym is None:
+            self._actor(phrase, kind, whole, f"a name before {noun.text!r}")
+            return
+        anonymous = kind == "group" or noun.key in ("militia", "militias", "fighters", "militants")
+        label = f"Unnamed {phrase}" if anonymous else phrase
+        # "U.S. forces", "US forces" and "American troops" are one country's forces.
+        grouped = f"forces of {demonym}" if kind == "military-unit" else key(phrase)
+        entity = self.found.add(
+            Entity(
+                grouped,
+                "actors",
+                label,
+                kind,
+                whole,
+                f"{phrase!r}: {demonym}'s {noun.text}",
+                anonymous=anonymous,
+            ),
+            *whole,
+        )
+        if (anonymous or phrase != entity.name) and phrase not in entity.aliases:
+            entity.aliases.append(phrase)
+        country = self._country_mentioned(demonym)
+        if country is not None and entity.country is None:
+            entity.country, entity.country_quote = country.key, whole
+
+    def _possessive_at(self, words: list[Token], at: int) -> bool:
+        """Whether words[at:] is "'s" and a capitalised word."""
+        return (
+            at + 2 < len(words)
+            and words[at].text in ("'", "’")
+            and words[at + 1].key == "s"
+            and _capitalised(words[at + 2])
+        )
+
+    def _country_mentioned(self, name: str) -> Entity | None:
+        for entity in self.found.entities.values():
+            if (
+                entity.section == "locations"
+                and entity.kind == "country"
+                and name in (entity.name, *entity.aliases)
+            ):
+                return entity
+            if (
+                entity.known is not None
+                and entity.known.kind in ("state", "country")
+                and name in entity.known.names
+            ):
+                return entity
+        return None
+
+    # --- unnamed actors ------------------------------------------------------
+
+    def _facilities_and_members(self, words: list[Token]) -> None:
+        """ "the container terminal at Harrow Quay" (a facility in a place) and "a senior
+        commander of an Iran-backed militia" (an unnamed member of a named group)."""
+        if not words:
+            return
+        start, end = words[0].start, words[-1].end
+        sentence = self.text[start:end]
+        for match in _FACILITY.finditer(sentence):
+            at = start + match.end()
+            place = next(
+                (m for m in self.found.mentions if m.start >= at and m.start - at <= 5), None
+            )
+            if place is None or place.entity.section != "locations":
+                continue
+            span = (start + match.start(), place.end)
+            phrase = " ".join(self.text[start + match.start("what") : place.end].split())
+            entity = Entity(
+                key(phrase),
+                "locations",
+                phrase[:1].upper() + phrase[1:],
+                "facility",
+                span,
+                f"a facility in a place: {phrase!r}",
+            )
+            kept = self.found.add(entity, *span)
+            if kept.country is None:
+                kept.country, kept.country_quote = place.entity.key, span
+        for match in _MEMBER.finditer(sentence):
+            at = start + match.end()
+            group = next(
+                (m for m in self.found.mentions if m.start >= at - 1 and m.start - at <= 4), None
+            )
+            if group is None or group.entity.section != "actors":
+                continue
+            span = (start + match.start(), group.end)
+            phrase = " ".join(self.text[start + match.start("what") : group.end].split())
+            role = match.group("role").casefold()
+            entity = Entity(
+                "member:" + key(phrase),
+                "actors",
+                f"Unnamed {phrase}",
+                "person",
+                span,
+                f"an unnamed {role} of {group.entity.name!r}",
+                anonymous=True,
+            )
+            kept = self.found.add(entity, *span)
+            relation = (
+                "commander-of" if role in ("commander", "leader", "chief", "head") else "member-of"
+            )
+            if not kept.relations:
+                kept.relations.append((relation, group.entity.key, span))
+
+    def _described(self, words: list[Token], taken: list[bool]) -> None:
+        """Unnamed groups the words describe: "an Iran-backed militia", "Iran-backed groups"."""
+        for i in range(len(words) - 3):
+            if (
+                words[i + 1].text == "-"
+                and words[i + 2].key in ("backed", "led", "allied", "aligned")
+                and _capitalised(words[i])
+            ):
+                noun_at = i + 3
+                while noun_at < len(words) and words[noun_at].key in (
+                    "international",
+                    "military",
+                    "armed",
+                    "local",
+                    "regional",
+                    "shiite",
+                    "sunni",
+                ):
+                    noun_at += 1
+                if noun_at >= len(words):
+                    continue
+                noun = words[noun_at]
+                if noun.key not in (
+                    "militia",
+                    "militias",
+                    "group",
+                    "groups",
+                    "coalition",
+                    "forces",
+                    "fighters",
+                    "factions",
+                ):
+                    continue
+                span = (words[i].start, noun.end)
+                phrase = self.text[span[0] : span[1]]
+                backer = self._actor_named(words[i].text)
+                led = words[i + 2].key == "led"
+                kind = (
+                    "coalition"
+                    if noun.key == "coalition"
+                    else "military-unit"
+                    if noun.key == "forces"
+                    else "armed-group"
+                )
+                label = (
+                    phrase if led else f"Unnamed {phrase}" if not noun.key.endswith("s") else phrase
+                )
+                entity = self.found.add(
+                    Entity(
+                        key(phrase),
+                        "actors",
+                        label,
+                        kind,
+                        span,
+                        f"described as {phrase!r}",
+                        anonymous=not led,
+                    ),
+                    *span,
+                )
+                if backer is not None and not entity.relations:
+                    relation = "leads" if led else "backed-by"
+                    if led:
+                        backer.relations.append(("leads", entity.key, span))
+                    else:
+                        entity.relations.append((relation, backer.key, span))
+
+    def _actor_named(self, name: str) -> Entity | None:
+        """The actor (a state, for a country's name) a name stands for, if found."""
+        folded = key(name)
+        for entity in self.found.entities.values():
+            names = (entity.name, *entity.aliases, *(entity.known.names if entity.known else ()))
+            if folded in (key(n) for n in names):
+                if entity.section == "actors":
+                    return entity
+                if entity.kind == "country":
+                    return self.state_of(entity)
+        return None
+
+    def state_of(self, country: Entity) -> Entity:
+        return self.found.state(country)
+
+
+def fold_name(name: str) -> str:
+    return key(name)
+
+
+def words_of(name: str) -> list[str]:
+    return [fold(w) for w in re.findall(r"\w+", name)]
