@@ -37,7 +37,8 @@ from .known import Names, tokens
 from .proposals import SECTIONS, Draft, Dropped, Known, Proposal
 
 DEFAULT_TIMEOUT = 600.0
-"""Seconds to wait for an answer: a local model may take minutes to write a summary."""
+"""Seconds to wait for the server to say something: a local model may take minutes to
+write a summary (servers that do not stream say nothing until it is done)."""
 MAX_KNOWN = 300
 """Known entities offered for reuse, at most: those the text names first."""
 REPAIR_SCORE = 95.0
@@ -256,7 +257,8 @@ def answer_schema() -> dict[str, Any]:
     answer = schema.json_schema()
     for key in ("source", "format", "status"):
         answer["properties"].pop(key, None)
-    answer["required"] = [r for r in answer.get("required", []) if r in answer["properties"]]
+    required = [r for r in answer.pop("required", []) if r in answer["properties"]]
+    answer |= {"required": required} if required else {}  # some validators refuse `[]`
     for name in ("SourceMeta", "ReviewStatus"):
         if f'"#/$defs/{name}"' not in json.dumps(answer):
             answer["$defs"].pop(name, None)
@@ -441,6 +443,8 @@ class _Review:
                 return reason
             obj["quote"] = quote
         for key in [k for k in obj if k != "quote"]:
+            if key not in obj:  # gone with its quote
+                continue
             value, here = obj[key], f"{path}{key}"
             if key.endswith("_quote"):
                 quote, reason = self._quote(entry, value)

@@ -117,7 +117,7 @@ def server() -> Iterator[Fake]:
     httpd.server_close()
 
 
-def answer(**sections: list[dict[str, Any]]) -> dict[str, Any]:
+def answer(**sections: Any) -> dict[str, Any]:
     return {"actors": [], "locations": [], "events": [], "statements": [], **sections}
 
 
