@@ -276,7 +276,8 @@ def test_every_command_has_help(name: str, flag: str) -> None:
     command = main.commands[name]
     result = factsheets(name, flag)
     assert result.exit_code == 0
-    assert result.output.startswith(f"Usage: factsheets {name} [OPTIONS]\n\n")
+    usage = result.output.split("\n\n")[0]
+    assert usage.startswith(f"Usage: factsheets {name} [OPTIONS]"), usage
     first_line = command.help.strip().splitlines()[0]
     assert " ".join(first_line.split()) in " ".join(result.output.split())
     for parameter in command.params:

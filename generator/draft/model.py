@@ -310,6 +310,8 @@ def _parse(content: str, shown: str) -> dict[str, Any]:
 
 @dataclass
 class _Entry:
+    """An entry of the model's answer under review, and what the review did to it."""
+
     section: str
     item: dict[str, Any]
     label: str
@@ -341,16 +343,18 @@ class _Ref:
 
 
 def _refs(entry: _Entry) -> Iterator[_Ref]:
+    """Every reference the entry makes, whatever the shape the model gave it."""
     for section, part, name, category in _REFERENCES:
         container = entry.item.get(part) if part else entry.item
-        holders = (
-            [(container, part)]
-            if isinstance(container, dict)
-            else [(h, f"{part}[{i}]") for i, h in enumerate(container) if isinstance(h, dict)]
-            if isinstance(container, list)
-            else []
-        )
-        for holder, where in holders if section == entry.section else []:
+        if section != entry.section:
+            continue
+        if isinstance(container, dict):
+            holders = [(container, part)]
+        elif isinstance(container, list):
+            holders = [(h, f"{part}[{i}]") for i, h in enumerate(container) if isinstance(h, dict)]
+        else:
+            holders = []
+        for holder, where in holders:
             value = holder.get(name)
             at = f"{where}.{name}" if where else name
             if isinstance(value, str):
