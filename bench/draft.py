@@ -64,7 +64,6 @@ import statistics
 import sys
 import time
 import traceback
-import unicodedata
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,7 +73,7 @@ from pydantic import BaseModel, ValidationError
 
 from generator.common.errors import Problems
 from generator.draft.compose import compose
-from generator.draft.known import known_entities
+from generator.draft.known import known_entities, plain, tokens
 from generator.draft.proposals import SECTIONS, Draft, Known
 from generator.sources.checks import quotes
 from generator.sources.load import Loaded, load_all
@@ -121,27 +120,15 @@ def _drafter() -> Callable[..., Draft]:
 # --- Folding -------------------------------------------------------------------------
 
 _WORD = re.compile(r"\w+")
-_TOKEN = re.compile(r"\w+|[^\w\s]")
-_ACRONYM = re.compile(r"^[A-Z]{2,5}$")
 _STOPWORDS = frozenset(
     {"the", "a", "an", "of", "and", "or", "for", "in", "on", "at", "to", "by", "from", "with"}
     | {"s", "unnamed", "unidentified", "unknown", "anonymous", "other", "some"}
 )
 
 
-def _plain(text: str) -> str:
-    """Typographic quotes plain, no diacritics, no case."""
-    text = normalize(text)
-    if not text.isascii():
-        text = "".join(
-            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
-        )
-    return text.casefold()
-
-
 def fold_name(name: str) -> str:
     """A name as names are compared: see the module's docstring."""
-    folded = " ".join(_plain(name).replace(".", "").split())
+    folded = " ".join(plain(name).replace(".", "").split())
     return folded[4:] if folded.startswith("the ") else folded
 
 
@@ -151,19 +138,14 @@ def content_words(names: Iterable[str]) -> frozenset[str]:
     )
 
 
-def _token_key(token: str) -> str:
-    return token if _ACRONYM.match(token) else _plain(token)
-
-
 def _word_keys(text: str) -> str:
     """Text as folded whole words, each between separators, to look names up in."""
-    return "\x1f" + "\x1f".join(_token_key(t) for t in _TOKEN.findall(normalize(text))) + "\x1f"
+    return "\x1f" + "\x1f".join(t.key for t in tokens(text)) + "\x1f"
 
 
 def _names_in(words: str, name: str) -> bool:
     """Whether a text (`_word_keys`) names `name`, as whole words."""
-    tokens = _TOKEN.findall(normalize(name))
-    keys = [_token_key(t) for t in tokens]
+    keys = [t.key for t in tokens(name)]
     if keys and keys[0] == "the" and len(keys) > 1:
         keys = keys[1:]
     return bool(keys) and ("\x1f" + "\x1f".join(keys) + "\x1f") in words
@@ -651,14 +633,14 @@ def run_one(item: Loaded, known: Sequence[Known], corpus: str, *, demo: bool) ->
     hand = item.summary
     block = source_block(hand)
     started = time.perf_counter()
-    proposed = _drafter()(item.text.text, block, known)
+    proposed = _drafter()(item.text, block, known)
     seconds = time.perf_counter() - started
     median = None
     if demo:
         times = []
         for _ in range(DEMO_REPEATS):
             started = time.perf_counter()
-            _drafter()(item.text.text, block, known)
+            _drafter()(item.text, block, known)
             times.append(time.perf_counter() - started)
         median = statistics.median(times)
     yaml_text = compose(proposed, hand.source.file)

@@ -24,9 +24,10 @@ from pathlib import Path
 import click
 
 from . import pipeline
-from .common.errors import ContentNeedsAttention
+from .common.errors import ContentNeedsAttention, escape_controls
 from .common.progress import silent, terminal_bar
 from .common.project import Project, display_path
+from .draft.drafting import source_block
 from .output.cache import Caches
 from .output.write import Plan
 from .pages.labels import plural
@@ -177,8 +178,6 @@ def check(obj: Context) -> None:
     that really are different entities in seeds/distinct.yaml. Drafts (`status:
     draft`) are checked too, and listed: the site leaves them out until reviewed.
     """
-    from .common.errors import escape_controls  # (a file name is the editor's)
-
     project = obj.project
     # Drafts are checked like any summary, and merged here even when the site leaves
     # them out: their ids may duplicate others', and the counts say what was read.
@@ -330,8 +329,6 @@ def draft(
     entities other summaries define keep their ids. The draft is marked `status: draft`
     and is not published until an editor reviews it and deletes that line.
     """
-    from .draft.drafting import source_block
-
     project = obj.project
     source = source_block(
         folder.name, title=title, outlet=outlet, published=published, url=url, language=language

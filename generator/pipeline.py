@@ -38,7 +38,7 @@ from .output import apply, cache, files, incremental, record, write
 from .output.cache import Caches
 from .pages.render import Rendered, Renderer
 from .sources.checks import validate
-from .sources.load import SUMMARY_FILE, Loaded, digest, load_all, read_distinct
+from .sources.load import SUMMARY_FILE, Loaded, digest, load_all, read_distinct, read_text
 from .sources.migrate import Migration, migrate_text
 from .sources.parse import parse_summary
 from .sources.schema import FORMAT
@@ -348,32 +348,35 @@ def draft(
             f"{display_path(target, project.root)} exists; rerun with --force to replace it "
             "(it is backed up first)."
         )
-    try:
-        text = text_path.read_bytes().decode("utf-8").removeprefix("\ufeff")
-    except FileNotFoundError:
+    if not text_path.exists() and not text_path.is_symlink():
         raise FactsheetsError(
             f"{display_path(text_path, project.root)} not found: save the article's text there first."
-        ) from None
-    except (OSError, UnicodeDecodeError) as error:
-        why = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
-        raise FactsheetsError(f"{display_path(text_path, project.root)}: {why}") from None
-    if not text.strip():
-        raise FactsheetsError(f"{display_path(text_path, project.root)} is empty.")
+        )
+    # Read as every source text is: inside the project, UTF-8, not empty, not too long.
+    unreadable = Problems()
+    text = read_text(text_path, project.root, unreadable)
+    unreadable.raise_if_any()
+    assert text is not None  # read_text says why whenever it reads nothing
 
     problems = Problems()
     others = [
         item for item in load_all(project.seeds, project.root, problems) if item.folder != folder
     ]
+    source_text = SourceText(text, str(source.get("language") or "en"))
     proposed = drafting.draft(
-        text, source, known_entities(others), model=model, model_name=model_name, api_key=api_key
+        source_text,
+        source,
+        known_entities(others),
+        model=model,
+        model_name=model_name,
+        api_key=api_key,
     )
     composed = compose(proposed, text_path.name)
     found = Problems()
-    summary = parse_summary(composed, display_path(target, project.root), found)
-    source_text = SourceText(text, str(source.get("language") or "en"))
+    shown_file = display_path(target, project.root)
+    summary = parse_summary(composed, shown_file, found)
     if summary is not None:
         # Checked as `factsheets check` will check it: with every other summary.
-        shown_file = display_path(target, project.root)
         item = Loaded(
             folder,
             shown_file,

@@ -15,7 +15,7 @@ from .proposals import Draft, Known
 
 
 def draft(
-    text: str,
+    text: SourceText,
     source: dict[str, Any],
     known: Sequence[Known] = (),
     *,
@@ -23,21 +23,19 @@ def draft(
     model_name: str | None = None,
     api_key: str | None = None,
 ) -> Draft:
-    """A draft of the summary of `text`; `source` is its `source:` block (id, title...).
+    """A draft of the summary of `text` (split in the language of `source`, its `source:`
+    block: id, title...).
 
     Offline and deterministic unless `model` (the address of an OpenAI-compatible server)
     is given. Every proposal's quotes are verbatim spans of `text`.
     """
-    source_text = SourceText(text, str(source.get("language") or "en"))
     if "title" not in source:
-        source = {"id": source.get("id"), "title": _first_sentence(source_text), **source}
+        source = {"id": source.get("id"), "title": _first_sentence(text), **source}
     if model is None:
-        return Draft(source, rules.propose(source_text, source, known))
+        return Draft(source, rules.propose(text, source, known))
     from . import model as language_model  # only drafts that ask for it need it
 
-    return language_model.draft(
-        model, source_text, source, known, api_key=api_key, model_name=model_name
-    )
+    return language_model.draft(model, text, source, known, api_key=api_key, model_name=model_name)
 
 
 def source_block(

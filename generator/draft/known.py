@@ -32,16 +32,19 @@ class Token:
     key: str
 
 
-def fold(word: str) -> str:
-    """A token as names are compared: no diacritics, plain quotes, no case (but acronyms')."""
-    if _ACRONYM.match(word):
-        return word
-    plain = normalize(word)
-    if not plain.isascii():
-        plain = "".join(
-            c for c in unicodedata.normalize("NFKD", plain) if not unicodedata.combining(c)
+def plain(text: str) -> str:
+    """Text as names are compared: no diacritics, plain quotes and dashes, no case."""
+    text = normalize(text)
+    if not text.isascii():
+        text = "".join(
+            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
         )
-    return plain.casefold()
+    return text.casefold()
+
+
+def fold(word: str) -> str:
+    """A token as names are compared: `plain`, but an acronym keeps its case."""
+    return word if _ACRONYM.match(word) else plain(word)
 
 
 def tokens(text: str, offset: int = 0) -> list[Token]:
@@ -50,6 +53,13 @@ def tokens(text: str, offset: int = 0) -> list[Token]:
         Token(m.group(), m.start() + offset, m.end() + offset, fold(m.group()))
         for m in _TOKEN.finditer(text)
     ]
+
+
+def slug(text: str) -> str:
+    """An id made from a name: "Iran's Revolutionary Guard" -> "irans-revolutionary-guard"."""
+    plain = unicodedata.normalize("NFKD", text.replace("’", "").replace("'", ""))
+    plain = "".join(c for c in plain if not unicodedata.combining(c)).casefold()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
 
 
 def key_of(name: str) -> tuple[str, ...]:

@@ -10,469 +10,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from ..sources.text import SourceText
-from . import gazetteer
-from .known import Names, Token, fold, tokens
+from . import gazetteer, lexicon
+from .found import Entity, Found, is_credits, key
+from .known import Names, Token, tokens
 from .proposals import Known
 
-# Words that open sentences without naming anything.
-_FUNCTION = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "this",
-        "that",
-        "these",
-        "those",
-        "in",
-        "on",
-        "at",
-        "as",
-        "after",
-        "before",
-        "by",
-        "for",
-        "from",
-        "with",
-        "without",
-        "to",
-        "of",
-        "and",
-        "but",
-        "or",
-        "nor",
-        "so",
-        "yet",
-        "if",
-        "while",
-        "when",
-        "where",
-        "since",
-        "until",
-        "because",
-        "although",
-        "though",
-        "according",
-        "however",
-        "meanwhile",
-        "also",
-        "it",
-        "its",
-        "he",
-        "she",
-        "his",
-        "her",
-        "they",
-        "their",
-        "them",
-        "we",
-        "our",
-        "you",
-        "i",
-        "there",
-        "here",
-        "some",
-        "many",
-        "most",
-        "several",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "other",
-        "another",
-        "each",
-        "every",
-        "all",
-        "both",
-        "no",
-        "not",
-        "more",
-        "fewer",
-        "less",
-        "about",
-        "around",
-        "nearly",
-        "over",
-        "under",
-        "during",
-        "despite",
-        "officials",
-        "official",
-        "investigators",
-        "police",
-        "people",
-        "residents",
-        "witnesses",
-        "crowds",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "earlier",
-        "later",
-        "then",
-        "now",
-        "today",
-        "yesterday",
-        "last",
-        "next",
-        "first",
-        "second",
-        "dock",
-        "fire",
-        "shipping",
-        "port",
-        "harbour",
-        "harbor",
-        "artillery",
-        "mayor",
-        "contributions",
-    ]
-)
-# Titles before a person's name, each a tuple of folded tokens.
-_TITLES = [
-    tuple(t.split())
-    for t in [
-        "president",
-        "vice president",
-        "prime minister",
-        "foreign minister",
-        "interior minister",
-        "defence minister",
-        "defense minister",
-        "health minister",
-        "finance minister",
-        "minister",
-        "deputy minister",
-        "secretary of state",
-        "secretary",
-        "mayor",
-        "governor",
-        "general",
-        "gen",
-        "lt . col",
-        "lt . gen",
-        "col",
-        "colonel",
-        "lieutenant",
-        "major",
-        "maj",
-        "captain",
-        "capt",
-        "admiral",
-        "adm",
-        "sgt",
-        "sergeant",
-        "senator",
-        "sen",
-        "rep",
-        "representative",
-        "dr",
-        "ambassador",
-        "commander",
-        "chief",
-        "king",
-        "queen",
-        "prince",
-        "sheikh",
-        "ayatollah",
-        "judge",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "harbour master",
-        "harbor master",
-        "mr",
-        "mrs",
-        "ms",
-        "brig . gen",
-        "field marshal",
-        "emir",
-        "pope",
-        "chancellor",
-        "premier",
-        "speaker",
-    ]
-]
-_TITLE_WORDS = frozenset(
-    [
-        "minister",
-        "president",
-        "secretary",
-        "mayor",
-        "governor",
-        "general",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-    ]
-)
-_LOWER_TITLES = frozenset(
-    [
-        "minister",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "master",
-        "mayor",
-        "commander",
-        "leader",
-        "president",
-        "chief",
-        "envoy",
-        "ambassador",
-        "general",
-        "colonel",
-        "official",
-        "head",
-        "director",
-    ]
-)
-_ORG_HEADS = {
-    "ministry": "organization",
-    "commission": "organization",
-    "committee": "organization",
-    "council": "organization",
-    "agency": "organization",
-    "union": "organization",
-    "company": "organization",
-    "corporation": "organization",
-    "television": "organization",
-    "news": "organization",
-    "post": "organization",
-    "times": "organization",
-    "court": "organization",
-    "authority": "organization",
-    "authorities": "organization",
-    "party": "organization",
-    "bank": "organization",
-    "university": "organization",
-    "institute": "organization",
-    "organization": "organization",
-    "organisation": "organization",
-    "hospital": "organization",
-    "maritime": "organization",
-    "government": "government",
-    "administration": "government",
-    "command": "military-unit",
-    "forces": "military-unit",
-    "force": "military-unit",
-    "army": "military-unit",
-    "navy": "military-unit",
-    "brigade": "military-unit",
-    "brigades": "armed-group",
-    "division": "military-unit",
-    "battalion": "military-unit",
-    "regiment": "military-unit",
-    "guard": "military-unit",
-    "guards": "military-unit",
-    "police": "military-unit",
-    "front": "armed-group",
-    "militia": "armed-group",
-    "rebels": "armed-group",
-    "movement": "armed-group",
-    "alliance": "coalition",
-    "coalition": "coalition",
-}
-_PLACE_HEADS = {
-    "sea": "sea",
-    "ocean": "sea",
-    "gulf": "sea",
-    "strait": "sea",
-    "bay": "sea",
-    "river": "region",
-    "valley": "region",
-    "mountains": "region",
-    "province": "region",
-    "region": "region",
-    "governorate": "region",
-    "district": "region",
-    "strip": "territory",
-    "bank": "territory",
-    "heights": "territory",
-    "island": "territory",
-    "islands": "territory",
-    "base": "facility",
-    "airport": "facility",
-    "port": "facility",
-    "terminal": "facility",
-    "quay": "city",
-    "ford": "city",
-    "city": "city",
-    "republic": "country",
-    "kingdom": "country",
-}
-# A capitalised word followed by one of these names a group: "Houthi rebels".
-_GROUP_NOUNS = {
-    "rebels": "armed-group",
-    "militia": "armed-group",
-    "militias": "armed-group",
-    "fighters": "armed-group",
-    "militants": "armed-group",
-    "government": "government",
-    "forces": "military-unit",
-    "troops": "military-unit",
-    "army": "military-unit",
-    "military": "military-unit",
-    "police": "military-unit",
-    "officials": "group",
-    "authorities": "group",
-    "lawmakers": "group",
-    "diplomats": "group",
-    "people": "group",
-}
-# Places are named after these words: "in Baghdad", "near the border".
-_PLACE_PREPOSITIONS = frozenset(
-    ["in", "at", "near", "from", "into", "across", "outside", "inside", "toward", "towards"]
-)
-_PLACE_NOUNS = frozenset(
-    [
-        "town",
-        "towns",
-        "city",
-        "cities",
-        "village",
-        "villages",
-        "port",
-        "region",
-        "province",
-        "district",
-        "area",
-    ]
-)
-# Nouns that describe a person or group the text does not name, when a statement's
-# speaker is one ("a port official said").
-_PERSON_NOUNS = frozenset(
-    [
-        "official",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "lawmaker",
-        "member",
-        "commander",
-        "leader",
-        "minister",
-        "diplomat",
-        "officer",
-        "man",
-        "woman",
-        "resident",
-        "witness",
-        "source",
-    ]
-)
-_GROUP_PERSONS = frozenset(
-    [
-        "officials",
-        "diplomats",
-        "lawmakers",
-        "residents",
-        "witnesses",
-        "sources",
-        "investigators",
-        "monitors",
-        "authorities",
-        "staff",
-        "crowds",
-        "members",
-        "commanders",
-        "leaders",
-    ]
-)
-
-
-@dataclass
-class Entity:
-    """An actor or location the draft will propose."""
-
-    key: str
-    """What identifies it while drafting: its folded name."""
-    section: str
-    name: str
-    kind: str
-    quote: tuple[int, int]
-    """Where the text first names it (offsets)."""
-    why: str
-    known: Known | None = None
-    anonymous: bool = False
-    aliases: list[str] = field(default_factory=list)
-    country: str | None = None
-    """Key of its country, when the words tie it to one ("Iraqi officials")."""
-    country_quote: tuple[int, int] | None = None
-    relations: list[tuple[str, str, tuple[int, int]]] = field(default_factory=list)
-    """(type, key of the other actor, quote) for each relation its words state."""
-    place: gazetteer.Place | None = None
-
-
-@dataclass(frozen=True)
-class Mention:
-    start: int
-    end: int
-    entity: Entity
-
-
-@dataclass
-class Found:
-    """Every entity and every mention of one in the text, in text order."""
-
-    entities: dict[str, Entity] = field(default_factory=dict)
-    mentions: list[Mention] = field(default_factory=list)
-
-    def add(self, entity: Entity, start: int, end: int) -> Entity:
-        """The entity with that key (the first one found), mentioned at start..end."""
-        kept = self.entities.setdefault(entity.key, entity)
-        if not any(m.start < end and start < m.end for m in self.mentions):
-            self.mentions.append(Mention(start, end, kept))
-        return kept
-
-    def state(self, country: Entity) -> Entity:
-        """The state a country is, as an actor (the one that acts: "Iran has denied")."""
-        key_ = "state:" + country.key
-        if key_ not in self.entities:
-            self.entities[key_] = Entity(
-                key_,
-                "actors",
-                country.name,
-                "state",
-                country.quote,
-                f"the country {country.name!r} acting as a state",
-                aliases=list(country.aliases),
-            )
-        return self.entities[key_]
-
-    def within(self, start: int, end: int) -> list[Mention]:
-        return sorted(
-            (m for m in self.mentions if start <= m.start and m.end <= end),
-            key=lambda m: m.start,
-        )
+_FUNCTION = lexicon.FUNCTION_WORDS | lexicon.OPENING_NOUNS
 
 
 def find(text: SourceText, known: Sequence[Known], outlet: str = "") -> Found:
     """Every entity the text names or describes, and each of its mentions. The outlet's
     name ("The Post has confirmed") is the source itself, not an actor."""
-    finder = _Finder(text, known)
-    words = [t.key for t in tokens(outlet) if t.text[:1].isupper()]
-    finder.outlet = frozenset(words[-1:])
+    finder = _Finder(text, known, outlet)
     for sentence in text.sentences:
         finder.sentence(tokens(sentence.text, sentence.start))
     finder.found.mentions.sort(key=lambda m: m.start)
     return finder.found
-
-
-def key(name: str) -> str:
-    words = [t.key for t in tokens(name)]
-    if words and words[0] == "the":
-        words = words[1:]
-    return " ".join(words)
 
 
 _FACILITY = re.compile(
@@ -486,37 +41,6 @@ _MEMBER = re.compile(
     r"(?P<role>commander|leader|chief|head|member|fighter)) of ",
     re.IGNORECASE,
 )
-_CALENDAR = frozenset(
-    [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ]
-)
-_CREDITS = (
-    "Contributions from",
-    "More from",
-    "Reporting by",
-    "Additional reporting",
-    "Editing by",
-    "Written by",
-)
 _OPENERS = frozenset(('"', "“", "(", "‘", "'"))
 
 
@@ -528,7 +52,7 @@ _ORDINAL = frozenset(("st", "nd", "rd", "th"))
 
 
 class _Finder:
-    def __init__(self, text: SourceText, known: Sequence[Known]) -> None:
+    def __init__(self, text: SourceText, known: Sequence[Known], outlet: str) -> None:
         self.text = text.text
         self.found = Found()
         self.names = Names(k for k in known if k.section != "events")
@@ -540,7 +64,9 @@ class _Finder:
                     self.countries[name] = entity.name
         self.pending: list[tuple[Entity, str, int, tuple[int, int]]] = []
         """Relations to the first actor named after an offset: (actor, type, offset, quote)."""
-        self.outlet: frozenset[str] = frozenset()
+        words = [t.key for t in tokens(outlet) if t.text[:1].isupper()]
+        self.outlet = frozenset(words[-1:])
+        """The last word of the outlet's name ("Post"): the source itself, not an actor."""
         self.people: dict[str, Entity] = {}
         self.heads: dict[str, Entity] = {}
         self.surnames = {
@@ -568,8 +94,8 @@ class _Finder:
     # --- one sentence -------------------------------------------------------
 
     def sentence(self, words: list[Token]) -> None:
-        if not words or self.text[words[0].start :].startswith(_CREDITS):
-            return  # "Contributions from Margaret Brennan": the article's credits
+        if not words or is_credits(self.text[words[0].start : words[-1].end]):
+            return
         taken = [False] * len(words)
         for match in self.names.find(words):
             following = words[match.end] if match.end < len(words) else None
@@ -589,25 +115,19 @@ class _Finder:
         self._described(words, taken)
         self._facilities_and_members(words)
         for actor, relation, offset, quote in self.pending:
-            after = [
-                m for m in self.found.mentions if m.start >= offset and m.start < words[-1].end
-            ]
-            target = min(after, key=lambda m: m.start).entity if after else None
-            if target is not None and target.section == "locations" and target.kind == "country":
-                target = self.state_of(target)
-            if target is not None and target is not actor:
-                end = max(quote[1], target.quote[1] if target.quote[0] >= quote[0] else quote[1])
-                mention_end = min(after, key=lambda m: m.start).end
-                actor.relations.append(
-                    (
-                        relation,
-                        target.key,
-                        (
-                            quote[0],
-                            max(end, mention_end) if relation != "official-of" else quote[1],
-                        ),
-                    )
-                )
+            # The first name after the title or "spokesperson for" is whom it is for.
+            nearest = min(
+                (m for m in self.found.mentions if offset <= m.start < words[-1].end),
+                key=lambda m: m.start,
+                default=None,
+            )
+            if nearest is None or nearest.entity is actor:
+                continue
+            target = nearest.entity
+            if target.section == "locations" and target.kind == "country":
+                target = self.found.state(target)
+            end = quote[1] if relation == "official-of" else max(quote[1], nearest.end)
+            actor.relations.append((relation, target.key, (quote[0], end)))
         self.pending.clear()
 
     def _run_end(self, words: list[Token], start: int, taken: list[bool]) -> int:
@@ -655,7 +175,7 @@ class _Finder:
 
     def _known(self, words: list[Token], start: int, end: int, entity: Known, name: str) -> None:
         span = (words[start].start, words[end - 1].end)
-        kept = self.found.add(
+        self.found.add(
             Entity(
                 "id:" + entity.id,
                 entity.section,
@@ -668,7 +188,6 @@ class _Finder:
             ),
             *span,
         )
-        del kept
 
     def _name(self, words: list[Token], start: int, end: int) -> None:
         run = words[start:end]
@@ -679,13 +198,13 @@ class _Finder:
             run, start, sentence_start = run[1:], start + 1, False
         if not run:
             return
-        if len(run) == 1 and (run[0].key in _CALENDAR or run[0].key in self.outlet):
+        if len(run) == 1 and (run[0].key in lexicon.CALENDAR or run[0].key in self.outlet):
             return
         first = run[0]
         lone = sentence_start and len(run) == 1 and first.text not in self.midsentence
         if lone and self._place(first.text) is None:
             return
-        if run[-1].key in _TITLE_WORDS:
+        if run[-1].key in lexicon.TITLE_WORDS:
             return  # "Valdorian Interior Minister" before a name the site knows
         title, rest = self._title(run)
         if not rest:
@@ -720,11 +239,15 @@ class _Finder:
                 person.aliases.append(name)
             self.found.add(person, *span)
             return
-        if before is not None and before.key in _LOWER_TITLES:
+        if before is not None and before.key in lexicon.LOWER_TITLES:
             self._person(name, span, f"after {before.text!r}")
             return
         demonym = gazetteer.demonym_of(name, self.countries) if len(run) == 1 else None
-        if following is not None and following.key in _GROUP_NOUNS and following.text.islower():
+        if (
+            following is not None
+            and following.key in lexicon.GROUP_NOUNS
+            and following.text.islower()
+        ):
             country = self._place(name)
             nation = demonym or (country.name if country and country.kind == "country" else None)
             if not self._possessive_at(words, end + 1):
@@ -753,9 +276,12 @@ class _Finder:
                 )
             return
         head = run[-1].key
-        if head in _ORG_HEADS and len(run) > 1:
+        if head in lexicon.ORG_HEADS and len(run) > 1:
             actor = self._actor(
-                name, _ORG_HEADS[head], span, f"an organisation's name ending in {run[-1].text!r}"
+                name,
+                lexicon.ORG_HEADS[head],
+                span,
+                f"an organisation's name ending in {run[-1].text!r}",
             )
             self._tie(actor, run, span)
             self.heads.setdefault(head, actor)
@@ -768,9 +294,9 @@ class _Finder:
                         ("part-of", owners[-1].entity.key, (owners[-1].start, span[1]))
                     )
             return
-        if head in _PLACE_HEADS and len(run) > 1:
+        if head in lexicon.PLACE_HEADS and len(run) > 1:
             self._add_location(
-                name, _PLACE_HEADS[head], span, f"a place's name ending in {run[-1].text!r}"
+                name, lexicon.PLACE_HEADS[head], span, f"a place's name ending in {run[-1].text!r}"
             )
             return
         appositive = self._appositive(words, end)
@@ -828,9 +354,9 @@ class _Finder:
                 and previous[-1].end >= words[at].start - 1
             ):
                 return True
-        if at >= 1 and words[at].key == "of" and words[at - 1].key in _PLACE_NOUNS:
+        if at >= 1 and words[at].key == "of" and words[at - 1].key in lexicon.PLACE_NOUNS:
             return True  # "the Veskarian towns of Kovrel and Marrish"
-        return at >= 0 and words[at].key in _PLACE_PREPOSITIONS
+        return at >= 0 and words[at].key in lexicon.PLACE_PREPOSITIONS
 
     def _tie(self, actor: Entity, run: list[Token], span: tuple[int, int]) -> None:
         """An organisation's country, from a demonym or a possessive in its name."""
@@ -853,7 +379,7 @@ class _Finder:
         index = 0
         # Titles may follow a country: "U.S. Secretary of State Antony Blinken".
         for i in range(len(run)):
-            for title in _TITLES:
+            for title in lexicon.TITLES:
                 fits = tuple(keys[i : i + len(title)]) == title and i + len(title) < len(run)
                 if fits and i + len(title) > best:
                     best, index = i + len(title), i
@@ -889,15 +415,15 @@ class _Finder:
         head = phrase[-1].key
         said = self.text[words[end].start + 2 : phrase[-1].end]
         if (
-            head in _PERSON_NOUNS
-            or head in _LOWER_TITLES
+            head in lexicon.PERSON_NOUNS
+            or head in lexicon.LOWER_TITLES
             or head in ("farmer", "smuggler", "journalist", "doctor", "operator", "worker")
         ):
             return "actors", "person", f"described as {said!r}"
         if head == "group" and any(t.key == "armed" for t in phrase):
             return "actors", "armed-group", f"described as {said!r}"
-        if head in _ORG_HEADS:
-            return "actors", _ORG_HEADS[head], f"described as {said!r}"
+        if head in lexicon.ORG_HEADS:
+            return "actors", lexicon.ORG_HEADS[head], f"described as {said!r}"
         if head in (
             "company",
             "firm",
@@ -955,7 +481,7 @@ class _Finder:
             entity.aliases.append(name)
         kept = self.found.add(entity, *span)
         if kept.section == "locations":  # named as a place before: it acts as a state too
-            kept = self.found.add(self.state_of(kept), *span)
+            kept = self.found.add(self.found.state(kept), *span)
         if name != kept.name and name not in kept.aliases:
             kept.aliases.append(name)
         return kept
@@ -984,7 +510,7 @@ class _Finder:
         """ "Houthi rebels", "Iraqi government", "Iraqi officials"."""
         whole = (span[0], noun.end)
         phrase = self.text[whole[0] : whole[1]]
-        kind = _GROUP_NOUNS[noun.key]
+        kind = lexicon.GROUP_NOUNS[noun.key]
         if demonym is None:
             self._actor(phrase, kind, whole, f"a name before {noun.text!r}")
             return
@@ -1165,16 +691,5 @@ class _Finder:
                 if entity.section == "actors":
                     return entity
                 if entity.kind == "country":
-                    return self.state_of(entity)
+                    return self.found.state(entity)
         return None
-
-    def state_of(self, country: Entity) -> Entity:
-        return self.found.state(country)
-
-
-def fold_name(name: str) -> str:
-    return key(name)
-
-
-def words_of(name: str) -> list[str]:
-    return [fold(w) for w in re.findall(r"\w+", name)]

@@ -12,84 +12,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import lexicon
+from .found import Entity, Found, Mention, quote_at
 from .known import Token, tokens
-from .mentions import Entity, Found, Mention
 
-_VERBS = {
-    "said": "states",
-    "says": "states",
-    "told": "states",
-    "stated": "states",
-    "reported": "states",
-    "added": "states",
-    "repeated": "states",
-    "denied": "denies",
-    "denies": "denies",
-    "dismissed": "denies",
-    "claimed": "claims",
-    "claims": "claims",
-    "asserted": "claims",
-    "asserting": "claims",
-    "insisted": "claims",
-    "confirmed": "confirms",
-    "confirms": "confirms",
-    "vowed": "vows",
-    "vows": "vows",
-    "pledged": "vows",
-    "promised": "vows",
-    "condemned": "condemns",
-    "condemns": "condemns",
-    "criticized": "condemns",
-    "criticised": "condemns",
-    "denounced": "condemns",
-    "denouncing": "condemns",
-    "labeled": "condemns",
-    "labelled": "condemns",
-    "accused": "accuses",
-    "accuses": "accuses",
-    "accusing": "accuses",
-    "blamed": "accuses",
-    "called for": "calls-for",
-    "calls for": "calls-for",
-    "urged": "calls-for",
-    "pushed for": "calls-for",
-    "demanded": "calls-for",
-    "according to": "states",
-}
+_VERBS = lexicon.REPORTING_VERBS
 _VERB = re.compile(r"\b(" + "|".join(sorted(_VERBS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 _PRONOUNS = frozenset(("he", "she", "they", "it"))
-_SPEAKER_NOUNS = frozenset(
-    [
-        "official",
-        "officials",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "lawmaker",
-        "member",
-        "commander",
-        "commanders",
-        "leader",
-        "minister",
-        "diplomat",
-        "diplomats",
-        "officer",
-        "source",
-        "sources",
-        "staff",
-        "crowds",
-        "investigators",
-        "monitors",
-        "residents",
-        "witnesses",
-        "authorities",
-        "ministry",
-    ]
-)
 _DETERMINERS = frozenset(["a", "an", "the", "one", "of"])
-_AUXILIARIES = frozenset(
-    ["has", "have", "had", "also", "strongly", "publicly", "repeatedly", "was", "were", "is"]
-)
 
 
 @dataclass
@@ -191,7 +121,7 @@ def _speaker(
     if (
         len(before) == 2
         and before[0].key == "the"
-        and before[1].key in _SPEAKER_NOUNS
+        and before[1].key in lexicon.SPEAKER_NOUNS
         and last_speaker is not None
         and last_speaker.anonymous
     ):
@@ -241,7 +171,7 @@ def _speaker(
     leading = [w for w in subject if w.key not in _DETERMINERS]
     if (
         leading
-        and leading[0].key in _SPEAKER_NOUNS
+        and leading[0].key in lexicon.SPEAKER_NOUNS
         and leading[0].start < (inside[0].start if inside else span_end)
     ):
         inside = []  # "Officials from Iraq": unnamed officials, not Iraq
@@ -256,7 +186,9 @@ def _speaker(
         return inside[-1].entity, f"a spokesperson for {inside[-1].entity.name!r}"
     if inside and inside[-1].end >= head.end - 1:
         return inside[-1].entity, f"speaker before it: {inside[-1].entity.name!r}"
-    if head.key in _SPEAKER_NOUNS or any(w.key in _SPEAKER_NOUNS for w in subject[-3:]):
+    if head.key in lexicon.SPEAKER_NOUNS or any(
+        w.key in lexicon.SPEAKER_NOUNS for w in subject[-3:]
+    ):
         phrase_words = [w for w in subject]
         while phrase_words and phrase_words[0].key in _DETERMINERS:
             phrase_words = phrase_words[1:]
@@ -399,7 +331,7 @@ def event(
             if preposition >= start and place.start - preposition < 8
             else place.start
         )
-        refs["locations"].append((place.entity.key, _widened(text, quote_start, place.end)))
+        refs["locations"].append((place.entity.key, quote_at(text, quote_start, place.end)))
     for mention in mentions:
         if mention.entity.section != "actors":
             continue
@@ -409,21 +341,13 @@ def event(
         low, high = min(mention.start, trigger_at), max(mention.end, trigger_end)
         if high - low > 120:
             low, high = mention.start, mention.end
-        refs["participants"].append((mention.entity.key, role, _widened(text, low, high)))
+        refs["participants"].append((mention.entity.key, role, quote_at(text, low, high)))
     why = f"{match.group()!r} reports something happening" + (
         f"; ACLED {type_}" + (f" / {sub_type}" if sub_type else "")
         if type_
         else "; no ACLED type: the words do not make it clear"
     )
     return EventFound(what, place_key, Proposed(item, why, match.group(), refs))
-
-
-def _widened(text: str, start: int, end: int) -> str:
-    """A quote of at least 3 characters: short names ("US") with the next word."""
-    while len(text[start:end].strip()) < 3 and end < len(text):
-        space = text.find(" ", end + 1)
-        end = len(text) if space < 0 else space
-    return text[start:end].strip()
 
 
 def _role(

@@ -9,13 +9,13 @@ from their names, never one another summary uses.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
 from ..sources.text import SourceText
 from . import facts, mentions, reports
-from .mentions import Entity, Found
+from .found import Entity, Found, is_credits, quote_at
+from .known import slug
 from .proposals import Known, Proposal
 
 _MAX_ID = 60
@@ -33,7 +33,7 @@ def propose(text: SourceText, source: dict[str, Any], known: Sequence[Known]) ->
     last_speaker: Entity | None = None
     for sentence in text.sentences:
         start, end = sentence.start, sentence.end
-        if text.text[start:end].startswith(mentions._CREDITS):
+        if is_credits(text.text[start:end]):
             continue
         reported = reports.statements(text.text, start, end, found, last_speaker)
         said = reported[0] if reported else None
@@ -94,21 +94,6 @@ class _Ids:
         if entity.key.startswith("state:") and slug(name) in self.taken:
             return self.new(name, "-state")
         return self.new(name)
-
-
-def slug(text: str) -> str:
-    """An id made from a name: "Iran's Revolutionary Guard" -> "iran-s-revolutionary-guard"."""
-    plain = unicodedata.normalize("NFKD", text.replace("’", "").replace("'", ""))
-    plain = "".join(c for c in plain if not unicodedata.combining(c)).casefold()
-    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
-
-
-def quote_at(text: str, start: int, end: int) -> str:
-    """The text from start to end, widened by whole words to the 3 characters a quote needs."""
-    while len(text[start:end].strip()) < 3 and end < len(text):
-        space = text.find(" ", end + 1)
-        end = len(text) if space < 0 else space
-    return text[start:end].strip()
 
 
 def _entity(entity: Entity, ids: dict[str, str], text: SourceText) -> Proposal:

@@ -53,8 +53,8 @@ PRECISIONS = ("day", "week", "month", "year", "approximate")
 
 _WIDEN = 3
 # Not calendar.month_name: that follows the process's locale, and pages are in English.
-_MONTHS: tuple[str, ...] = ("January", "February", "March", "April", "May", "June", "July")
-_MONTHS += ("August", "September", "October", "November", "December")
+MONTHS: tuple[str, ...] = ("January", "February", "March", "April", "May", "June", "July")
+MONTHS += ("August", "September", "October", "November", "December")
 _ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 # Times that name no day. dateparser reads none of these now; listing them keeps a future
@@ -126,7 +126,7 @@ def describe(span: Span) -> str:
     if span.precision == "year":
         return str(start.year)
     if span.precision == "month":
-        return f"{_MONTHS[start.month - 1]} {start.year}"
+        return f"{MONTHS[start.month - 1]} {start.year}"
     if span.precision == "week":
         return f"week of {_day(start)}"
     if start == end:
@@ -136,12 +136,12 @@ def describe(span: Span) -> str:
     if (start.year, start.month) == (end.year, end.month):
         return f"{start.day}–{_day(end)}"
     if start.year == end.year:
-        return f"{start.day} {_MONTHS[start.month - 1]} – {_day(end)}"
+        return f"{start.day} {MONTHS[start.month - 1]} – {_day(end)}"
     return f"{_day(start)} – {_day(end)}"
 
 
 def _day(day: dt.date) -> str:
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def _parse_iso(value: str) -> tuple[dt.date, str] | None:

@@ -91,7 +91,7 @@ def load_all(
     folders = sorted(p for p in seeds.iterdir() if p.is_dir() and not p.name.startswith("."))
     # Problems are kept per folder so they are reported in folder order.
     read_problems = {folder: Problems() for folder in folders}
-    raws = {f: _read_text(f / SUMMARY_FILE, root, read_problems[f]) for f in folders}
+    raws = {f: read_text(f / SUMMARY_FILE, root, read_problems[f]) for f in folders}
     digests = {folder: digest(raw) for folder, raw in raws.items() if raw}
     cached = {folder: known(key) for folder, key in digests.items()}
     fresh = [folder for folder, summary in cached.items() if summary is None]
@@ -120,7 +120,7 @@ def load_all(
 
 def load_one(folder: Path, root: Path, problems: Problems) -> Loaded | None:
     """Load a single source folder, as `load_all` does for each."""
-    raw = _read_text(folder / SUMMARY_FILE, root, problems)
+    raw = read_text(folder / SUMMARY_FILE, root, problems)
     if raw is None:
         return None
     summary = parse_summary(raw, display_path(folder / SUMMARY_FILE, root), problems)
@@ -146,7 +146,7 @@ def _finish(
     if summary is None:
         return None
     source_path = folder / summary.source.file
-    text = _read_text(source_path, root, problems)
+    text = read_text(source_path, root, problems)
     if text is None:
         return None
     shown = display_path(folder / SUMMARY_FILE, root)
@@ -177,7 +177,7 @@ def _parse_many(raws: list[str]) -> Generator[object | None, None, None]:
         yield from pool.map(quick_parse, raws, chunksize=8)
 
 
-def _read_text(path: Path, root: Path, problems: Problems) -> str | None:
+def read_text(path: Path, root: Path, problems: Problems) -> str | None:
     """Read a UTF-8 file that stays inside the project; report why not otherwise."""
     shown = display_path(path, root)
     if not path.exists() and not path.is_symlink():

@@ -19,34 +19,13 @@ from .load import Loaded
 from .parse import FieldPath, field_name
 from .text import normalize
 
-_NUMBER_WORDS = {
-    word: str(number)
-    for number, word in enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-            "twenty",
-        ]
-    )
-} | {"thirty": "30", "forty": "40", "fifty": "50", "hundred": "100", "dozen": "12"}
+_ZERO_TO_TWENTY = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty"
+)
+NUMBER_WORDS = {word: number for number, word in enumerate(_ZERO_TO_TWENTY.split())}
+NUMBER_WORDS |= {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "hundred": 100, "dozen": 12}
+"""Numbers written as words, to their value: "three American troops" is 3."""
 # A term: initials with dots ("U.S."), a number ("2,500"), or a word.
 _WORD = re.compile(r"(?:[^\W\d_]\.){2,}|\d+(?:[.,]\d+)*(?:st|nd|rd|th)?\b|[^\W_]+(?:['’][^\W_]+)?")
 # Capitalised words that open clauses or name nothing, in descriptions editors write.
@@ -105,7 +84,7 @@ def _fold(text: str) -> str:
         text = unicodedata.normalize("NFKD", text)
         text = "".join(c for c in text if not unicodedata.combining(c))
     words = (_plain(word) for word in _WORD.findall(text.casefold()))
-    return " ".join(_NUMBER_WORDS.get(word, word) for word in words)
+    return " ".join(str(NUMBER_WORDS[word]) if word in NUMBER_WORDS else word for word in words)
 
 
 def _plain(term: str) -> str:
@@ -125,7 +104,7 @@ def claimed_terms(text: str) -> list[str]:
         opens_sentence = index == 0 or any(mark in gap for mark in ".!?:;")
         if (
             word[0].isdigit()
-            or word.casefold() in _NUMBER_WORDS
+            or word.casefold() in NUMBER_WORDS
             or word[0].isupper()
             and not opens_sentence
             and word.casefold() not in _NOT_NAMES

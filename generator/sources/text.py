@@ -154,53 +154,54 @@ class _Rules:
     """A day number before these is an ordinal, not a sentence end ("am 4. Februar")."""
 
 
-def _words(listed: str) -> frozenset[str]:
+def word_set(listed: str) -> frozenset[str]:
+    """The words of a space-separated list, as a set: long lists of words stay readable."""
     return frozenset(listed.split())
 
 
 _ENGLISH = _Rules(
     # The list the splitter has always had, whatever the letters' case: kept whole, so
     # that no anchor of an English source moves except where a name or date was cut.
-    abbreviations=_words(
+    abbreviations=word_set(
         "mr mrs ms dr prof gen lt col maj capt sgt adm gov sen rep rev st jr sr no vol vs"
         " etc inc corp co ltd dept univ jan feb mar apr jun jul aug sep sept oct nov dec"
         " approx est"
     ),
-    titles=_words(
+    titles=word_set(
         "spc pfc cpl pvt brig cmdr cdr amb pres atty supt det insp msgr hon sens reps messrs mt ft"
     ),
     # AP style; "W.Va." ends in "Va", and "N.C." and the like are initials anyway.
-    after_comma=_words(
+    after_comma=word_set(
         "ala ariz ark calif colo conn del fla ga ill ind kan ky la md mass mich minn miss"
         " mo mont neb nev okla ore pa tenn tex vt va wash wis wyo"
     ),
 )
 _FRENCH = _Rules(
-    abbreviations=_words("av bd boul janv févr fév avr juil oct nov déc etc cf env chap éd hab"),
-    before_number=_words("sept vol art"),
+    abbreviations=word_set("av bd boul janv févr fév avr juil oct nov déc etc cf env chap éd hab"),
+    before_number=word_set("sept vol art"),
     # "mm." is also millimetres.
-    titles=_words("mm mme mmes mlle mlles dr pr me st ste mgr"),
+    titles=word_set("mm mme mmes mlle mlles dr pr me st ste mgr"),
 )
 _GERMAN = _Rules(
-    abbreviations=_words(
+    abbreviations=word_set(
         "dr prof hr hrn fr st nr bzw usw ca evtl ggf inkl vgl mio mrd str abs bd jh jhd"
         " geb gest ehem sog dipl ing jan feb mär mrz apr jun jul aug sep sept okt nov dez"
     ),
     # Streets are compounds ("Hauptstr. 5"); no German word ends in "str".
     suffixes=("str",),
-    months=_words(
+    months=word_set(
         "januar jänner februar märz april mai juni juli august september oktober november"
         " dezember jan feb mär mrz apr jun jul aug sep sept okt nov dez"
     ),
 )
 _SPANISH = _Rules(
     # "ee" and "uu" are the halves of "EE.UU." and "EE. UU." (Estados Unidos).
-    abbreviations=_words(
+    abbreviations=word_set(
         "sr sra srta sres dr dra ud uds vd vds dña lic ing gral cnel tte sto sta av avda"
         " núm pág aprox ej cía etc ee uu ene feb abr jun jul ago sep sept oct nov dic"
     ),
     # Also the sea, May (Theresa) and a tennis set.
-    before_number=_words("mar may set"),
+    before_number=word_set("mar may set"),
 )
 _LANGUAGE_INDEPENDENT = _Rules()
 # ISO 639-1 codes and their 639-2 forms (the schema allows either).
