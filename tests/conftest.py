@@ -39,6 +39,39 @@ def copy_project(target: Path, *, seeds: Path | None = None, with_content: bool 
     return target
 
 
+# A small fictional source and its summary, which several tests vary.
+HARBOUR = "The Harbour Council met in Port Vell on Tuesday. Mayor Ana Ruiz opened the new bridge.\n"
+
+HARBOUR_SUMMARY = """
+    source:
+      id: harbour-news
+      title: Harbour council opens bridge
+    actors:
+      - id: ana-ruiz
+        name: Ana Ruiz
+        kind: person
+        quote: Mayor Ana Ruiz
+      - id: harbour-council
+        name: Harbour Council
+        kind: government
+        quote: The Harbour Council
+    locations:
+      - id: port-vell
+        name: Port Vell
+        kind: city
+        quote: met in Port Vell
+    events:
+      - id: bridge-opening
+        title: Opening of the new bridge
+        quote: opened the new bridge
+        participants:
+          - actor: ana-ruiz
+            role: participant
+            quote: Mayor Ana Ruiz opened
+"""
+"""Lines: 5 ana-ruiz, 9 harbour-council, 14 port-vell, 19 bridge-opening, 21 its quote, 23 its participant."""
+
+
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under `folder`, by relative path: to tell that nothing was written."""
     return {

@@ -14,7 +14,6 @@ character that differs, which the eye cannot see.
 
 from __future__ import annotations
 
-import difflib
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,7 +22,7 @@ from rapidfuzz import fuzz, process
 
 from ..common.errors import escape_controls
 from ..sources.load import DISTINCT_FILE
-from ..sources.text import code_point, normalize
+from ..sources.text import code_point, first_difference, normalize
 from .model import Entity, KnowledgeBase, Statement
 
 SIMILARITY = 90
@@ -110,27 +109,23 @@ def _same_statements(
 def _called(one: str, other: str) -> str:
     """Why two names with one key are one name: the same words, or what tells them apart
     where the eye cannot (positions count the characters of the name, from 1)."""
-    a, b = normalize(one), normalize(other)
-    # Compared character by character, capitals aside, so a position is one character.
-    matcher = difflib.SequenceMatcher(
-        None, [c.casefold() for c in a], [c.casefold() for c in b], autojunk=False
-    )
-    changes = [op for op in matcher.get_opcodes() if op[0] != "equal"]
-    if not changes:
+    difference = first_difference(normalize(one), normalize(other), any_case=True)
+    if difference is None:
         return f"both are called {one!r}"
-    _, i1, i2, j1, j2 = changes[0]
-    if i2 > i1 and j2 > j1:
+    ours, theirs = difference.ours, difference.theirs
+    if ours and theirs:
         said = (
-            f"the first has {_named(a[i1:i2])} at position {i1 + 1} where the second has "
-            f"{_named(b[j1:j2])}"
+            f"the first has {_named(ours)} at position {difference.position} where the second "
+            f"has {_named(theirs)}"
         )
-    elif i2 > i1:
-        said = f"the first has {_named(a[i1:i2])} at position {i1 + 1}, the second nothing"
+    elif ours:
+        said = f"the first has {_named(ours)} at position {difference.position}, the second nothing"
     else:
-        said = f"the second has {_named(b[j1:j2])} at position {j1 + 1}, the first nothing"
-    more = len(changes) - 1
-    if more:
-        said += f" (and {more} more such difference{'s' if more > 1 else ''})"
+        said = (
+            f"the second has {_named(theirs)} at position {difference.their_position}, the first "
+            "nothing"
+        )
+    said += difference.and_more
     return f"they are called {one!r} and {other!r}, which look alike but differ: {said}"
 
 

@@ -31,14 +31,8 @@ def atomic_write(path: Path, text: str | Iterable[str]) -> None:
     The text may come in parts, each written as it comes (and freed after). An OSError
     names `path`, never the temporary file."""
     temporary = stage(path, text)
-    try:
+    with _removed_on_failure(temporary, path):
         os.replace(temporary, path)
-    except BaseException as error:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        if isinstance(error, OSError):
-            raise naming(error, path) from None
-        raise
     sync_folder(path.parent)
 
 
@@ -49,7 +43,7 @@ def stage(path: Path, text: str | Iterable[str], *, flush: bool = True) -> Path:
     Without `flush`, the caller flushes it before the rename (`flush_all`): thousands of
     pages staged by one run are flushed at once, far faster than one at a time."""
     temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
+    with _removed_on_failure(temporary, path):
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(temporary, "w", encoding="utf-8", newline="\n") as handle:
             if isinstance(text, str):
@@ -60,13 +54,21 @@ def stage(path: Path, text: str | Iterable[str], *, flush: bool = True) -> Path:
             if flush:
                 handle.flush()
                 os.fsync(handle.fileno())
+    return temporary
+
+
+@contextlib.contextmanager
+def _removed_on_failure(temporary: Path, path: Path) -> Iterator[None]:
+    """On any failure in the block, removes the temporary file; an OSError names `path`,
+    the file the user knows, never the temporary one."""
+    try:
+        yield
     except BaseException as error:
         with contextlib.suppress(OSError):
             temporary.unlink()
         if isinstance(error, OSError):
             raise naming(error, path) from None
         raise
-    return temporary
 
 
 def flush_all(files: Iterable[Path]) -> None:

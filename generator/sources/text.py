@@ -110,6 +110,41 @@ def _shown(chars: str) -> str:
 
 
 @dataclass(frozen=True)
+class Difference:
+    """Where two texts first differ: what each has there, and how many differences follow."""
+
+    ours: str
+    theirs: str
+    position: int
+    """Where it is in the first text, counting characters from 1."""
+    their_position: int
+    """Where it is in the second text, counting characters from 1."""
+    more: int
+
+    @property
+    def and_more(self) -> str:
+        """` (and 2 more such differences)`, or nothing."""
+        if not self.more:
+            return ""
+        return f" (and {self.more} more such difference{'s' if self.more > 1 else ''})"
+
+
+def first_difference(one: str, other: str, *, any_case: bool = False) -> Difference | None:
+    """Where the texts first differ, character by character (with `any_case`, capitals
+    aside); None when they are the same."""
+    # Compared as lists of characters, so that a position is one character even where
+    # folding the case makes two ("ß").
+    a = [c.casefold() if any_case else c for c in one]
+    b = [c.casefold() if any_case else c for c in other]
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    changes = [op for op in matcher.get_opcodes() if op[0] != "equal"]
+    if not changes:
+        return None
+    _, i1, i2, j1, j2 = changes[0]
+    return Difference(one[i1:i2], other[j1:j2], i1 + 1, j1 + 1, len(changes) - 1)
+
+
+@dataclass(frozen=True)
 class Sentence:
     """One sentence of a source, with the anchor its page gives it."""
 
@@ -409,22 +444,17 @@ class SourceText:
         start = region_start + origin[offset]
         end = region_start + origin[offset + len(looks) - 1] + 1
         found = self.normalized[start:end]
-        matcher = difflib.SequenceMatcher(None, wanted, found, autojunk=False)
-        changes = [op for op in matcher.get_opcodes() if op[0] != "equal"]
-        if not changes:
+        difference = first_difference(wanted, found)
+        if difference is None:
             return None
-        _, i1, i2, j1, j2 = changes[0]
-        ours, theirs, position = wanted[i1:i2], found[j1:j2], i1 + 1
+        ours, theirs, position = difference.ours, difference.theirs, difference.position
         if not theirs:
             said = f"{_shown(ours)} at position {position}"
         elif not ours:
             said = f"{_shown(theirs)} in the text, before position {position} of the quote"
         else:
             said = f"{_shown(ours)} at position {position}, where the text has {_shown(theirs)}"
-        more = len(changes) - 1
-        if more:
-            said += f" (and {more} more such difference{'s' if more > 1 else ''})"
-        return f"it differs from the text only by {said}"
+        return f"it differs from the text only by {said}{difference.and_more}"
 
     def _end_of(self, index: int) -> int:
         """Where the normalised sentence `index` ends in `normalized`."""

@@ -3,39 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import HARBOUR, HARBOUR_SUMMARY
 
 from generator.sources.checks import citation_key, validate
-
-HARBOUR = "The Harbour Council met in Port Vell on Tuesday. Mayor Ana Ruiz opened the new bridge.\n"
-
-HARBOUR_SUMMARY = """
-    source:
-      id: harbour-news
-      title: Harbour council opens bridge
-    actors:
-      - id: ana-ruiz
-        name: Ana Ruiz
-        kind: person
-        quote: Mayor Ana Ruiz
-      - id: harbour-council
-        name: Harbour Council
-        kind: government
-        quote: The Harbour Council
-    locations:
-      - id: port-vell
-        name: Port Vell
-        kind: city
-        quote: met in Port Vell
-    events:
-      - id: bridge-opening
-        title: Opening of the new bridge
-        quote: opened the new bridge
-        participants:
-          - actor: ana-ruiz
-            role: participant
-            quote: Mayor Ana Ruiz opened
-"""
-"""Lines: 5 ana-ruiz, 9 harbour-council, 14 port-vell, 19 bridge-opening, 21 its quote, 23 its participant."""
 
 GAZETTE = "Port Vell is a harbour town. Ana Ruiz has been mayor for a year.\n"
 

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import to_html
+from conftest import HARBOUR, HARBOUR_SUMMARY, to_html
 
 from bench import synth
 from generator import pipeline
@@ -16,36 +16,6 @@ from generator.common.errors import FactsheetsError, InvalidInput
 from generator.common.project import Project
 from generator.sources.schema import Summary
 from generator.sources.vocabulary import ReviewStatus
-
-HARBOUR = "The Harbour Council met in Port Vell on Tuesday. Mayor Ana Ruiz opened the new bridge.\n"
-
-HARBOUR_SUMMARY = """
-    source:
-      id: harbour-news
-      title: Harbour council opens bridge
-    actors:
-      - id: ana-ruiz
-        name: Ana Ruiz
-        kind: person
-        quote: Mayor Ana Ruiz
-      - id: harbour-council
-        name: Harbour Council
-        kind: government
-        quote: The Harbour Council
-    locations:
-      - id: port-vell
-        name: Port Vell
-        kind: city
-        quote: met in Port Vell
-    events:
-      - id: bridge-opening
-        title: Opening of the new bridge
-        quote: opened the new bridge
-        participants:
-          - actor: ana-ruiz
-            role: participant
-            quote: Mayor Ana Ruiz opened
-"""
 
 GAZETTE = (
     "Port Vell is a harbour town. Ana Ruiz has been mayor for a year. "
