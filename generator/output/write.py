@@ -312,22 +312,26 @@ def _page_folders(content: Path) -> Iterator[Path]:
 
 def generated_files(content: Path) -> list[Path]:
     """Every page in the generator's folders: generated ones, and any an editor put there."""
-    found = []
-    for folder in _page_folders(content):
-        # scandir: a glob and a stat per page took a second on 10,000 pages.
-        with os.scandir(folder) as entries:
-            names = sorted(e.name for e in entries if e.name.endswith(".md") and e.is_file())
-        found += [folder / name for name in names]
-    return found
+    return _named_as_pages(content, folders=False)
 
 
 def in_the_way(content: Path) -> list[Path]:
     """Folders named as pages (`x.md/`) in the generator's folders: a page of that name
     cannot be written."""
+    return _named_as_pages(content, folders=True)
+
+
+def _named_as_pages(content: Path, *, folders: bool) -> list[Path]:
+    """The files (or, with `folders`, the folders) named `*.md` in the generator's folders."""
     found = []
     for folder in _page_folders(content):
+        # scandir: a glob and a stat per page took a second on 10,000 pages.
         with os.scandir(folder) as entries:
-            names = sorted(e.name for e in entries if e.name.endswith(".md") and e.is_dir())
+            names = sorted(
+                e.name
+                for e in entries
+                if e.name.endswith(".md") and (e.is_dir() if folders else e.is_file())
+            )
         found += [folder / name for name in names]
     return found
 
