@@ -47,7 +47,12 @@ class Found:
     mentions: list[Mention] = field(default_factory=list)
 
     def add(self, entity: Entity, start: int, end: int) -> Entity:
-        """The entity with that key (the first one found), mentioned at start..end."""
+        """The entity with that key (the first one found), mentioned at start..end; or the
+        one already mentioned there, when a name found before covers the whole span (a
+        known "US-led coalition" is not also a new one)."""
+        covering = next((m for m in self.mentions if m.start <= start and end <= m.end), None)
+        if covering is not None and covering.entity.key != entity.key:
+            return covering.entity
         kept = self.entities.setdefault(entity.key, entity)
         if not any(m.start < end and start < m.end for m in self.mentions):
             self.mentions.append(Mention(start, end, kept))

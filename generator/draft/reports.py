@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..sources.text import word_set
 from . import lexicon
 from .found import Entity, Found, Mention, quote_at
 from .known import Token, tokens
@@ -85,7 +86,8 @@ def _statement(
         speaker, why = _speaker(text, words, mentions, at, after, verb, found, last_speaker)
     if speaker is None:
         return None
-    quote = text[clause_start:clause_end].strip(" ,;")
+    # Up to the next reporting verb, without the "and" that joins them.
+    quote = re.sub(r"\s+(?:and|or|but)$", "", text[clause_start:clause_end].strip(" ,;"))
     if len(quote) < 12:
         return None
     summary = " ".join(quote.split())
@@ -176,6 +178,9 @@ def _speaker(
     ):
         inside = []  # "Officials from Iraq": unnamed officials, not Iraq
     head = subject[-1]
+    if inside and inside[0].start == subject[0].start and inside[0].entity.kind == "person":
+        # "Yehia Rasool, the spokesperson for the Iraqi Armed Forces, condemned": he did.
+        return inside[0].entity, f"speaker before it: {inside[0].entity.name!r}"
     # "A spokesperson for the Iraqi Armed Forces": the organisation speaks.
     keys = [w.key for w in subject]
     if (
@@ -253,6 +258,7 @@ _EVENT = [(re.compile(rf"\b(?:{p})\b", re.IGNORECASE), t, s, w) for p, t, s, w i
 _PERPETRATOR_VERBS = re.compile(
     r"\b(?:carried out|carrying out|launched|struck|attacked|fired|shelled|hit|answered)\b"
 )
+_BOUNDARIES = word_set("in on at of and by that which with for to from after before")
 _DEFINITE = frozenset(["the", "this", "that", "these", "those", "its", "their", "his", "her"])
 
 
@@ -273,37 +279,26 @@ def event(
     if first_hit is None:
         return None
     match, type_, sub_type, what = first_hit
+    # "the airstrikes" after "a drone strike" are others: a plural refers back to a plural.
+    if match.group().casefold().endswith("s") and not what.endswith("s"):
+        what += "s"
     trigger_at, trigger_end = start + match.start(), start + match.end()
     words = tokens(sentence, start)
     index = next(i for i, w in enumerate(words) if w.start >= trigger_at)
     # Back over the words that describe it: "the overnight US drone strike".
-    first = index
-    while (
-        first > 0
-        and (words[first - 1].text[:1].isalpha() or words[first - 1].text in ("-", "."))
-        and words[first - 1].key
-        not in (
-            "in",
-            "on",
-            "at",
-            "of",
-            "and",
-            "by",
-            "that",
-            "which",
-            "with",
-            "for",
-            "to",
-            "from",
-            "after",
-            "before",
-        )
-        and index - first < 5
-    ):
+    # Back over the words that describe it ("the overnight US drone strike"), as far as
+    # its article: "the strike" refers to one reported before, "a strike" does not.
+    first, determiner = index, None
+    while first > 0 and index - first < 5:
+        previous = words[first - 1]
+        if previous.key in _DEFINITE or previous.key in ("a", "an"):
+            determiner = previous.key
+            break
+        if previous.key in _BOUNDARIES or not (
+            previous.text[:1].isalpha() or previous.text in ("-", ".")
+        ):
+            break
         first -= 1
-    determiner = words[first].key if words[first].key in _DEFINITE | {"a", "an"} else None
-    if determiner is not None:
-        first += 1
     mentions = found.within(start, end)
     places = [m for m in mentions if m.entity.section == "locations"]
     place_key = places[0].entity.key if places else None

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..sources.text import SourceText
 from . import facts, mentions, reports
-from .found import Entity, Found, is_credits, quote_at
+from .found import Entity, Found, is_credits, key, quote_at
 from .known import slug
 from .proposals import Known, Proposal
 
@@ -57,7 +57,12 @@ def propose(text: SourceText, source: dict[str, Any], known: Sequence[Known]) ->
 
     ids = _Ids(known)
     entity_ids = {key: ids.entity(entity) for key, entity in _in_order(found).items()}
-    proposals = [_entity(entity, entity_ids, text) for entity in _in_order(found).values()]
+    # An entity another summary describes in the same words (it names neither): perhaps
+    # the same, which only the editor can tell.
+    described = {key(k.name): k for k in known if k.anonymous and k.section != "events"}
+    proposals = [
+        _entity(entity, entity_ids, text, described) for entity in _in_order(found).values()
+    ]
     proposals += [_event(e.proposed, entity_ids, ids) for e in events]
     stated = [_statement(s, entity_ids, ids) for s in statements]
     return proposals + [p for p in stated if p is not None]
@@ -96,7 +101,9 @@ class _Ids:
         return self.new(name)
 
 
-def _entity(entity: Entity, ids: dict[str, str], text: SourceText) -> Proposal:
+def _entity(
+    entity: Entity, ids: dict[str, str], text: SourceText, described: dict[str, Known]
+) -> Proposal:
     quote = quote_at(text.text, *entity.quote)
     item: dict[str, Any] = {"id": ids[entity.key], "name": entity.name}
     aliases = [a for a in dict.fromkeys(entity.aliases) if a != entity.name]
@@ -108,6 +115,10 @@ def _entity(entity: Entity, ids: dict[str, str], text: SourceText) -> Proposal:
     if entity.anonymous:
         item["anonymous"] = True
     item["quote"] = quote
+    alike = described.get(key(entity.name)) if entity.known is None else None
+    if alike is not None and alike.section == entity.section:
+        reason = f"{alike.source} describes an entity in the same words, {alike.name!r}"
+        item["possibly"] = {"id": alike.id, "reason": reason}
     if entity.country and entity.country in ids and entity.country_quote:
         # An actor's country; a place's, the place it is in.
         field = "country" if entity.section == "actors" else "parent"
@@ -131,9 +142,9 @@ def _event(proposed: reports.Proposed, ids: dict[str, str], new_ids: _Ids) -> Pr
     refs = proposed.refs
     entry: dict[str, Any] = {"id": new_ids.new(item["title"]), "title": item["title"]}
     entry["quote"] = item["quote"]
-    for key in ("type", "sub_type"):
-        if key in item:
-            entry[key] = item[key]
+    for field in ("type", "sub_type"):
+        if field in item:
+            entry[field] = item[field]
     why = proposed.why
     date = refs.get("date")
     if date is not None:
@@ -143,10 +154,10 @@ def _event(proposed: reports.Proposed, ids: dict[str, str], new_ids: _Ids) -> Pr
     if places:
         entry["locations"] = list({p["location"]: p for p in places}.values())
     participants = []
-    for key, (role, certainty), quote in refs.get("participants", []):
-        if key not in ids:
+    for actor, (role, certainty), quote in refs.get("participants", []):
+        if actor not in ids:
             continue
-        participant: dict[str, Any] = {"actor": ids[key], "role": role}
+        participant: dict[str, Any] = {"actor": ids[actor], "role": role}
         if certainty:
             participant["certainty"] = certainty
         participant["quote"] = quote

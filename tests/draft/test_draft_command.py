@@ -151,3 +151,29 @@ def test_any_text_reads_back_exactly(value: str) -> None:
         return
     assert summary.source.title == stripped
     assert summary.actors[0].quote == stripped
+
+
+def test_a_follow_up_article_is_drafted_against_what_the_site_knows(
+    project: Path, cli: Callable[..., Result]
+) -> None:
+    folder = project / "seeds" / "followup"
+    folder.mkdir()
+    (folder / "source.txt").write_text(
+        "Iraqi officials said on Sunday that a second US drone strike in Baghdad had killed "
+        "two members of an Iran-backed militia.\n"
+        "Yehia Rasool, the spokesperson for the Iraqi Armed Forces, condemned the strike and "
+        "called for the withdrawal of the US-led coalition.\n",
+        encoding="utf-8",
+    )
+    assert cli("-C", project, "draft", folder, "--published", "2024-02-11").exit_code == 0
+    text = (folder / "summary.yaml").read_text(encoding="utf-8")
+    # A known alias inside a description is the known entity, not a new one.
+    assert "us-led-coalition-2" not in text
+    assert "      - us-led-coalition\n" in text
+    # "the strike" is the one reported before, not a second event.
+    assert text.count("\n  - id: ", text.index("\nevents:"), text.index("\nstatements:")) == 1
+    # The named spokesperson speaks, not the organisation he speaks for.
+    assert "    speaker: yehia-rasool\n    type: condemns\n" in text
+    # An unnamed group another summary describes in the same words: perhaps the same one.
+    assert "    possibly:\n      id: iran-backed-militia\n" in text
+    assert cli("-C", project, "check").exit_code == 0
