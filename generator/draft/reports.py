@@ -47,13 +47,12 @@ def statements(
         clause_start = start
         if index:
             previous = verbs[index - 1]
-            cut = max(
-                sentence.rfind(",", previous.end(), match.start()),
-                sentence.rfind(" and ", previous.end(), match.start()),
-            )
-            if cut < 0:
+            # The clause starts after the comma or the "and" that joins it to the last.
+            comma = sentence.rfind(",", previous.end(), match.start())
+            joined = sentence.rfind(" and ", previous.end(), match.start())
+            if comma < 0 and joined < 0:
                 continue
-            clause_start = start + cut + 1
+            clause_start = start + max(comma + 1, joined + len(" and ") if joined >= 0 else -1)
         speaker_hint = found_here[-1][1] if found_here else last_speaker
         said = _statement(
             text, start, end, clause_start, clause_end, match, found, speaker_hint, bool(index)
