@@ -336,7 +336,12 @@ def draft(
     Refuses to overwrite a summary without `force` (which backs it up first). The draft is
     validated, every quote found in the text, before it is written.
     """
-    folder = folder if folder.is_absolute() else Path.cwd() / folder
+    if not folder.is_absolute():
+        # As given from here, or (with -C) inside the project: "-C proj draft seeds/x".
+        here = Path.cwd() / folder
+        folder = (
+            here if here.exists() or not (project.root / folder).exists() else project.root / folder
+        )
     folder = Path(os.path.normpath(folder))
     shown = display_path(folder, project.root)
     if folder.parent != Path(os.path.normpath(project.seeds)):

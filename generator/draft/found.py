@@ -58,6 +58,12 @@ class Found:
             self.mentions.append(Mention(start, end, kept))
         return kept
 
+    def add_around(self, entity: Entity, start: int, end: int) -> Entity:
+        """The entity mentioned at start..end, in place of the names within it:
+        "Castellane security officials" are the officials, not Castellane."""
+        self.mentions = [m for m in self.mentions if not (start <= m.start and m.end <= end)]
+        return self.add(entity, start, end)
+
     def state(self, country: Entity) -> Entity:
         """The state a country is, as an actor (the one that acts: "Iran has denied")."""
         key_ = "state:" + country.key

@@ -83,6 +83,11 @@ GROUP_NOUNS = _kinds(
 )
 """A capitalised word before one of these names a group ("Houthi rebels", "Iraqi officials")."""
 
+FACILITY_NOUNS = word_set(
+    "terminal depot base airport airbase bridge crossing camp hospital prison checkpoint "
+    "embassy consulate refinery plant station compound headquarters warehouse school"
+)
+"""Nouns of built places: "the fuel depot", "the Kessa Ford bridge crossing"."""
 PLACE_PREPOSITIONS = word_set("in at near from into across outside inside toward towards")
 PLACE_NOUNS = word_set("town towns city cities village villages port region province district area")
 """Nouns after which "of" names a place ("the towns of Kovrel and Marrish")."""

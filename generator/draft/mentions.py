@@ -31,9 +31,9 @@ def find(text: SourceText, known: Sequence[Known], outlet: str = "") -> Found:
 
 
 _FACILITY = re.compile(
-    r"\b(?:the|a|an) (?P<what>(?:[\w.-]+ ){0,2}?(?:terminal|depot|base|airport|bridge|crossing|"
-    r"camp|hospital|prison|checkpoint|embassy|consulate|power plant|refinery)) "
-    r"(?:at|in|of|near|beside|outside)(?: the)? ",
+    r"\b(?:the|a|an) (?P<what>(?:[\w.-]+ ){0,2}?(?:"
+    + "|".join(sorted(lexicon.FACILITY_NOUNS))
+    + r")) (?:at|in|of|near|beside|outside)(?: the)? ",
     re.IGNORECASE,
 )
 _MEMBER = re.compile(
@@ -42,6 +42,16 @@ _MEMBER = re.compile(
     re.IGNORECASE,
 )
 _OPENERS = frozenset(('"', "“", "(", "‘", "'"))
+
+
+def _head(name: str) -> str:
+    """The noun a facility's name is about: "depot" in "Fuel depot at the terminal"."""
+    words = [t.key for t in tokens(name)]
+    at = next((i for i, w in enumerate(words) if w in _FACILITY_LINKS and i), len(words))
+    return words[at - 1] if at else ""
+
+
+_FACILITY_LINKS = frozenset(("at", "in", "of", "near", "beside", "outside", "on"))
 
 
 def _capitalised(token: Token) -> bool:
@@ -67,6 +77,8 @@ class _Finder:
         words = [t.key for t in tokens(outlet) if t.text[:1].isupper()]
         self.outlet = frozenset(words[-1:])
         """The last word of the outlet's name ("Post"): the source itself, not an actor."""
+        self.facilities = [k for k in known if k.section == "locations" and k.kind == "facility"]
+        """Facilities the site knows, for "the terminal" or "the fuel depot beside it"."""
         self.people: dict[str, Entity] = {}
         self.heads: dict[str, Entity] = {}
         self.surnames = {
@@ -101,9 +113,15 @@ class _Finder:
             following = words[match.end] if match.end < len(words) else None
             if match.end - match.start == 1 and following is not None and _capitalised(following):
                 continue  # "Castellane Television": the longer name is another's
-            self._known(words, match.start, match.end, match.known[0], match.name)
+            entity = match.known[0]
+            self._known(words, match.start, match.end, entity, match.name)
             for i in range(match.start, match.end):
                 taken[i] = True
+            if entity.kind in ("state", "country") and self._people_of(words, match.end):
+                # "Castellane security officials": people of a country the site knows.
+                span = (words[match.start].start, words[match.end - 1].end)
+                noun = words[match.end + 1 if self._modifier(words, match.end) else match.end]
+                self._group(match.name, entity.name, noun, span)
         index = 0
         while index < len(words):
             if taken[index] or not _capitalised(words[index]):
@@ -113,6 +131,7 @@ class _Finder:
             self._name(words, index, end)
             index = end
         self._described(words, taken)
+        self._facility_references(words, taken)
         self._facilities_and_members(words)
         for actor, relation, offset, quote in self.pending:
             # The first name after the title or "spokesperson for" is whom it is for.
@@ -243,21 +262,18 @@ class _Finder:
             self._person(name, span, f"after {before.text!r}")
             return
         demonym = gazetteer.demonym_of(name, self.countries) if len(run) == 1 else None
-        if (
-            following is not None
-            and following.key in lexicon.GROUP_NOUNS
-            and following.text.islower()
-        ):
-            country = self._place(name)
-            nation = demonym or (country.name if country and country.kind == "country" else None)
-            if not self._possessive_at(words, end + 1):
-                self._group(name, nation, following, span)
+        country = self._place(name)
+        nation = demonym or (country.name if country and country.kind == "country" else None)
+        if self._people_of(words, end, person=nation is not None):
+            noun_at = end + 1 if self._modifier(words, end) else end
+            if not self._possessive_at(words, noun_at + 1):
+                self._group(name, nation, words[noun_at], span)
             elif country is not None and country.kind == "country":
                 self._state(name, span, country)  # "the U.S. military's Central Command"
             return
         if demonym:
             return  # "Iraqi" alone names nothing
-        place = self._place(name)
+        place = country
         modifier = (
             before is not None
             and before.key == "the"
@@ -328,6 +344,31 @@ class _Finder:
         if len(run) == 1 and not sentence_start:
             what = "an acronym" if first.text.isupper() else "a capitalised word"
             self._actor(name, "organization", span, f"{what}, {name!r}; check its kind")
+
+    def _people_of(self, words: list[Token], at: int, person: bool = True) -> bool:
+        """Whether words[at:] describe people or a group ("officials", "security forces",
+        with `person` also one person: "parliament member")."""
+        noun_at = at + 1 if self._modifier(words, at) else at
+        if noun_at >= len(words) or not words[noun_at].text.islower():
+            return False
+        noun = words[noun_at].key
+        return noun in lexicon.GROUP_NOUNS or (person and noun in lexicon.PERSON_NOUNS)
+
+    def _modifier(self, words: list[Token], at: int) -> bool:
+        """Whether words[at] is a lower-case word between a name and the people it
+        describes ("Castellane security officials", "an Iraqi parliament member")."""
+        if at + 1 >= len(words):
+            return False
+        word, noun = words[at], words[at + 1]
+        return (
+            word.text.isalpha()
+            and word.text.islower()
+            and word.key not in lexicon.FUNCTION_WORDS
+            and word.key not in lexicon.REPORTING_VERBS
+            and not word.key.endswith(("ed", "ing", "ly"))
+            and noun.text.islower()
+            and (noun.key in lexicon.GROUP_NOUNS or noun.key in lexicon.PERSON_NOUNS)
+        )
 
     def _possessor(self, word: Token) -> bool:
         """Whether the text speaks of the word's ministries or government ("Castellane's
@@ -510,15 +551,20 @@ class _Finder:
         """ "Houthi rebels", "Iraqi government", "Iraqi officials"."""
         whole = (span[0], noun.end)
         phrase = self.text[whole[0] : whole[1]]
-        kind = lexicon.GROUP_NOUNS[noun.key]
+        kind = lexicon.GROUP_NOUNS.get(noun.key, "person")
         if demonym is None:
             self._actor(phrase, kind, whole, f"a name before {noun.text!r}")
             return
-        anonymous = kind == "group" or noun.key in ("militia", "militias", "fighters", "militants")
+        anonymous = kind in ("group", "person") or noun.key in (
+            "militia",
+            "militias",
+            "fighters",
+            "militants",
+        )
         label = f"Unnamed {phrase}" if anonymous else phrase
         # "U.S. forces", "US forces" and "American troops" are one country's forces.
         grouped = f"forces of {demonym}" if kind == "military-unit" else key(phrase)
-        entity = self.found.add(
+        entity = self.found.add_around(
             Entity(
                 grouped,
                 "actors",
@@ -555,13 +601,76 @@ class _Finder:
                 return entity
             if (
                 entity.known is not None
-                and entity.known.kind in ("state", "country")
+                and entity.section == "locations"
+                and entity.known.kind == "country"
                 and name in entity.known.names
             ):
                 return entity
         return None
 
     # --- unnamed actors ------------------------------------------------------
+
+    def _facility_references(self, words: list[Token], taken: list[bool]) -> None:
+        """ "the terminal", "the old bridge", "the Kessa Ford bridge crossing": a facility
+        named before in the text or by the site, when exactly one has that head noun (and
+        the words before it, where its name has them)."""
+        for i, word in enumerate(words):
+            if word.key != "the" or i + 1 >= len(words) or taken[i + 1]:
+                continue
+            n = next(
+                (
+                    n
+                    for n in (1, 2, 3)
+                    if i + n < len(words) and words[i + n].key in lexicon.FACILITY_NOUNS
+                ),
+                None,
+            )
+            phrase = words[i + 1 : i + 1 + n] if n else []
+            if not phrase or not all(w.text.isalpha() and w.text.islower() for w in phrase):
+                continue
+            after = words[i + 1 + len(phrase)] if i + 1 + len(phrase) < len(words) else None
+            if after is not None and (
+                after.key in lexicon.FACILITY_NOUNS or after.key in ("at", "in", "of", "near")
+            ):
+                continue  # "the bridge crossing", or a new facility in a place
+            span = (phrase[0].start, phrase[-1].end)
+            head, modifiers = phrase[-1].key, {w.key for w in phrase[:-1]}
+            found = [
+                e
+                for e in self.found.entities.values()
+                if e.kind == "facility" and e.known is None and _head(e.name) == head
+            ]
+            known = self._facility(head, modifiers) or self._facility(head, set())
+            if len(found) == 1 and known is None:
+                self.found.add(found[0], *span)
+            elif known is not None and not found:
+                said = self.text[span[0] : span[1]]
+                self.found.add(self._known_entity(known, said, span), *span)
+
+    def _facility(self, head: str, words: set[str]) -> Known | None:
+        """The one facility the site knows whose name's head noun is `head` and whose
+        names have all these words."""
+        matching = [
+            k
+            for k in self.facilities
+            if any(
+                _head(name) == head and words <= {t.key for t in tokens(name)}
+                for name in (k.name, *k.aliases)
+            )
+        ]
+        return matching[0] if len(matching) == 1 else None
+
+    def _known_entity(self, entity: Known, said: str, span: tuple[int, int]) -> Entity:
+        return Entity(
+            "id:" + entity.id,
+            entity.section,
+            entity.name,
+            entity.kind or "",
+            span,
+            f"known: {entity.source} names it {entity.name!r}; the text says {said!r}",
+            known=entity,
+            anonymous=entity.anonymous,
+        )
 
     def _facilities_and_members(self, words: list[Token]) -> None:
         """ "the container terminal at Harrow Quay" (a facility in a place) and "a senior
@@ -579,6 +688,14 @@ class _Finder:
                 continue
             span = (start + match.start(), place.end)
             phrase = " ".join(self.text[start + match.start("what") : place.end].split())
+            described = tokens(self.text[start + match.start("what") : start + match.end("what")])
+            known = self._facility(
+                described[-1].key,
+                {w.key for w in described[:-1]} | {w.key for w in tokens(place.entity.name)},
+            )
+            if known is not None:  # "the container terminal at Harrow Quay": the site's
+                self.found.add_around(self._known_entity(known, phrase, span), *span)
+                continue
             entity = Entity(
                 key(phrase),
                 "locations",

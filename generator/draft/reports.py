@@ -42,24 +42,52 @@ def statements(
     sentence = text[start:end]
     verbs = list(_VERB.finditer(sentence))
     found_here: list[tuple[Proposed, Entity]] = []
+    last_verb = -1
+    """The index of the verb of the last statement found."""
     for index, match in enumerate(verbs):
         clause_end = start + verbs[index + 1].start() if index + 1 < len(verbs) else end
         clause_start = start
+        via: Entity | None = None
         if index:
             previous = verbs[index - 1]
+            nested = _NESTED.match(sentence, previous.end(), match.start())
             # The clause starts after the comma or the "and" that joins it to the last.
             comma = sentence.rfind(",", previous.end(), match.start())
             joined = sentence.rfind(" and ", previous.end(), match.start())
-            if comma < 0 and joined < 0:
+            if nested is not None and last_verb == index - 1:
+                # "the channel reported that a port official said ...": the official
+                # speaks, through the channel, and the channel's statement is this one.
+                via = found_here[-1][1]
+                clause_start = start + nested.end()
+            elif comma < 0 and joined < 0:
                 continue
-            clause_start = start + max(comma + 1, joined + len(" and ") if joined >= 0 else -1)
+            else:
+                clause_start = start + max(comma + 1, joined + len(" and ") if joined >= 0 else -1)
         speaker_hint = found_here[-1][1] if found_here else last_speaker
         said = _statement(
-            text, start, end, clause_start, clause_end, match, found, speaker_hint, bool(index)
+            text,
+            start,
+            end,
+            clause_start,
+            clause_end,
+            match,
+            found,
+            speaker_hint,
+            bool(index) and via is None,
         )
+        if said is not None and via is not None:
+            if said[1] is via:
+                continue  # "the ministry said that it said": one statement
+            said[0].refs["via"] = [via.key]
+            found_here.pop()
         if said is not None:
             found_here.append(said)
+            last_verb = index
     return found_here
+
+
+_NESTED = re.compile(r"\s+that\s+(?=(?:a|an|the|one)?\s*[\w'’-]+(?:\s+[\w'’-]+){0,4}\s*$)")
+"""Between "reported" and "said": "that" and a short subject of its own."""
 
 
 def _statement(
@@ -82,7 +110,8 @@ def _statement(
     if follows and last_speaker is not None:
         speaker, why = last_speaker, f"the same speaker as before: {last_speaker.name!r}"
     else:
-        speaker, why = _speaker(text, words, mentions, at, after, verb, found, last_speaker)
+        clause = [w for w in words if w.start >= clause_start]
+        speaker, why = _speaker(text, clause, mentions, at, after, verb, found, last_speaker)
     if speaker is None:
         return None
     # Up to the next reporting verb, without the "and" that joins them.

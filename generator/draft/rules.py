@@ -187,10 +187,16 @@ def _statement(proposed: reports.Proposed, ids: dict[str, str], new_ids: _Ids) -
     entry: dict[str, Any] = {
         "id": new_ids.new(f"{speaker} {item['type']} {_gist(item['summary'])}"),
         "speaker": speaker,
+    }
+    via = [ids[k] for k in proposed.refs.get("via", []) if k in ids and ids[k] != speaker]
+    if via:
+        entry["via"] = via
+    entry |= {
         "type": item["type"],
         "summary": item["summary"],
     }
-    about = [ids[k] for k in proposed.refs.get("about", []) if k in ids and ids[k] != speaker]
+    about = [ids[k] for k in proposed.refs.get("about", []) if k in ids]
+    about = [a for a in about if a != speaker and a not in via]
     if about:
         entry["about"] = list(dict.fromkeys(about))
     entry["quote"] = item["quote"]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
+from conftest import copy_project
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -176,4 +177,35 @@ def test_a_follow_up_article_is_drafted_against_what_the_site_knows(
     assert "    speaker: yehia-rasool\n    type: condemns\n" in text
     # An unnamed group another summary describes in the same words: perhaps the same one.
     assert "    possibly:\n      id: iran-backed-militia\n" in text
+    assert cli("-C", project, "check").exit_code == 0
+
+
+def test_unnamed_people_and_facilities_are_read_as_the_site_knows_them(
+    tmp_path: Path, cli: Callable[..., Result]
+) -> None:
+    fixture = Path(__file__).parents[1] / "fixtures" / "claims" / "seeds"
+    project = copy_project(tmp_path / "project", seeds=fixture)
+    folder = project / "seeds" / "harbour-wire-followup"
+    folder.mkdir()
+    (folder / "source.txt").write_text(
+        "Castellane security officials said the fire at the terminal was out.\n"
+        "Castellane Television reported that a harbour official said the fuel depot beside "
+        "the terminal would stay closed.\n"
+        "A Veskarian parliament member denied any role in the attack.\n",
+        encoding="utf-8",
+    )
+    # With -C, a folder is also found inside the project, as git -C would.
+    drafted = cli(
+        "-C", project, "draft", "seeds/harbour-wire-followup", "--published", "2031-05-20"
+    )
+    assert drafted.exit_code == 0, drafted.output
+    text = (folder / "summary.yaml").read_text(encoding="utf-8")
+    # People of a country the site knows, with a word between: one unnamed group of it.
+    assert "    name: Unnamed Castellane security officials\n" in text
+    assert "    name: Unnamed Veskarian parliament member\n" in text
+    # "the terminal", "the fuel depot beside the terminal": the facilities the site knows.
+    assert "  - id: harrow-quay-container-terminal\n" in text
+    assert "  - id: harrow-quay-fuel-depot\n" in text
+    # Reported speech: the official speaks, through the channel.
+    assert "    speaker: harbour-official\n    via:\n      - castellane-television\n" in text
     assert cli("-C", project, "check").exit_code == 0
