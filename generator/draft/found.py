@@ -61,7 +61,10 @@ class Found:
     def add_around(self, entity: Entity, start: int, end: int) -> Entity:
         """The entity mentioned at start..end, in place of the names within it:
         "Castellane security officials" are the officials, not Castellane."""
-        self.mentions = [m for m in self.mentions if not (start <= m.start and m.end <= end)]
+        within = [m for m in self.mentions if start <= m.start and m.end <= end]
+        if any(m.start == start and m.end == end for m in within):
+            return self.add(entity, start, end)  # a name found before covers it all
+        self.mentions = [m for m in self.mentions if m not in within]
         return self.add(entity, start, end)
 
     def state(self, country: Entity) -> Entity:

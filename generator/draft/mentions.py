@@ -41,6 +41,20 @@ _MEMBER = re.compile(
     r"(?P<role>commander|leader|chief|head|member|fighter)) of ",
     re.IGNORECASE,
 )
+_ITS_MEMBER = re.compile(
+    r"\b(?P<one>one of )?the (?P<group>group|militia|front|movement|organi[sz]ation)[’']s "
+    r"(?P<what>(?:former |senior |top |deputy )?(?P<role>commanders?|leaders?|chiefs?|heads?|"
+    r"members?|fighters?|spokes(?:man|woman|person)))\b",
+    re.IGNORECASE,
+)
+"""An unnamed member of the group named before: "the group’s commander"."""
+_BACKED = re.compile(
+    r"\b(?:a|an) (?P<what>(?:[\w-]+ )?(?:group|militia|faction|movement|force))"
+    r",? (?P<how>backed|supported|funded|armed) by (?:neighbou?ring |the )?",
+    re.IGNORECASE,
+)
+"""A group described by who backs it: "an armed group backed by neighbouring Veskaria"."""
+_ORGANISATIONS = ("armed-group", "organization")
 _OPENERS = frozenset(('"', "“", "(", "‘", "'"))
 
 
@@ -52,6 +66,11 @@ def _head(name: str) -> str:
 
 
 _FACILITY_LINKS = frozenset(("at", "in", "of", "near", "beside", "outside", "on"))
+
+
+def _unnamed(name: str) -> str:
+    """ "the Iran-backed militia" for "Unnamed Iran-backed militia"."""
+    return "the " + name[len("Unnamed ") :] if name.startswith("Unnamed ") else name
 
 
 def _capitalised(token: Token) -> bool:
@@ -707,6 +726,73 @@ class _Finder:
             kept = self.found.add(entity, *span)
             if kept.country is None:
                 kept.country, kept.country_quote = place.entity.key, span
+        for match in _BACKED.finditer(sentence):
+            at = start + match.end()
+            backer = next(
+                (m for m in self.found.mentions if m.start >= at and m.start - at <= 2), None
+            )
+            if backer is None:
+                continue
+            patron = backer.entity
+            if patron.section == "locations":
+                if patron.kind != "country":
+                    continue
+                patron = self.found.state(patron)
+            span = (start + match.start(), backer.end)
+            described = f"{match.group('what')} {match.group('how').casefold()} by {patron.name}"
+            entity = self.found.add_around(
+                Entity(
+                    key(described),
+                    "actors",
+                    f"Unnamed {described}",
+                    "armed-group",
+                    span,
+                    f"described by who backs it: {self.text[span[0] : span[1]]!r}",
+                    anonymous=True,
+                ),
+                *span,
+            )
+            if not entity.relations:
+                entity.relations.append(("backed-by", patron.key, span))
+        for match in _ITS_MEMBER.finditer(sentence):
+            at = start + match.start()
+            noun = match.group("group").casefold()
+            kinds = ("armed-group",) if noun in ("group", "militia", "front") else _ORGANISATIONS
+            group = next(
+                (
+                    m.entity
+                    for m in reversed(self.found.mentions)
+                    if m.end <= at
+                    and m.entity.section == "actors"
+                    and m.entity.kind in kinds
+                    and not m.entity.name.endswith("s")  # "the group", not "Iran-backed groups"
+                ),
+                None,
+            )
+            if group is None:
+                continue
+            role = match.group("role").casefold()
+            one = bool(match.group("one")) or not role.endswith("s")
+            singular = role[:-1] if role.endswith("s") and role != "chiefs" else role
+            described = f"{match.group('what')[: -len(role)]}{singular if one else role}"
+            span = (at, start + match.end())
+            entity = Entity(
+                f"member:{described} of {group.key}",
+                "actors",
+                f"Unnamed {described} of {_unnamed(group.name)}",
+                "person" if one else "group",
+                span,
+                f"{self.text[span[0] : span[1]]!r}: the group named before, {group.name!r}",
+                anonymous=True,
+            )
+            kept = self.found.add(entity, *span)
+            if not kept.relations:
+                relation = (
+                    "commander-of"
+                    if singular in ("commander", "leader", "chief", "head")
+                    else "member-of"
+                )
+                kept.relations.append((relation, group.key, span))
         for match in _MEMBER.finditer(sentence):
             at = start + match.end()
             group = next(
@@ -780,7 +866,7 @@ class _Finder:
                 label = (
                     phrase if led else f"Unnamed {phrase}" if not noun.key.endswith("s") else phrase
                 )
-                entity = self.found.add(
+                entity = self.found.add_around(
                     Entity(
                         key(phrase),
                         "actors",

@@ -191,7 +191,9 @@ def test_unnamed_people_and_facilities_are_read_as_the_site_knows_them(
         "Castellane security officials said the fire at the terminal was out.\n"
         "Castellane Television reported that a harbour official said the fuel depot beside "
         "the terminal would stay closed.\n"
-        "A Veskarian parliament member denied any role in the attack.\n",
+        "A Veskarian parliament member denied any role in the attack.\n"
+        "Officials blamed a militia backed by neighbouring Veskaria. The group’s commander "
+        "has vowed more attacks.\n",
         encoding="utf-8",
     )
     # With -C, a folder is also found inside the project, as git -C would.
@@ -206,6 +208,12 @@ def test_unnamed_people_and_facilities_are_read_as_the_site_knows_them(
     # "the terminal", "the fuel depot beside the terminal": the facilities the site knows.
     assert "  - id: harrow-quay-container-terminal\n" in text
     assert "  - id: harrow-quay-fuel-depot\n" in text
+    # A group described by who backs it, and its commander named after it.
+    assert "    name: Unnamed militia backed by Veskaria\n" in text
+    assert (
+        "    name: Unnamed commander of the militia backed by Veskaria\n    kind: person\n"
+    ) in text
+    assert "      - type: commander-of\n        target: militia-backed-by-veskaria\n" in text
     # Reported speech: the official speaks, through the channel.
     assert "    speaker: harbour-official\n    via:\n      - castellane-television\n" in text
     assert cli("-C", project, "check").exit_code == 0
