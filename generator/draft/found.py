@@ -82,6 +82,18 @@ class Found:
             )
         return self.entities[key_]
 
+    def actor_named(self, name: str) -> Entity | None:
+        """The actor (a state, for a country's name) a name stands for, if found."""
+        folded = key(name)
+        for entity in self.entities.values():
+            names = (entity.name, *entity.aliases, *(entity.known.names if entity.known else ()))
+            if folded in (key(n) for n in names):
+                if entity.section == "actors":
+                    return entity
+                if entity.kind == "country":
+                    return self.state(entity)
+        return None
+
     def within(self, start: int, end: int) -> list[Mention]:
         return sorted(
             (m for m in self.mentions if start <= m.start and m.end <= end),

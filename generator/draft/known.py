@@ -170,3 +170,11 @@ def _add(merged: dict[str, Known], entity: Known) -> None:
     merged[entity.id] = Known(
         before.id, before.section, name, aliases, before.kind, anonymous, before.source
     )
+
+
+def capitalised(token: Token) -> bool:
+    """Whether a word can be part of a name: capitalised, or an ordinal ("7th Brigade")."""
+    return token.text[:1].isupper() or (token.text[:1].isdigit() and token.text[-2:] in _ORDINAL)
+
+
+_ORDINAL = frozenset(("st", "nd", "rd", "th"))

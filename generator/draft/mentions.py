@@ -13,8 +13,9 @@ from collections.abc import Sequence
 
 from ..sources.text import SourceText
 from . import gazetteer, lexicon
+from .descriptions import Describer
 from .found import Entity, Found, is_credits, key
-from .known import Names, Token, tokens
+from .known import Names, Token, capitalised, tokens
 from .proposals import Known
 
 _FUNCTION = lexicon.FUNCTION_WORDS | lexicon.OPENING_NOUNS
@@ -30,54 +31,7 @@ def find(text: SourceText, known: Sequence[Known], outlet: str = "") -> Found:
     return finder.found
 
 
-_FACILITY = re.compile(
-    r"\b(?:the|a|an) (?P<what>(?:[\w.-]+ ){0,2}?(?:"
-    + "|".join(sorted(lexicon.FACILITY_NOUNS))
-    + r")) (?:at|in|of|near|beside|outside)(?: the)? ",
-    re.IGNORECASE,
-)
-_MEMBER = re.compile(
-    r"\b(?:a|an|the) (?P<what>(?:senior |top |former |local |deputy )?"
-    r"(?P<role>commander|leader|chief|head|member|fighter)) of ",
-    re.IGNORECASE,
-)
-_ITS_MEMBER = re.compile(
-    r"\b(?P<one>one of )?the (?P<group>group|militia|front|movement|organi[sz]ation)[’']s "
-    r"(?P<what>(?:former |senior |top |deputy )?(?P<role>commanders?|leaders?|chiefs?|heads?|"
-    r"members?|fighters?|spokes(?:man|woman|person)))\b",
-    re.IGNORECASE,
-)
-"""An unnamed member of the group named before: "the group’s commander"."""
-_BACKED = re.compile(
-    r"\b(?:a|an) (?P<what>(?:[\w-]+ )?(?:group|militia|faction|movement|force))"
-    r",? (?P<how>backed|supported|funded|armed) by (?:neighbou?ring |the )?",
-    re.IGNORECASE,
-)
-"""A group described by who backs it: "an armed group backed by neighbouring Veskaria"."""
-_ORGANISATIONS = ("armed-group", "organization")
 _OPENERS = frozenset(('"', "“", "(", "‘", "'"))
-
-
-def _head(name: str) -> str:
-    """The noun a facility's name is about: "depot" in "Fuel depot at the terminal"."""
-    words = [t.key for t in tokens(name)]
-    at = next((i for i, w in enumerate(words) if w in _FACILITY_LINKS and i), len(words))
-    return words[at - 1] if at else ""
-
-
-_FACILITY_LINKS = frozenset(("at", "in", "of", "near", "beside", "outside", "on"))
-
-
-def _unnamed(name: str) -> str:
-    """ "the Iran-backed militia" for "Unnamed Iran-backed militia"."""
-    return "the " + name[len("Unnamed ") :] if name.startswith("Unnamed ") else name
-
-
-def _capitalised(token: Token) -> bool:
-    return token.text[:1].isupper() or (token.text[:1].isdigit() and token.text[-2:] in _ORDINAL)
-
-
-_ORDINAL = frozenset(("st", "nd", "rd", "th"))
 
 
 class _Finder:
@@ -96,8 +50,7 @@ class _Finder:
         words = [t.key for t in tokens(outlet) if t.text[:1].isupper()]
         self.outlet = frozenset(words[-1:])
         """The last word of the outlet's name ("Post"): the source itself, not an actor."""
-        self.facilities = [k for k in known if k.section == "locations" and k.kind == "facility"]
-        """Facilities the site knows, for "the terminal" or "the fuel depot beside it"."""
+        self.described = Describer(self.text, self.found, known)
         self.people: dict[str, Entity] = {}
         self.heads: dict[str, Entity] = {}
         self.surnames = {
@@ -130,7 +83,7 @@ class _Finder:
         taken = [False] * len(words)
         for match in self.names.find(words):
             following = words[match.end] if match.end < len(words) else None
-            if match.end - match.start == 1 and following is not None and _capitalised(following):
+            if match.end - match.start == 1 and following is not None and capitalised(following):
                 continue  # "Castellane Television": the longer name is another's
             entity = match.known[0]
             self._known(words, match.start, match.end, entity, match.name)
@@ -143,15 +96,13 @@ class _Finder:
                 self._group(match.name, entity.name, noun, span)
         index = 0
         while index < len(words):
-            if taken[index] or not _capitalised(words[index]):
+            if taken[index] or not capitalised(words[index]):
                 index += 1
                 continue
             end = self._run_end(words, index, taken)
             self._name(words, index, end)
             index = end
-        self._described(words, taken)
-        self._facility_references(words, taken)
-        self._facilities_and_members(words)
+        self.described.sentence(words, taken)
         for actor, relation, offset, quote in self.pending:
             # The first name after the title or "spokesperson for" is whom it is for.
             nearest = min(
@@ -176,7 +127,7 @@ class _Finder:
             word = words[end]
             following = words[end + 1] if end + 1 < len(words) else None
             if (
-                _capitalised(word)
+                capitalised(word)
                 or (
                     word.text == "."
                     and len(words[end - 1].text) <= 3
@@ -185,7 +136,7 @@ class _Finder:
                 or (
                     word.key in ("of", "-")
                     and following
-                    and _capitalised(following)
+                    and capitalised(following)
                     and not taken[end + 1]
                 )
             ):
@@ -195,10 +146,10 @@ class _Finder:
                 and following
                 and following.key == "s"
                 and end + 2 < len(words)
-                and _capitalised(words[end + 2])
+                and capitalised(words[end + 2])
             ):
                 end += 2
-            elif word.text in ("'", "’") and following and _capitalised(following):
+            elif word.text in ("'", "’") and following and capitalised(following):
                 end += 1  # "the Harrow Quay Dockworkers' Union"
             else:
                 break
@@ -428,7 +379,7 @@ class _Finder:
                 actor.country, actor.country_quote = country.key, span
             return
         if len(run) > 2 and run[1].text in ("'", "’") and run[2].key == "s":
-            owner = self._actor_named(first)
+            owner = self.found.actor_named(first)
             if owner is not None and not actor.relations:
                 actor.relations.append(("part-of", owner.key, span))
 
@@ -607,7 +558,7 @@ class _Finder:
             at + 2 < len(words)
             and words[at].text in ("'", "’")
             and words[at + 1].key == "s"
-            and _capitalised(words[at + 2])
+            and capitalised(words[at + 2])
         )
 
     def _country_mentioned(self, name: str) -> Entity | None:
@@ -628,271 +579,3 @@ class _Finder:
         return None
 
     # --- unnamed actors ------------------------------------------------------
-
-    def _facility_references(self, words: list[Token], taken: list[bool]) -> None:
-        """ "the terminal", "the old bridge", "the Kessa Ford bridge crossing": a facility
-        named before in the text or by the site, when exactly one has that head noun (and
-        the words before it, where its name has them)."""
-        for i, word in enumerate(words):
-            if word.key != "the" or i + 1 >= len(words) or taken[i + 1]:
-                continue
-            n = next(
-                (
-                    n
-                    for n in (1, 2, 3)
-                    if i + n < len(words) and words[i + n].key in lexicon.FACILITY_NOUNS
-                ),
-                None,
-            )
-            phrase = words[i + 1 : i + 1 + n] if n else []
-            if not phrase or not all(w.text.isalpha() and w.text.islower() for w in phrase):
-                continue
-            after = words[i + 1 + len(phrase)] if i + 1 + len(phrase) < len(words) else None
-            if after is not None and (
-                after.key in lexicon.FACILITY_NOUNS or after.key in ("at", "in", "of", "near")
-            ):
-                continue  # "the bridge crossing", or a new facility in a place
-            span = (phrase[0].start, phrase[-1].end)
-            head, modifiers = phrase[-1].key, {w.key for w in phrase[:-1]}
-            found = [
-                e
-                for e in self.found.entities.values()
-                if e.kind == "facility" and e.known is None and _head(e.name) == head
-            ]
-            known = self._facility(head, modifiers) or self._facility(head, set())
-            if len(found) == 1 and known is None:
-                self.found.add(found[0], *span)
-            elif known is not None and not found:
-                said = self.text[span[0] : span[1]]
-                self.found.add(self._known_entity(known, said, span), *span)
-
-    def _facility(self, head: str, words: set[str]) -> Known | None:
-        """The one facility the site knows whose name's head noun is `head` and whose
-        names have all these words."""
-        matching = [
-            k
-            for k in self.facilities
-            if any(
-                _head(name) == head and words <= {t.key for t in tokens(name)}
-                for name in (k.name, *k.aliases)
-            )
-        ]
-        return matching[0] if len(matching) == 1 else None
-
-    def _known_entity(self, entity: Known, said: str, span: tuple[int, int]) -> Entity:
-        return Entity(
-            "id:" + entity.id,
-            entity.section,
-            entity.name,
-            entity.kind or "",
-            span,
-            f"known: {entity.source} names it {entity.name!r}; the text says {said!r}",
-            known=entity,
-            anonymous=entity.anonymous,
-        )
-
-    def _facilities_and_members(self, words: list[Token]) -> None:
-        """ "the container terminal at Harrow Quay" (a facility in a place) and "a senior
-        commander of an Iran-backed militia" (an unnamed member of a named group)."""
-        if not words:
-            return
-        start, end = words[0].start, words[-1].end
-        sentence = self.text[start:end]
-        for match in _FACILITY.finditer(sentence):
-            at = start + match.end()
-            place = next(
-                (m for m in self.found.mentions if m.start >= at and m.start - at <= 5), None
-            )
-            if place is None or place.entity.section != "locations":
-                continue
-            span = (start + match.start(), place.end)
-            phrase = " ".join(self.text[start + match.start("what") : place.end].split())
-            described = tokens(self.text[start + match.start("what") : start + match.end("what")])
-            known = self._facility(
-                described[-1].key,
-                {w.key for w in described[:-1]} | {w.key for w in tokens(place.entity.name)},
-            )
-            if known is not None:  # "the container terminal at Harrow Quay": the site's
-                self.found.add_around(self._known_entity(known, phrase, span), *span)
-                continue
-            entity = Entity(
-                key(phrase),
-                "locations",
-                phrase[:1].upper() + phrase[1:],
-                "facility",
-                span,
-                f"a facility in a place: {phrase!r}",
-            )
-            kept = self.found.add(entity, *span)
-            if kept.country is None:
-                kept.country, kept.country_quote = place.entity.key, span
-        for match in _BACKED.finditer(sentence):
-            at = start + match.end()
-            backer = next(
-                (m for m in self.found.mentions if m.start >= at and m.start - at <= 2), None
-            )
-            if backer is None:
-                continue
-            patron = backer.entity
-            if patron.section == "locations":
-                if patron.kind != "country":
-                    continue
-                patron = self.found.state(patron)
-            span = (start + match.start(), backer.end)
-            described = f"{match.group('what')} {match.group('how').casefold()} by {patron.name}"
-            entity = self.found.add_around(
-                Entity(
-                    key(described),
-                    "actors",
-                    f"Unnamed {described}",
-                    "armed-group",
-                    span,
-                    f"described by who backs it: {self.text[span[0] : span[1]]!r}",
-                    anonymous=True,
-                ),
-                *span,
-            )
-            if not entity.relations:
-                entity.relations.append(("backed-by", patron.key, span))
-        for match in _ITS_MEMBER.finditer(sentence):
-            at = start + match.start()
-            noun = match.group("group").casefold()
-            kinds = ("armed-group",) if noun in ("group", "militia", "front") else _ORGANISATIONS
-            group = next(
-                (
-                    m.entity
-                    for m in reversed(self.found.mentions)
-                    if m.end <= at
-                    and m.entity.section == "actors"
-                    and m.entity.kind in kinds
-                    and not m.entity.name.endswith("s")  # "the group", not "Iran-backed groups"
-                ),
-                None,
-            )
-            if group is None:
-                continue
-            role = match.group("role").casefold()
-            one = bool(match.group("one")) or not role.endswith("s")
-            singular = role[:-1] if role.endswith("s") and role != "chiefs" else role
-            described = f"{match.group('what')[: -len(role)]}{singular if one else role}"
-            span = (at, start + match.end())
-            entity = Entity(
-                f"member:{described} of {group.key}",
-                "actors",
-                f"Unnamed {described} of {_unnamed(group.name)}",
-                "person" if one else "group",
-                span,
-                f"{self.text[span[0] : span[1]]!r}: the group named before, {group.name!r}",
-                anonymous=True,
-            )
-            kept = self.found.add(entity, *span)
-            if not kept.relations:
-                relation = (
-                    "commander-of"
-                    if singular in ("commander", "leader", "chief", "head")
-                    else "member-of"
-                )
-                kept.relations.append((relation, group.key, span))
-        for match in _MEMBER.finditer(sentence):
-            at = start + match.end()
-            group = next(
-                (m for m in self.found.mentions if m.start >= at - 1 and m.start - at <= 4), None
-            )
-            if group is None or group.entity.section != "actors":
-                continue
-            span = (start + match.start(), group.end)
-            phrase = " ".join(self.text[start + match.start("what") : group.end].split())
-            role = match.group("role").casefold()
-            entity = Entity(
-                "member:" + key(phrase),
-                "actors",
-                f"Unnamed {phrase}",
-                "person",
-                span,
-                f"an unnamed {role} of {group.entity.name!r}",
-                anonymous=True,
-            )
-            kept = self.found.add(entity, *span)
-            relation = (
-                "commander-of" if role in ("commander", "leader", "chief", "head") else "member-of"
-            )
-            if not kept.relations:
-                kept.relations.append((relation, group.entity.key, span))
-
-    def _described(self, words: list[Token], taken: list[bool]) -> None:
-        """Unnamed groups the words describe: "an Iran-backed militia", "Iran-backed groups"."""
-        for i in range(len(words) - 3):
-            if (
-                words[i + 1].text == "-"
-                and words[i + 2].key in ("backed", "led", "allied", "aligned")
-                and _capitalised(words[i])
-            ):
-                noun_at = i + 3
-                while noun_at < len(words) and words[noun_at].key in (
-                    "international",
-                    "military",
-                    "armed",
-                    "local",
-                    "regional",
-                    "shiite",
-                    "sunni",
-                ):
-                    noun_at += 1
-                if noun_at >= len(words):
-                    continue
-                noun = words[noun_at]
-                if noun.key not in (
-                    "militia",
-                    "militias",
-                    "group",
-                    "groups",
-                    "coalition",
-                    "forces",
-                    "fighters",
-                    "factions",
-                ):
-                    continue
-                span = (words[i].start, noun.end)
-                phrase = self.text[span[0] : span[1]]
-                backer = self._actor_named(words[i].text)
-                led = words[i + 2].key == "led"
-                kind = (
-                    "coalition"
-                    if noun.key == "coalition"
-                    else "military-unit"
-                    if noun.key == "forces"
-                    else "armed-group"
-                )
-                label = (
-                    phrase if led else f"Unnamed {phrase}" if not noun.key.endswith("s") else phrase
-                )
-                entity = self.found.add_around(
-                    Entity(
-                        key(phrase),
-                        "actors",
-                        label,
-                        kind,
-                        span,
-                        f"described as {phrase!r}",
-                        anonymous=not led,
-                    ),
-                    *span,
-                )
-                if backer is not None and not entity.relations:
-                    relation = "leads" if led else "backed-by"
-                    if led:
-                        backer.relations.append(("leads", entity.key, span))
-                    else:
-                        entity.relations.append((relation, backer.key, span))
-
-    def _actor_named(self, name: str) -> Entity | None:
-        """The actor (a state, for a country's name) a name stands for, if found."""
-        folded = key(name)
-        for entity in self.found.entities.values():
-            names = (entity.name, *entity.aliases, *(entity.known.names if entity.known else ()))
-            if folded in (key(n) for n in names):
-                if entity.section == "actors":
-                    return entity
-                if entity.kind == "country":
-                    return self.found.state(entity)
-        return None
