@@ -16,7 +16,7 @@ site: $(STAMP)  ## Install, generate content/ from seeds/, build site/
 test: $(STAMP)  ## Run the whole test suite (lint, type checks and import contracts included)
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
-	$(BIN)/mypy --strict generator
+	$(BIN)/mypy --strict generator $(wildcard bench)
 	$(BIN)/python -m pytest
 
 generate: $(STAMP)  ## Regenerate content/ only

@@ -15,6 +15,7 @@ import argparse
 import dataclasses
 import sys
 from pathlib import Path
+from typing import Any
 
 from .measure import StepFailed
 from .report import table, targets, targets_text, write_json
@@ -87,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     def say(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
-    results: list[dict] = []
+    results: list[dict[str, Any]] = []
     status = 0
     for pages in args.sizes:
         try:

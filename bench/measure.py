@@ -12,6 +12,7 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from generator.common.project import page_continued
 
@@ -35,7 +36,7 @@ class Run:
     runs: list[float] = field(default_factory=list)
     """Every run's seconds, when the step ran several times and this is the median run."""
 
-    def summary(self) -> dict:
+    def summary(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("output")
         if not self.runs:
@@ -55,7 +56,7 @@ def run(command: list[str], cwd: Path, *, timeout: float, check: bool = True) ->
         process = subprocess.Popen(
             command, cwd=cwd, env=ENV, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
-        result: dict = {}
+        result: dict[str, Any] = {}
 
         def reap() -> None:
             _, status, usage = os.wait4(process.pid, 0)

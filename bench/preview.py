@@ -18,6 +18,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from generator.output.files import atomic_write
 
@@ -31,7 +32,7 @@ POLL = 0.1
 """Seconds between two requests for the page."""
 
 
-def edit_latency(project: Path, edits: int, timeout: float) -> dict:
+def edit_latency(project: Path, edits: int, timeout: float) -> dict[str, Any]:
     """`edits` timed edits (at least 2: one, then the original text back) in the preview."""
     summary, original, match = _described_actor(project / "seeds")
     texts = [f"{match['text']} (edit {n})" for n in range(1, max(edits, 2))] + [match["text"]]
@@ -75,7 +76,7 @@ def edit_latency(project: Path, edits: int, timeout: float) -> dict:
     }
 
 
-def _described_actor(seeds: Path) -> tuple[Path, str, re.Match]:
+def _described_actor(seeds: Path) -> tuple[Path, str, re.Match[str]]:
     for summary in sorted(seeds.glob("*/summary.yaml")):
         text = summary.read_text(encoding="utf-8")
         match = _DESCRIBED.search(text)
@@ -85,7 +86,11 @@ def _described_actor(seeds: Path) -> tuple[Path, str, re.Match]:
 
 
 def _wait(
-    url: str, done: Callable[[str], bool], deadline: float, server: subprocess.Popen, log: Path
+    url: str,
+    done: Callable[[str], bool],
+    deadline: float,
+    server: subprocess.Popen[bytes],
+    log: Path,
 ) -> None:
     while True:
         if server.poll() is not None:
@@ -101,7 +106,7 @@ def _wait(
         time.sleep(POLL)
 
 
-def _stop(server: subprocess.Popen) -> None:
+def _stop(server: subprocess.Popen[bytes]) -> None:
     # Ctrl-C, as an editor stops it: `factsheets serve` then stops MkDocs' server too.
     server.send_signal(signal.SIGINT)
     try:
@@ -114,7 +119,8 @@ def _stop(server: subprocess.Popen) -> None:
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        port: int = probe.getsockname()[1]
+        return port
 
 
 def _tail(log: Path) -> str:

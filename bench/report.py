@@ -11,10 +11,11 @@ import sys
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from .runner import HTML_LIMIT
 
-Row = tuple[str, Callable[[dict], object]]
+Row = tuple[str, Callable[[dict[str, Any]], object]]
 
 PREVIEW_LIMIT = 5
 """Seconds: our reading of the issue's "shows up in the preview within a few seconds"."""
@@ -24,7 +25,7 @@ def _kb(n: float) -> str:
     return f"{n / 1000:,.1f}"
 
 
-def _get(result: dict, *keys: str):
+def _get(result: object, *keys: str) -> Any:
     for key in keys:
         if not isinstance(result, dict) or key not in result:
             return None
@@ -32,9 +33,10 @@ def _get(result: dict, *keys: str):
     return result
 
 
-def _slowest(step: dict) -> float:
+def _slowest(step: dict[str, Any]) -> float:
     """The slowest of a step's runs (a step run once has no list of runs)."""
-    return max(step.get("runs") or [step["seconds"]])
+    runs: list[float] = step.get("runs") or [step["seconds"]]
+    return max(runs)
 
 
 ROWS: list[Row] = [
@@ -93,7 +95,7 @@ ROWS: list[Row] = [
 ]
 
 
-def table(results: list[dict]) -> str:
+def table(results: list[dict[str, Any]]) -> str:
     """A plain-text table: one row per measure, one column per size; `-` where not measured."""
     header = ["Measure", *(f"{r['pages']:,}" for r in results)]
     body = []
@@ -113,22 +115,23 @@ def table(results: list[dict]) -> str:
     return "\n".join([line(header), rule, *(line(row) for row in body)])
 
 
-def _cell(cell: Callable[[dict], object], result: dict) -> str:
+def _cell(cell: Callable[[dict[str, Any]], object], result: dict[str, Any]) -> str:
     try:
         return str(cell(result))
     except (KeyError, TypeError, ZeroDivisionError):
         return "-"
 
 
-def targets(results: list[dict]) -> list[dict]:
+def targets(results: list[dict[str, Any]]) -> list[dict[str, str]]:
     """The issue's targets against the measurements; `not run` where a size is missing."""
     by = {r["pages"]: r for r in results}
     big, mid = by.get(10_000), by.get(1_000)
-    checks: list[dict] = []
+    checks: list[dict[str, str]] = []
 
-    def check(target: str, measured: str | None, ok: bool | None) -> None:
+    def check(target: str, measured: str | float | None, ok: bool | None) -> None:
         status = "not run" if measured is None else ("PASS" if ok else "FAIL")
-        checks.append({"target": target, "measured": measured or "-", "status": status})
+        # A falsy measurement (None, or a zero that `x and f"..."` passes on) shows as "-".
+        checks.append({"target": target, "measured": str(measured or "-"), "status": status})
 
     gen = _get(big, "generate", "seconds")
     check("10,000: generation <= 5 s", gen and f"{gen:.1f} s", gen is not None and gen <= 5)
@@ -162,7 +165,8 @@ def targets(results: list[dict]) -> list[dict]:
         first and f"{first:,.0f} ms",
         first is not None and first <= 1000,
     )
-    edit = _slowest(big["preview"]) if _get(big, "preview") else None
+    preview = _get(big, "preview")
+    edit = _slowest(preview) if preview else None
     check(
         f"10,000: an edited summary shows in the preview within {PREVIEW_LIMIT} s (slowest edit)",
         edit and f"{edit:.1f} s",
@@ -188,12 +192,12 @@ def targets(results: list[dict]) -> list[dict]:
     return checks
 
 
-def targets_text(checks: list[dict]) -> str:
+def targets_text(checks: list[dict[str, str]]) -> str:
     width = max(len(c["target"]) for c in checks)
     return "\n".join(f"{c['status']:<8} {c['target']:<{width}}  {c['measured']}" for c in checks)
 
 
-def environment() -> dict:
+def environment() -> dict[str, Any]:
     """What the numbers depend on: machine, versions, and the generator's commit."""
     root = Path(__file__).resolve().parent.parent
 
@@ -205,7 +209,7 @@ def environment() -> dict:
         except (OSError, subprocess.SubprocessError):
             return ""
 
-    versions = {}
+    versions: dict[str, str | None] = {}
     for package in ("mkdocs", "mkdocs-material", "pagefind", "pydantic", "jinja2", "pyyaml"):
         try:
             versions[package] = metadata.version(package)
@@ -232,7 +236,7 @@ def _digest(folder: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def write_json(path: Path, results: list[dict], checks: list[dict]) -> None:
+def write_json(path: Path, results: list[dict[str, Any]], checks: list[dict[str, str]]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     data = {"environment": environment(), "results": results, "targets": checks}
     path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")

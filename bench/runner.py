@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -60,11 +61,11 @@ class Options:
 Say = Callable[[str], None]
 
 
-def measure(pages: int, options: Options, say: Say) -> dict:
+def measure(pages: int, options: Options, say: Say) -> dict[str, Any]:
     """Synthesise a corpus of `pages` fact sheets and measure everything the issue asks for."""
     project = options.out / f"pages-{pages}"
     content = project / "content"
-    result: dict = {"pages": pages}
+    result: dict[str, Any] = {"pages": pages}
 
     started = time.perf_counter()
     corpus = synthesise(pages, options.seed)
@@ -141,7 +142,8 @@ def _median(options: Options, step: Callable[[], tuple[Run, list[str]]]) -> tupl
     A shared machine's noise is in the kernel's share: the same generation took 1.5 to 9.5
     s of system time from one run to the next.
     """
-    runs, files = [], []
+    runs: list[Run] = []
+    files: list[str] = []
     for _ in range(max(1, options.runs)):
         run_, files = step()
         runs.append(run_)
@@ -183,7 +185,7 @@ def _counts(corpus: Corpus) -> str:
     return ", ".join(f"{n:,} {k}" for k, n in corpus.counts.items())
 
 
-def _site_sizes(site: Path, fact_sheets: int) -> dict:
+def _site_sizes(site: Path, fact_sheets: int) -> dict[str, Any]:
     sizes = fact_sheet_html(site)
     stats = SizeStats.of(sizes)
     indexes = index_html(site, CATEGORY_DIRS)
@@ -200,7 +202,7 @@ def _site_sizes(site: Path, fact_sheets: int) -> dict:
     }
 
 
-def _search(site: Path, corpus: Corpus, options: Options, say: Say, pages: int) -> dict:
+def _search(site: Path, corpus: Corpus, options: Options, say: Say, pages: int) -> dict[str, Any]:
     if not search.available():
         say(f"[{pages:,}] search: skipped, {search.CHROMIUM} not found")
         return {"skipped": f"{search.CHROMIUM} not found"}
@@ -215,7 +217,9 @@ def _search(site: Path, corpus: Corpus, options: Options, say: Say, pages: int) 
     return found
 
 
-def _with_navigation(project: Path, build: Run, result: dict, options: Options, say: Say) -> dict:
+def _with_navigation(
+    project: Path, build: Run, result: dict[str, Any], options: Options, say: Say
+) -> dict[str, Any]:
     """The same site with every fact sheet in the global navigation, to show what it costs."""
     config = project / "mkdocs.yml"
     (project / NAV_CONFIG).write_text(
@@ -273,7 +277,7 @@ def _drop_top_level(text: str, keys: set[str]) -> str:
     return "".join(out)
 
 
-def _add_source(project: Path, corpus: Corpus, options: Options) -> dict:
+def _add_source(project: Path, corpus: Corpus, options: Options) -> dict[str, Any]:
     """Add one source and regenerate; compare what was written with what it touches."""
     draft = extra_source(corpus)
     write_draft(project / "seeds", draft)
@@ -299,7 +303,7 @@ def _add_source(project: Path, corpus: Corpus, options: Options) -> dict:
     }
 
 
-def _profile(project: Path, options: Options, say: Say) -> dict:
+def _profile(project: Path, options: Options, say: Say) -> dict[str, Any]:
     """cProfile a full generation (generated pages and caches removed first): the hotspots."""
     _forget_generated(project)
     output = project / "generate.prof"

@@ -30,8 +30,9 @@ import threading
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = (
@@ -77,7 +78,7 @@ def available(binary: str = CHROMIUM) -> bool:
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     served: list[tuple[str, int]] | None = None
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base's signature
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's signature
         pass
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
@@ -128,7 +129,7 @@ class DevTools:
         self.buffer = response.split(b"\r\n\r\n", 1)[1]
         self.next_id = 0
 
-    def call(self, method: str, **params) -> dict:
+    def call(self, method: str, **params: Any) -> dict[str, Any]:
         """Send a command and return its result, skipping the events that arrive meanwhile."""
         self.next_id += 1
         self._send(json.dumps({"id": self.next_id, "method": method, "params": params}))
@@ -137,7 +138,8 @@ class DevTools:
             if message.get("id") == self.next_id:
                 if "error" in message:
                     raise RuntimeError(f"{method}: {message['error']}")
-                return message.get("result", {})
+                result: dict[str, Any] = message.get("result", {})
+                return result
 
     def _send(self, text: str) -> None:
         data = text.encode()
@@ -216,7 +218,7 @@ def chromium(binary: str = CHROMIUM, timeout: float = 30.0) -> Iterator[DevTools
         shutil.rmtree(profile, ignore_errors=True)
 
 
-def _devtools_port(profile: Path, process: subprocess.Popen, timeout: float) -> int:
+def _devtools_port(profile: Path, process: subprocess.Popen[bytes], timeout: float) -> int:
     marker = profile / "DevToolsActivePort"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -228,9 +230,9 @@ def _devtools_port(profile: Path, process: subprocess.Popen, timeout: float) -> 
     raise TimeoutError(f"Chromium did not open DevTools within {timeout:.0f} s")
 
 
-def first_result(site: Path, query: str, *, runs: int = 3, timeout: float = 60.0) -> dict:
+def first_result(site: Path, query: str, *, runs: int = 3, timeout: float = 60.0) -> dict[str, Any]:
     """Milliseconds from navigation start to the first search result, over `runs` cold loads."""
-    samples: list[dict] = []
+    samples: list[dict[str, Any]] = []
     served: list[tuple[str, int]] = []
     with serve(site, served) as base, chromium(timeout=timeout) as tab:
         tab.call("Page.enable")
@@ -269,7 +271,9 @@ def first_result(site: Path, query: str, *, runs: int = 3, timeout: float = 60.0
     }
 
 
-def _poll(tab: DevTools, timeout: float, done) -> dict:
+def _poll(
+    tab: DevTools, timeout: float, done: Callable[[str, dict[str, Any] | None], object]
+) -> dict[str, Any]:
     """Evaluate the page's address and recorded state until `done(href, state)`; bounded."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -278,7 +282,8 @@ def _poll(tab: DevTools, timeout: float, done) -> dict:
             expression="JSON.stringify({href: location.href, state: window.__fsBench || null})",
         )
         value = json.loads(reply.get("result", {}).get("value") or "{}")
-        if done(value.get("href", ""), value.get("state")):
-            return value.get("state") or {}
+        state: dict[str, Any] | None = value.get("state")
+        if done(value.get("href", ""), state):
+            return state or {}
         time.sleep(0.02)
     raise TimeoutError(f"no search result within {timeout:.0f} s")

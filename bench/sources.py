@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Set
 from dataclasses import dataclass
+from typing import Any
 
 from .words import filler, quotation
-from .world import World
+from .world import Event, World
 
 _LEADS = ("According to witnesses", "In a separate development", "Meanwhile", "As tensions rose")
 _PREDICATES = (
@@ -83,7 +84,7 @@ class Draft:
 
     id: str
     text: str
-    summary: dict
+    summary: dict[str, Any]
 
 
 class _Writer:
@@ -92,10 +93,10 @@ class _Writer:
     def __init__(self, world: World, rng: random.Random, home: set[str], vary: bool) -> None:
         self.world, self.rng, self.home, self.vary = world, rng, home, vary
         self.sentences: list[str] = []
-        self.actors: dict[str, dict] = {}
-        self.locations: dict[str, dict] = {}
-        self.events: list[dict] = []
-        self.statements: list[dict] = []
+        self.actors: dict[str, dict[str, Any]] = {}
+        self.locations: dict[str, dict[str, Any]] = {}
+        self.events: list[dict[str, Any]] = []
+        self.statements: list[dict[str, Any]] = []
 
     def say(self, sentence: str) -> None:
         self.sentences.append(sentence)
@@ -116,7 +117,7 @@ class _Writer:
         if actor_id in self.actors:
             return
         a = self.world.actors[actor_id]
-        entry: dict = {"id": a.id, "name": a.name, "kind": a.kind}
+        entry: dict[str, Any] = {"id": a.id, "name": a.name, "kind": a.kind}
         if a.anonymous:
             entry["anonymous"] = True
         if a.aliases and self.chance(a.id, 0.3):
@@ -146,7 +147,7 @@ class _Writer:
         if location_id in self.locations:
             return
         loc = self.world.locations[location_id]
-        entry: dict = {"id": loc.id, "name": loc.name, "kind": loc.kind}
+        entry: dict[str, Any] = {"id": loc.id, "name": loc.name, "kind": loc.kind}
         if loc.aliases and self.chance(loc.id, 0.3):
             entry["aliases"] = list(loc.aliases)
             self._use_aliases(loc.aliases, loc.intro)
@@ -176,7 +177,7 @@ class _Writer:
         place = world.locations[e.locations[0]]
         quote = f"{e.phrase} in {place.name}"
         self.say(f"{rng.choice(_LEADS)}, {quote} was reported by residents.")
-        entry: dict = {"id": e.id, "title": e.title}
+        entry: dict[str, Any] = {"id": e.id, "title": e.title}
         if e.description and self.chance(e.id, 0.4):
             entry["description"] = e.description
         entry["quote"] = quote
@@ -218,7 +219,7 @@ class _Writer:
         for ref in places:
             self.location(ref["location"])
 
-    def _date(self, phrase: str, precision: str, value: str, *, shift: bool) -> dict:
+    def _date(self, phrase: str, precision: str, value: str, *, shift: bool) -> dict[str, str]:
         # Now and then a later source gives another day: the page must show both.
         if precision == "day":
             day = dt.date.fromisoformat(value)
@@ -231,12 +232,14 @@ class _Writer:
         self.say(f"Officials said {quote}.")
         return {"precision": precision, "value": value, "quote": quote}
 
-    def _figure(self, phrase: str, kind: str, value: int, qualifier: str, event) -> dict:
+    def _figure(
+        self, phrase: str, kind: str, value: int, qualifier: str, event: Event
+    ) -> dict[str, Any]:
         rng = self.rng
         if self.vary and event.id not in self.home and rng.random() < 0.25:
             value += rng.randint(1, 5)
         quote = f"{_QUALIFIER_WORDS[qualifier]}{value} people {_FIGURE_WORDS[kind]} {phrase}"
-        figure: dict = {"kind": kind, "value": value}
+        figure: dict[str, Any] = {"kind": kind, "value": value}
         if qualifier != "exact":
             figure["qualifier"] = qualifier
         if event.participants and rng.random() < 0.3:
@@ -260,7 +263,12 @@ class _Writer:
         quote = f"{world.actors[speaker].ref} {_STATEMENT_VERBS[kind]} {' and '.join(refs)}, saying: “{said}.”"
         self.say(f"{rng.choice(_LEADS)}, {quote}")
         summary = f"{_STATEMENT_VERBS[kind].capitalize()} {' and '.join(refs)}"
-        entry = {"id": statement_id, "speaker": speaker, "type": kind, "summary": summary}
+        entry: dict[str, str | list[str]] = {
+            "id": statement_id,
+            "speaker": speaker,
+            "type": kind,
+            "summary": summary,
+        }
         if about:
             entry["about"] = about
         entry["quote"] = quote
@@ -287,14 +295,14 @@ class _Writer:
 def write_source(
     world: World,
     rng: random.Random,
-    meta: dict,
+    meta: dict[str, Any],
     *,
     actors: Iterable[str],
     locations: Iterable[str],
     events: Iterable[str],
     home: set[str],
     statements: int,
-    keep_dates: set[str] = frozenset(),
+    keep_dates: Set[str] = frozenset(),
     vary: bool = True,
 ) -> Draft:
     """One source about these entities; `home` holds the ids it introduces with every fact.
@@ -313,7 +321,7 @@ def write_source(
     for number in range(1, statements + 1):
         if writer.actors:
             writer.statement(f"{meta['id']}-statement-{number}")
-    summary: dict = {"source": meta}
+    summary: dict[str, Any] = {"source": meta}
     for key, items in (
         ("actors", list(writer.actors.values())),
         ("locations", list(writer.locations.values())),
@@ -337,12 +345,12 @@ _REFERENCE_KEYS = (
 )
 
 
-def referenced_ids(summary: dict) -> set[str]:
+def referenced_ids(summary: dict[str, Any]) -> set[str]:
     """Every entity id a summary defines or refers to (the source's own id excluded)."""
     return set(_walk(summary, skip_source=True))
 
 
-def _walk(node, *, skip_source: bool = False) -> Iterator[str]:
+def _walk(node: object, *, skip_source: bool = False) -> Iterator[str]:
     if isinstance(node, dict):
         for key, value in node.items():
             if skip_source and key == "source":

@@ -21,6 +21,7 @@ import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -110,7 +111,7 @@ def synthesise(pages: int, seed: int = 0) -> Corpus:
 
 def _meta(
     rng: random.Random, outlets: list[str], number: int, total: int, world: World, events: list[str]
-) -> dict:
+) -> dict[str, Any]:
     outlet = rng.choice(outlets)
     published = dt.date(2023, 1, 1) + dt.timedelta(days=(number * 760) // max(total, 1))
     source_id = f"{slug(outlet.removeprefix('The '))}-{number:05d}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable
 
 _ONSETS = [
     "b",
@@ -83,7 +84,7 @@ class Namer:
         parts[-1] += rng.choice(_CODAS)
         return ("".join(parts) + rng.choice(_ENDINGS)).capitalize()
 
-    def unique(self, make) -> str:
+    def unique(self, make: Callable[[], str]) -> str:
         """Call `make()` until it gives a name not used before in this corpus."""
         for _ in range(1000):
             name = make()

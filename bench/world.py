@@ -13,7 +13,9 @@ import bisect
 import datetime as dt
 import itertools
 import random
+from collections.abc import Hashable
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from generator.sources.vocabulary import SUBTYPES_OF
 
@@ -23,27 +25,30 @@ ORG_KINDS = ("organization", "armed-group", "government", "military-unit", "stat
 """Actor kinds that people can belong to, lead or speak for."""
 
 
-class Zipf:
+_T = TypeVar("_T", bound=Hashable)
+
+
+class Zipf(Generic[_T]):
     """Weighted draws from a growing list: weight 1 / (rank + offset) ** exponent."""
 
     def __init__(self, exponent: float = 1.0, offset: float = 3.0) -> None:
         self.exponent = exponent
         self.offset = offset
-        self.items: list = []
+        self.items: list[_T] = []
         self.cumulative: list[float] = []
 
-    def add(self, item) -> None:
+    def add(self, item: _T) -> None:
         weight = 1.0 / (len(self.items) + self.offset) ** self.exponent
         self.items.append(item)
         self.cumulative.append((self.cumulative[-1] if self.cumulative else 0.0) + weight)
 
-    def draw(self, rng: random.Random):
+    def draw(self, rng: random.Random) -> _T:
         point = rng.random() * self.cumulative[-1]
         return self.items[bisect.bisect_right(self.cumulative, point)]
 
-    def sample(self, rng: random.Random, count: int, exclude: set | None = None) -> list:
+    def sample(self, rng: random.Random, count: int, exclude: set[_T] | None = None) -> list[_T]:
         """Up to `count` distinct items (fewer when the list is too short)."""
-        chosen: list = []
+        chosen: list[_T] = []
         exclude = set(exclude or ())
         for _ in range(count * 8):
             if len(chosen) == count or len(exclude) >= len(self.items):
@@ -169,12 +174,12 @@ class World:
         self.actors: dict[str, Actor] = {}
         self.locations: dict[str, Location] = {}
         self.events: dict[str, Event] = {}
-        self.popular_actors = Zipf(1.0, 3.0)
-        self.popular_orgs = Zipf(1.0, 3.0)
-        self.popular_locations = Zipf(1.0, 3.0)
-        self.countries = Zipf(1.0, 2.0)
+        self.popular_actors: Zipf[str] = Zipf(1.0, 3.0)
+        self.popular_orgs: Zipf[str] = Zipf(1.0, 3.0)
+        self.popular_locations: Zipf[str] = Zipf(1.0, 3.0)
+        self.countries: Zipf[str] = Zipf(1.0, 2.0)
         # Most events are reported once or twice; a few big ones keep coming back.
-        self.popular_events = Zipf(1.2, 10.0)
+        self.popular_events: Zipf[str] = Zipf(1.2, 10.0)
         self._ids: set[str] = set()
         self._aliases: set[str] = set()
 
@@ -287,6 +292,7 @@ class World:
     def _relate(self, actor: Actor) -> None:
         """Relations to organisations; drawn after all actors exist, so targets can be any."""
         rng = self.rng
+        types: tuple[str, ...]
         if actor.kind == "person" and rng.random() < 0.6:
             types = ("member-of", "spokesperson-for", "official-of", "commander-of", "leads")
         elif actor.kind in ORG_KINDS and rng.random() < 0.3:
