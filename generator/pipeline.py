@@ -27,10 +27,12 @@ from pathlib import Path
 from .common.errors import FactsheetsError, Problem, Problems
 from .common.progress import Progress, silent
 from .common.project import Project, display_path, page_continued
+from .data import explore as data
 from .draft import drafting
 from .draft.compose import compose
 from .draft.known import known_entities
 from .draft.proposals import Draft
+from .knowledge import positions
 from .knowledge.duplicates import LikelyDuplicate, likely_duplicates
 from .knowledge.merge import merge
 from .knowledge.model import KnowledgeBase
@@ -41,6 +43,7 @@ from .sources.checks import validate
 from .sources.load import SUMMARY_FILE, Loaded, digest, load_all, read_distinct, read_text
 from .sources.migrate import Migration, migrate_text
 from .sources.parse import parse_summary
+from .sources.places import PLACES_FILE, load_places
 from .sources.schema import FORMAT
 from .sources.text import SourceText
 
@@ -218,9 +221,14 @@ def _read(
     )
     published = project.publish_drafts
     sentences = validate(loaded, problems, look_up=caches.quotes, drafts_published=published)
+    places = load_places(project.seeds, problems, loaded, root=project.root)
     caches.keep(loaded, on_disk=remember and not problems)
     problems.raise_if_any()
     kb = merge(loaded, sentences, publish_drafts=published or drafts)
+    # Where each location is drawn: reference data, read after the account it places.
+    found = positions.resolve(kb, places)
+    kb.positions, kb.unplaced = found.placed, found.unplaced
+    positions.warn(kb, places, found, loaded, problems)
     return [item for item in loaded if item.summary.source.id in kb.sources], kb, problems.warnings
 
 
@@ -246,6 +254,8 @@ def _generate(project: Project, caches: Caches, *, force: bool, progress: Progre
     #    (in mkdocs.yml) changes pages as the code does.
     code = cache.fingerprint(project.templates, cache.PACKAGE)
     code += " publish_drafts" if project.publish_drafts else ""
+    # The editors' positions are no source's: a change to them may move any page's map.
+    code += " places " + cache.file_digest(project.seeds / PLACES_FILE)
     inputs = code + cache.fingerprint(project.seeds)
     last = record.read(project.root)
     if not force and last is not None:
@@ -268,6 +278,7 @@ def _generate(project: Project, caches: Caches, *, force: bool, progress: Progre
         #    every staged page in place (`apply`): a page an editor saved meanwhile is
         #    made again from what they saved.
         rendered = renderer.each(partial(write.settle, project.content), progress, only)
+        made = data.files(kb)
         decisions = _decisions(rendered)
         refused = write.refusals(decisions)
         if refused is not None:
@@ -280,6 +291,8 @@ def _generate(project: Project, caches: Caches, *, force: bool, progress: Progre
         kept = {path for path in outputs if project.content / path not in written}
         plan = write.plan_of(project.content, decisions, kept)
         backups = apply.apply(plan, project.root, project.content, force=force, progress=progress)
+        write.data_files(project.content, made)
+        outputs += list(made)
 
         # 5. Record what this run produced, for the next one; a run that leaves pages
         #    needing attention is not recorded, so the next one looks, and reports, again.

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from conftest import ROOT, copy_project
 
-from generator.common.project import CATEGORY_DIRS
+from generator.common.project import GENERATED_DIRS
 
 
 def generated(paths) -> list[str]:
-    return [p for p in paths if p.split("/")[0] in CATEGORY_DIRS and p.endswith(".md")]
+    return [p for p in paths if p.split("/")[0] in GENERATED_DIRS and p.endswith(".md")]
 
 
 def files(folder: Path) -> dict[str, bytes]:

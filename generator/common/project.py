@@ -11,7 +11,22 @@ import yaml
 from .errors import FactsheetsError
 
 CATEGORY_DIRS = ("actors", "locations", "events", "statements", "sources")
+"""Folders of `content/` that hold the fact sheets and their index pages."""
+EXPLORE_DIRS = ("map", "timeline", "network")
+"""Folders of `content/` that hold the pages drawing the whole site (each its index.md)."""
+GENERATED_DIRS = CATEGORY_DIRS + EXPLORE_DIRS
 """Folders of `content/` that hold generated pages."""
+DATA_DIR = "data"
+"""The folder of `content/` that holds the data files the drawings load."""
+
+
+def page_url(path: str) -> str:
+    """The URL, relative to the site's root, that MkDocs (with `use_directory_urls`, its
+    default) gives a page of `content/`: `events/x.md` is at `events/x/`."""
+    stem = path.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return stem + "/"
 
 
 def page_continued(path: str) -> str:
@@ -61,7 +76,7 @@ class Project:
         root = self.root.resolve()
         folders = [
             self.content,
-            *(self.content / name for name in CATEGORY_DIRS),
+            *(self.content / name for name in (*GENERATED_DIRS, DATA_DIR)),
             self.root / ".factsheets",  # the caches, the record and the backups
         ]
         for folder in folders:

@@ -282,6 +282,21 @@ class Statement(Entity):
         return self.speaker or tuple(self.sources)
 
 
+@dataclass(frozen=True)
+class Position:
+    """Where a location is drawn on a map: reference data, never a claim of a source
+    (`knowledge/positions.py` says how each is found)."""
+
+    lat: float
+    lon: float
+    origin: str
+    """`sources`, `editors`, `gazetteer`, or `parent` (shown at the place containing it)."""
+    provenance: str
+    """Where the position comes from, for readers: "Position from GeoNames (...)"."""
+    approximate: bool = False
+    """Drawn at its parent's position, not its own."""
+
+
 @dataclass
 class KnowledgeBase:
     """Everything the site shows, merged across sources."""
@@ -294,6 +309,10 @@ class KnowledgeBase:
     drafts: list[str] = field(default_factory=list)
     """The summary file of every draft read (`status: draft`), in the order of `seeds/`:
     in `sources` too only when the site publishes drafts."""
+    positions: dict[str, Position] = field(default_factory=dict)
+    """Each placed location's position, by id (`knowledge.positions.resolve`)."""
+    unplaced: dict[str, str] = field(default_factory=dict)
+    """Why each location that is not on the map is not, by id."""
 
     def get(self, entity_id: str) -> Entity | None:
         for table in (self.actors, self.locations, self.events, self.statements):

@@ -6,6 +6,7 @@ import heapq
 from collections.abc import Callable
 
 from ..sources.vocabulary import DateBasis
+from .dates import Span, describe
 from .model import Event, KnowledgeBase
 
 # "A is a response to / follows B" puts B before A. Children sit after their parent
@@ -105,3 +106,22 @@ def _inherited_key(
         else:
             stack.extend(edges[current])
     return best
+
+
+def days(event: Event) -> Span | None:
+    """The days the event happened on, to draw it in time: as a source that states them
+    says (rather than one whose date was inferred from the report's), the first such."""
+    spans: list[Span] = [
+        fact.value.span
+        for fact in event.dates
+        if fact.value.span and fact.value.claim.basis is DateBasis.happened
+    ]
+    stated = [span for span in spans if not span.inferred]
+    return next(iter(stated or spans), None)
+
+
+def told(span: Span | None) -> str:
+    """When an event happened, in words for a drawing's label."""
+    if span is None:
+        return "undated"
+    return describe(span) + (", inferred from the report's date" if span.inferred else "")

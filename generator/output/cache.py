@@ -113,6 +113,14 @@ def stat(path: Path) -> list[int]:
     return [info.st_size, info.st_mtime_ns]
 
 
+def file_digest(path: Path) -> str:
+    """The digest of a file's bytes; "" when there is no such file."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return ""
+
+
 def fingerprint(*folders: Path) -> str:
     """A digest of the path, size and modification time of every file in the folders."""
     digest = hashlib.sha256()

@@ -116,13 +116,14 @@ def pages_to_render(
         referenced |= strings
     as_left = last.as_left(content)
     listed = _listed_by_index(renderer)
-    # Rendered every time: its coverage table counts everything the site holds.
-    sources_index = renderer.index_pages["sources"]
+    # Rendered every time: the sources index's coverage table counts everything the site
+    # holds, and the Map, Timeline and Network pages list it all.
+    always = {renderer.index_pages["sources"], *renderer.explore_pages.values()}
     selected = set()
     for path in renderer.paths():
         shown = previous.pages.get(path)
         if (
-            path == sources_index
+            path in always
             or shown is None
             or (path in listed and _index_changed(listed[path], shown, referenced))
             or path not in as_left

@@ -78,10 +78,13 @@ class LastRun:
             return None
 
     def unchanged(self, content: Path, inputs: str) -> int | None:
-        """The number of pages, when inputs and pages are as this run left them; else None."""
+        """The number of pages, when inputs and pages (and data files) are as this run left
+        them; else None."""
         if self.inputs != inputs or self.listing != _listing(content):
             return None
-        return len(self.files) if len(self.as_left(content)) == len(self.files) else None
+        if len(self.as_left(content)) != len(self.files):
+            return None
+        return sum(1 for path in self.files if path.endswith(".md"))
 
     def as_left(self, content: Path) -> set[str]:
         """The pages whose files are as this run left them."""
@@ -119,7 +122,7 @@ def save(
     outputs: Iterable[str],
     history: History,
 ) -> None:
-    """Record a clean run: `outputs` are the paths of every page it produced."""
+    """Record a clean run: `outputs` are the paths of every page and data file it produced."""
     files = {}
     for page in outputs:
         # A page an editor deleted since it was written is not recorded: the next run

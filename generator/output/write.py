@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Literal
 
 from ..common.errors import ContentNeedsAttention, FactsheetsError, InvalidInput
-from ..common.project import CATEGORY_DIRS
+from ..common.project import GENERATED_DIRS
 from ..pages.page import Page
-from .files import stage
+from .files import atomic_write, stage
 from .markers import Broken, Existing, compose, parse, read
 
 ABSENT = "absent"
@@ -304,7 +304,7 @@ def _read(path: Path) -> str | None:
 
 def _page_folders(content: Path) -> Iterator[Path]:
     """The folders of `content/` the generator writes into, those that exist."""
-    for folder in CATEGORY_DIRS:
+    for folder in GENERATED_DIRS:
         directory = content / folder
         if directory.is_dir():
             yield directory
@@ -353,3 +353,17 @@ def _clean_temporaries(content: Path) -> None:
     for directory in _page_folders(content):
         for leftover in directory.glob(".*.tmp-*"):
             leftover.unlink(missing_ok=True)
+
+
+def data_files(content: Path, made: dict[str, str]) -> list[str]:
+    """Write each data file (`content/`-relative path to text) whose text changed, whole
+    and atomically; the paths written. Data files hold no editor's text: no markers."""
+    written = []
+    for relative, text in made.items():
+        path = content / relative
+        if _read(path) == text:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, text)
+        written.append(relative)
+    return written

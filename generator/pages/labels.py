@@ -112,6 +112,11 @@ def category_title(category: str) -> str:
     return _CATEGORY[category]
 
 
+def explore_title(kind: str) -> str:
+    """The title of the page that draws the whole site: "Map", "Timeline", "Network"."""
+    return kind.capitalize()
+
+
 def figure_label(kind: str) -> str:
     return _FIGURE.get(kind, kind.replace("-", " ").capitalize())
 

@@ -10,6 +10,7 @@ folder. A long page is cut short as `budget.py` says.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, partial
@@ -20,12 +21,13 @@ import jinja2
 
 from ..common import workers
 from ..common.progress import Progress, silent
-from ..common.project import CATEGORY_DIRS
+from ..common.project import CATEGORY_DIRS, EXPLORE_DIRS
 from ..knowledge.model import Entity, KnowledgeBase, Source, Statement
 from . import budget, labels
 from .budget import Budget
 from .markup import code, escape, escape_filter, joined, quoted, sentence, shown, source_text, url
 from .page import Page, PageContext, Shown, SiteData, groups, numbered
+from .pictured import Pictured
 
 T = TypeVar("T")
 
@@ -92,6 +94,11 @@ class Renderer:
         """The path of each category's index page, by category."""
         return {category: f"{category}/index.md" for category in CATEGORY_DIRS}
 
+    @cached_property
+    def explore_pages(self) -> dict[str, str]:
+        """The path of the Map, Timeline and Network pages, by kind."""
+        return {kind: f"{kind}/index.md" for kind in EXPLORE_DIRS}
+
     def paths(self) -> list[str]:
         """The path of every page the site's data makes, sorted.
 
@@ -153,6 +160,8 @@ class Renderer:
             jobs[path] = partial(self._source_page, path, source)
         for category, path in self.index_pages.items():
             jobs[path] = partial(self._index_page, path, category)
+        for kind, path in self.explore_pages.items():
+            jobs[path] = partial(self._explore_page, path, kind)
         return dict(sorted(jobs.items()))
 
     def _fact_sheet(
@@ -176,6 +185,11 @@ class Renderer:
         title = labels.category_title(category)
         return self._page(path, f"{category}-index.md.j2", {"title": title}, title, budget.INDEX)
 
+    def _explore_page(self, path: str, kind: str) -> tuple[list[Page], Shown]:
+        title = labels.explore_title(kind)
+        root = "../" * path.count("/")
+        return self._page(path, f"{kind}.md.j2", {"title": title}, title, budget.INDEX, root=root)
+
     def _page(
         self,
         path: str,
@@ -195,9 +209,9 @@ class Renderer:
         cuts: dict[str, int] = {}
         page = PageContext(self.site, path, name, limits, cuts)
         body = self._render(page, template, context)
-        cutting = len(body) > limits.cut_above
-        while cutting and len(body) > limits.characters:
-            excess = len(body) - limits.characters
+        cutting = _measured(body) > limits.cut_above
+        while cutting and _measured(body) > limits.characters:
+            excess = _measured(body) - limits.characters
             new_cuts = budget.cuts_to_fit(page.sections(), cuts, excess, limits.rows_shown)
             if new_cuts == cuts:
                 break  # every long section is cut as far as it goes: as small as it gets
@@ -261,11 +275,21 @@ class Renderer:
             date_text=labels.partial_date,
             numbered=numbered,
             statement_voice=statement_voice,
+            pictured=Pictured(page),
             **context,
         )
         shown.sources.update(citation.source for citation in page.notes.numbers)
         shown.parts = [part.path for part in page.parts]
         return body.strip() + "\n"
+
+
+_DRAWING = re.compile(r'<figure class="fs-drawing.*?</figure>', re.DOTALL)
+
+
+def _measured(body: str) -> int:
+    """A page's size as its budget counts it: its text, not its drawings (which are as
+    large however much the page says, and cannot be cut short)."""
+    return len(body) - sum(len(drawing) for drawing in _DRAWING.findall(body))
 
 
 # The renderer a worker renders with, and what it does with each page: inherited

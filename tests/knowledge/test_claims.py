@@ -27,7 +27,14 @@ from generator.cli import main
 from generator.sources.support import missing_terms
 
 FIXTURE = ROOT / "tests" / "fixtures" / "claims"
-HAND_WRITTEN = ("index.md", "search.md", "tags.md", "assets/factsheets.css")
+HAND_WRITTEN = (
+    "index.md",
+    "search.md",
+    "tags.md",
+    "assets/factsheets.css",
+    "assets/explore.css",
+    "assets/explore.js",
+)
 ATTACK = "events/harrow-quay-drone-attack.md"
 POST = "harrow-quay-post-2031-05-05-drone-attack"
 

@@ -39,7 +39,14 @@ from generator.pages import budget
 ROOT = Path(__file__).resolve().parent.parent.parent
 """The repository: its seeds/ and content/ are the demo project."""
 FIXTURE = ROOT / "tests" / "fixtures" / "multi"
-HAND_WRITTEN = ("index.md", "tags.md", "search.md", "assets/factsheets.css")
+HAND_WRITTEN = (
+    "index.md",
+    "tags.md",
+    "search.md",
+    "assets/factsheets.css",
+    "assets/explore.css",
+    "assets/explore.js",
+)
 GENERATED_DIRS = ("actors", "locations", "events", "sources", "statements")
 
 LEDGER = "ledger-kessa-ford-shelling"

@@ -12,6 +12,7 @@ from conftest import copy_project, snapshot
 
 from generator import pipeline
 from generator.common.project import Project
+from generator.data.explore import FILES
 from generator.output import cache, record
 from generator.output.cache import Caches, Memo
 from generator.sources.text import SourceText
@@ -40,9 +41,11 @@ def test_a_run_records_what_it_produced_in_one_file_of_two_lines(demo: Project) 
     assert last is not None and last.history is not None
     assert set(json.loads(head)) == {"inputs", "listing", "files"}
     assert set(json.loads(tail)) == {"code", "sources", "pages"}
-    assert sorted(last.files) == sorted(last.listing)  # the demo's pages are all generated
+    pages = sorted(path for path in last.files if path.endswith(".md"))
+    assert pages == sorted(last.listing)  # the demo's pages are all generated
+    assert sorted(set(last.files) - set(pages)) == [f"data/{name}" for name in sorted(FILES)]
     assert set(last.history.pages) <= set(last.files)
-    assert last.unchanged(demo.content, last.inputs) == len(last.files)
+    assert last.unchanged(demo.content, last.inputs) == len(pages)
 
 
 def test_a_run_with_nothing_to_do_parses_only_the_first_line(demo: Project) -> None:
@@ -53,7 +56,8 @@ def test_a_run_with_nothing_to_do_parses_only_the_first_line(demo: Project) -> N
 
     outcome = pipeline.generate(demo)
 
-    assert (outcome.rendered, outcome.plan.unchanged) == (0, len(before) - 4)  # 4 by hand
+    by_hand = 6  # index, tags, search and the 3 assets
+    assert (outcome.rendered, outcome.plan.unchanged) == (0, len(before) - by_hand - len(FILES))
     assert snapshot(demo.content) == before
 
 

@@ -204,9 +204,12 @@ def test_every_page_is_rendered_with_front_matter(kb: KnowledgeBase) -> None:
         "locations/index.md",
         "locations/port-vell.md",
         "locations/sandholm.md",
+        "map/index.md",
+        "network/index.md",
         "sources/harbour-news.md",
         "sources/index.md",
         "statements/index.md",
+        "timeline/index.md",
     ]
     assert page(pages, "actors/ana-ruiz.md").front_matter == {
         "title": "Ana Ruiz",

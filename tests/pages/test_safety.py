@@ -374,6 +374,7 @@ class Page(HTMLParser):
         self._region = False
         self._article = 0
         self._in_title = False
+        self._svg = 0  # inside a drawing, <title> names a mark, not the page
         self._script: list | None = None
         self._source_depth = 0
 
@@ -397,7 +398,9 @@ class Page(HTMLParser):
             self._source_depth = 1
         if tag == "article":
             self._article += 1
-        if tag == "title":
+        if tag == "svg":
+            self._svg += 1
+        if tag == "title" and not self._svg:
             self._in_title = True
         if tag in ("script", "style"):
             self._script = [tag, tuple(attrs), ""]
@@ -411,6 +414,8 @@ class Page(HTMLParser):
         if tag in VOID:
             return
         self._token(("</" + tag,))
+        if tag == "svg":
+            self._svg -= 1
         if tag == "title":
             self._in_title = False
         if tag in ("script", "style") and self._script:
