@@ -92,6 +92,9 @@ ROWS: list[Row] = [
     ("Search: Pagefind files fetched", lambda r: r["search"]["index_files_fetched"]),
     ("Search: Pagefind bytes fetched (KB)", lambda r: _kb(r["search"]["index_bytes_fetched"])),
     ("Search: page loaded (ms)", lambda r: f"{r['search']['page_load_ms']:,.0f}"),
+    ("Map: first drawn (ms)", lambda r: f"{r['drawings']['map']['first_draw_ms']:,.0f}"),
+    ("Timeline: first drawn (ms)", lambda r: f"{r['drawings']['timeline']['first_draw_ms']:,.0f}"),
+    ("Network: first drawn (ms)", lambda r: f"{r['drawings']['network']['first_draw_ms']:,.0f}"),
 ]
 
 
@@ -165,6 +168,14 @@ def targets(results: list[dict[str, Any]]) -> list[dict[str, str]]:
         first and f"{first:,.0f} ms",
         first is not None and first <= 1000,
     )
+    for page in ("map", "timeline", "network"):
+        drawn = _get(big, "drawings", page, "first_draw_ms")
+        marks = _get(big, "drawings", page, "marks")
+        check(
+            f"10,000: the {page.capitalize()} page first draws <= 2 s (headless Chromium, --search)",
+            drawn and f"{drawn:,.0f} ms, {marks:,} marks",
+            drawn is not None and drawn <= 2000,
+        )
     preview = _get(big, "preview")
     edit = _slowest(preview) if preview else None
     check(

@@ -14,10 +14,11 @@ from typing import Any
 
 import yaml
 
-from generator.common.project import CATEGORY_DIRS, page_continued
+from generator.common.project import CATEGORY_DIRS, DATA_DIR, EXPLORE_DIRS, page_continued
+from generator.data.explore import FILES
 from generator.publish.search import pagefind_command
 
-from . import preview, search
+from . import drawings, preview, search
 from .measure import (
     FACT_SHEET_DIRS,
     Run,
@@ -104,6 +105,7 @@ def measure(pages: int, options: Options, say: Say) -> dict[str, Any]:
 
     if options.search:
         result["search"] = _search(project / "site", corpus, options, say, pages)
+        result["drawings"] = _drawings(project / "site", options, say, pages)
     if pages <= options.nav_max:
         result["nav"] = _with_navigation(project, build, result, options, say)
 
@@ -217,6 +219,19 @@ def _search(site: Path, corpus: Corpus, options: Options, say: Say, pages: int) 
     return found
 
 
+def _drawings(site: Path, options: Options, say: Say, pages: int) -> dict[str, Any]:
+    if not search.available():
+        return {"skipped": f"{search.CHROMIUM} not found"}
+    try:
+        found = drawings.first_draw(site, runs=options.search_runs, timeout=120)
+    except (OSError, RuntimeError, TimeoutError) as error:
+        say(f"[{pages:,}] drawings: failed: {error}")
+        return {"failed": str(error)}
+    shown = ", ".join(f"{page} {found[page]['first_draw_ms']:.0f} ms" for page in found)
+    say(f"[{pages:,}] first drawn: {shown}")
+    return found
+
+
 def _with_navigation(
     project: Path, build: Run, result: dict[str, Any], options: Options, say: Say
 ) -> dict[str, Any]:
@@ -282,7 +297,13 @@ def _add_source(project: Path, corpus: Corpus, options: Options) -> dict[str, An
     draft = extra_source(corpus)
     write_draft(project / "seeds", draft)
     world = corpus.world
-    touched = {f"sources/{draft.id}.md", *(f"{c}/index.md" for c in CATEGORY_DIRS)}
+    # The index pages, and the Map, Timeline and Network pages and their data, list
+    # everything: any source may change them.
+    touched = {
+        f"sources/{draft.id}.md",
+        *(f"{c}/index.md" for c in (*CATEGORY_DIRS, *EXPLORE_DIRS)),
+        *(f"{DATA_DIR}/{name}" for name in FILES),
+    }
     for entity_id in referenced_ids(draft.summary):
         for category, table in (
             ("actors", world.actors),
@@ -293,7 +314,9 @@ def _add_source(project: Path, corpus: Corpus, options: Options) -> dict[str, An
                 touched.add(f"{category}/{entity_id}.md")
     step, changed = _generate(project, options)
     # A page's continuation pages (actors/ana.involvement-2.md) are written with it.
-    unexpected = sorted(p for p in set(changed) if page_continued(p) not in touched)
+    unexpected = sorted(
+        p for p in set(changed) if p not in touched and page_continued(p) not in touched
+    )
     return {
         **step.summary(),
         "files_written": len(changed),

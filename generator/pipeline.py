@@ -278,7 +278,7 @@ def _generate(project: Project, caches: Caches, *, force: bool, progress: Progre
         #    every staged page in place (`apply`): a page an editor saved meanwhile is
         #    made again from what they saved.
         rendered = renderer.each(partial(write.settle, project.content), progress, only)
-        made = data.files(kb)
+        made = data.files(kb, renderer.site.timeline)
         decisions = _decisions(rendered)
         refused = write.refusals(decisions)
         if refused is not None:

@@ -11,8 +11,9 @@
  * container and sets on it data-drawn (marks drawn), data-ms (milliseconds from the start
  * of loading to the first drawing) or data-error (why nothing could be drawn).
  *
- * No library and no request to another host. Every string from the data is plain text and
- * goes in through textContent or setAttribute, never innerHTML.
+ * No library and no request to another host, unless the site turns on map tiles (see
+ * "map tiles" below). Every string from the data is plain text and goes in through
+ * textContent or setAttribute, never innerHTML.
  */
 (function () {
   'use strict';
@@ -207,6 +208,118 @@
     return n;
   }
 
+  /* ---------- map tiles (optional) ---------- */
+
+  // Raster tiles (OpenStreetMap's or any in the same scheme) under the map's marks, when the
+  // site turns them on: mkdocs.yml's `extra.factsheets.map_tiles`, which overrides/main.html
+  // passes on as <meta name="fs-map-tiles"> and <meta name="fs-map-tiles-attribution">.
+  // Off by default, since with tiles every reader's browser asks the tile host for images.
+  // Returns null (the outline map alone) unless the meta holds an http(s) URL template
+  // with {z}, {x} and {y}; otherwise { host, attribution, url(z, x, y) }.
+  function tileSource() {
+    const meta = (name) => {
+      const el = document.querySelector('meta[name="' + name + '"]');
+      return ((el && el.getAttribute('content')) || '').trim();
+    };
+    const template = meta('fs-map-tiles');
+    if (!template) return null;
+    const fill = (z, x, y) => template.replace(/\{([zxy])\}/g, (_, c) => String({ z, x, y }[c]));
+    let host;
+    try {
+      const u = new URL(fill(0, 0, 0), document.baseURI);
+      if (!/\{z\}/.test(template) || !/\{x\}/.test(template) || !/\{y\}/.test(template)) throw new Error('no {z}, {x} or {y}');
+      if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('not http(s)');
+      host = u.host;
+    } catch (err) {
+      console.warn('fs-map-tiles ignored (' + err.message + '): ' + template);
+      return null;
+    }
+    return { host, attribution: meta('fs-map-tiles-attribution'), url: (z, x, y) => new URL(fill(z, x, y), document.baseURI).href };
+  }
+
+  // Web Mercator, the projection tiles are cut in, in "world pixels": the world is 256 by
+  // 256 of them (a zoom 0 tile), x eastwards from 180°W, y southwards from 85.05°N.
+  const mercX = (lon) => ((lon + 180) / 360) * 256;
+  const mercY = (lat) => {
+    const phi = (clamp(lat, -85.0511, 85.0511) * Math.PI) / 180;
+    return 128 - (128 / Math.PI) * Math.log(Math.tan(Math.PI / 4 + phi / 2));
+  };
+
+  // The tiles covering the view, as SVG <image>s in `parent`. At zoom z the world is 2^z by
+  // 2^z tiles, each 256/2^z world pixels wide. show(view, now) takes the view:
+  //   { z: tile zoom wanted, X0, Y0, X1, Y1: world pixels in view, W, H: its size on screen,
+  //     at(X, Y): where world pixel X, Y is on screen }.
+  function tileLayer(parent, source) {
+    // Tiles of another zoom level wait in `back` while those of the current one load in
+    // `front`, so zooming does not flash the outline map below.
+    const back = s('g', {}, parent);
+    const front = s('g', {}, parent);
+    const tiles = new Map(); // "z/x/y" -> { img, x, y, size, done }
+    let current = new Set(); // keys of the tiles the view needs at `level`
+    let level = null;
+    let view = null;
+    let timer = 0;
+
+    function load(key, z, x, y) {
+      const t = { img: s('image', { preserveAspectRatio: 'none' }, front), x, y, size: 256 / 2 ** z, done: false };
+      const finish = (ok) => {
+        t.done = true;
+        if (!ok) t.img.setAttribute('visibility', 'hidden'); // the outlines below show instead
+        if (tiles.get(key) === t) place();
+      };
+      t.img.addEventListener('load', () => finish(true));
+      t.img.addEventListener('error', () => finish(false));
+      t.img.setAttribute('href', source.url(z, x, y));
+      return t;
+    }
+
+    function place() {
+      const { X0, Y0, X1, Y1, W, H, at } = view;
+      // New tiles only once the zoom level has settled (see show): meanwhile, those shown
+      // are stretched, rather than fetching every level a wheel zooms through.
+      if (level === view.z) {
+        const n = 2 ** level, size = 256 / n;
+        current = new Set();
+        for (let y = Math.max(0, Math.floor(Y0 / size)); y <= Math.min(n - 1, Math.floor(Y1 / size)); y++) {
+          for (let x = Math.max(0, Math.floor(X0 / size)); x <= Math.min(n - 1, Math.floor(X1 / size)); x++) {
+            const key = level + '/' + x + '/' + y;
+            current.add(key);
+            if (!tiles.has(key)) tiles.set(key, load(key, level, x, y));
+          }
+        }
+      }
+      // (A needed tile may have gone since, out of view after a pan while the zoom settled.)
+      const loaded = [...current].every((key) => !tiles.has(key) || tiles.get(key).done);
+      for (const [key, t] of tiles) {
+        const [x0, y0] = at(t.x * t.size, t.y * t.size);
+        const [x1, y1] = at((t.x + 1) * t.size, (t.y + 1) * t.size);
+        const mine = current.has(key);
+        if (x1 < 0 || x0 > W || y1 < 0 || y0 > H || (!mine && loaded)) {
+          t.img.remove();
+          tiles.delete(key);
+          continue;
+        }
+        const layer = mine ? front : back;
+        if (t.img.parentNode !== layer) layer.appendChild(t.img);
+        // Half a unit more each way, so that no hairline shows between neighbours.
+        t.img.setAttribute('x', x0.toFixed(2));
+        t.img.setAttribute('y', y0.toFixed(2));
+        t.img.setAttribute('width', (x1 - x0 + 0.5).toFixed(2));
+        t.img.setAttribute('height', (y1 - y0 + 0.5).toFixed(2));
+      }
+    }
+
+    return {
+      show(v, now) {
+        view = v;
+        clearTimeout(timer);
+        if (level === null || now) level = v.z;
+        else if (v.z !== level) timer = setTimeout(() => { level = view.z; place(); }, 250);
+        place();
+      },
+    };
+  }
+
   /* ---------- map ---------- */
 
   function drawMap(box, data, world, link, ui) {
@@ -216,17 +329,27 @@
     const countries = (world && world.countries) || [];
     const CELL = 36; // grid cell, in px, inside which marks are grouped
     const MAXK = 40; // deepest zoom, relative to the first view
+    const source = tileSource(); // null, the default: outlines only, nothing from elsewhere
 
     let status = plural(places.length, 'place') + ' on the map; ' + fmtN(unplaced) + ' not placed (listed below)';
     if (eventsUnplaced) status += '; ' + plural(eventsUnplaced, 'event') + ' with no placed location';
     ui.status.textContent = status + '.';
     legend(ui, [['place', 'a place'], ['approx', 'approximate position (its parent’s)'], ['group', 'places grouped: activate to zoom in']]);
     if (world && world.attribution) h('p', { class: 'fs-explore-attribution' }, ui.after, world.attribution);
+    if (source) {
+      // The tile provider's attribution is required (OpenStreetMap's tile usage policy), and
+      // readers are told which host their browser contacts.
+      if (source.attribution) h('p', { class: 'fs-explore-attribution' }, ui.after, 'Map tiles: ' + source.attribution);
+      h('p', { class: 'fs-explore-attribution' }, ui.after,
+        'The map tiles are loaded from ' + source.host + ': your browser asks that host for the part of the map in view.');
+    }
 
     const svg = s('svg', { class: 'fs-explore-svg', role: 'group' }, ui.stage);
     svg.setAttribute('aria-label', 'Map: ' + status);
     const sea = s('rect', { class: 'fs-sea', x: 0, y: 0 }, svg);
     const land = s('g', { class: 'fs-land', 'aria-hidden': 'true' }, svg);
+    // Tiles go over the outlines, which stay as the map wherever a tile is missing or loading.
+    const tiles = source && tileLayer(s('g', { class: 'fs-tiles', 'aria-hidden': 'true' }, svg), source);
     const marks = s('g', { class: 'fs-marks' }, svg);
     const tips = new WeakMap(); // mark -> popup lines
     const keys = new WeakMap(); // mark -> ids of the places it stands for
@@ -234,9 +357,11 @@
     const tip = makeTip(box, svg, tips);
 
     let W = 0, H = 0, k = 1, tx = 0, ty = 0, kMin = 1, sites = [];
+    let merc = null; // with tiles: screen = (o + world pixel * sc) * k + t (see mercX)
 
-    // Equirectangular projection with its standard parallel in the middle of the places,
-    // fitted to their bounding box with a margin (the whole world when there are none).
+    // The projection, fitted to the places' bounding box with a margin (the whole world when
+    // there are none): equirectangular with its standard parallel in the middle of the
+    // places, or Web Mercator with tiles, as they are cut in it and must line up.
     function layout() {
       W = Math.max(280, Math.round(ui.stage.clientWidth || 640));
       H = Math.round(clamp(W * 0.62, 260, 560));
@@ -249,11 +374,20 @@
       const padX = Math.max((x1 - x0) * 0.12, (16 - (x1 - x0)) / 2);
       const padY = Math.max((y1 - y0) * 0.12, (10 - (y1 - y0)) / 2);
       x0 -= padX; x1 += padX; y0 = Math.max(y0 - padY, -85); y1 = Math.min(y1 + padY, 85);
-      const c = Math.cos(((y0 + y1) / 2) * Math.PI / 180);
-      const sc = Math.min(W / ((x1 - x0) * c), H / (y1 - y0));
-      const cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
-      const project = (lon, lat) => [W / 2 + (lon - cx) * c * sc, H / 2 - (lat - cy) * sc];
-      kMin = Math.min(1, W / (360 * c * sc), H / (150 * sc));
+      let project;
+      if (source) {
+        const X0 = mercX(x0), X1 = mercX(x1), Y0 = mercY(y1), Y1 = mercY(y0); // y grows southwards
+        const sc = Math.min(W / (X1 - X0), H / (Y1 - Y0));
+        merc = { sc, ox: W / 2 - ((X0 + X1) / 2) * sc, oy: H / 2 - ((Y0 + Y1) / 2) * sc };
+        project = (lon, lat) => [merc.ox + mercX(lon) * sc, merc.oy + mercY(lat) * sc];
+        kMin = Math.min(1, W / (256 * sc), H / (256 * sc)); // out to the whole world
+      } else {
+        const c = Math.cos(((y0 + y1) / 2) * Math.PI / 180);
+        const sc = Math.min(W / ((x1 - x0) * c), H / (y1 - y0));
+        const cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
+        project = (lon, lat) => [W / 2 + (lon - cx) * c * sc, H / 2 - (lat - cy) * sc];
+        kMin = Math.min(1, W / (360 * c * sc), H / (150 * sc));
+      }
 
       svg.setAttribute('viewBox', '0 0 ' + W + ' ' + H);
       sea.setAttribute('width', W);
@@ -369,9 +503,24 @@
       return drawn;
     }
 
+    // The tiles for the view: at the zoom level whose tiles show closest to their own size,
+    // 256 CSS pixels (the world is 256 * 2^z of them at level z), clamped to 0..19.
+    function drawTiles(now) {
+      if (!tiles) return;
+      const { sc, ox, oy } = merc;
+      const px = svg.getBoundingClientRect().width / W || 1; // CSS pixels per viewBox unit
+      const world = (x, y) => [((x - tx) / k - ox) / sc, ((y - ty) / k - oy) / sc];
+      const [X0, Y0] = world(0, 0), [X1, Y1] = world(W, H);
+      tiles.show({
+        z: clamp(Math.round(Math.log2(sc * k * px)), 0, 19), X0, Y0, X1, Y1, W, H,
+        at: (X, Y) => [(ox + X * sc) * k + tx, (oy + Y * sc) * k + ty],
+      }, now);
+    }
+
     const update = perFrame(() => {
       tip.hide();
       land.setAttribute('transform', 'translate(' + tx.toFixed(2) + ' ' + ty.toFixed(2) + ') scale(' + k.toFixed(4) + ')');
+      drawTiles(false);
       box.dataset.drawn = keepFocus(marks, keys, drawMarks);
     });
     const view = {
@@ -412,6 +561,7 @@
     return () => {
       layout();
       land.removeAttribute('transform');
+      drawTiles(true);
       return drawMarks();
     };
   }
@@ -883,6 +1033,8 @@
       let width = ui.stage.clientWidth;
       box.dataset.drawn = render();
       box.dataset.ms = Math.round(performance.now() - t0);
+      // Since the page's navigation started: what a reader waits (the benchmark reads it).
+      box.dataset.since = Math.round(performance.now());
       // Draw again when the width changes much (a phone turned, a window resized).
       if (window.ResizeObserver) {
         new ResizeObserver(() => {

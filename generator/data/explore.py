@@ -20,9 +20,11 @@ FILES = ("world.json", "map.json", "timeline.json", "network.json")
 """The data files this module makes, in `content/data/`."""
 
 
-def files(kb: KnowledgeBase) -> dict[str, str]:
-    """Each data file's path under `content/` and its text."""
-    chronological = timeline.chronological(kb)
+def files(kb: KnowledgeBase, chronological: list[Event] | None = None) -> dict[str, str]:
+    """Each data file's path under `content/` and its text; `chronological` is the
+    account's events in timeline order, when the caller has it already."""
+    if chronological is None:
+        chronological = timeline.chronological(kb)
     made = {
         "world.json": _world(kb),
         "map.json": _map(kb, chronological),

@@ -279,7 +279,8 @@ def web(page: str, name: str, ties: Sequence[Tie], title: str) -> Md:
         return Md("")
     shown = list(ties[:16])
     cx, cy = WIDTH / 2, HEIGHT / 2
-    radius_x, radius_y = WIDTH / 2 - 120, HEIGHT / 2 - 40
+    # Room beside the outer marks for their labels (a long name may run into the margin).
+    radius_x, radius_y = WIDTH / 2 - 170, HEIGHT / 2 - 40
     lines, nodes = [], []
     for i, tie in enumerate(shown):
         angle = 2 * math.pi * i / len(shown) - math.pi / 2

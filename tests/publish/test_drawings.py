@@ -4,10 +4,13 @@ opens the right page, and no page asks another host for anything."""
 
 from __future__ import annotations
 
+import base64
 import functools
 import http.server
 import json
+import re
 import shutil
+import textwrap
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -192,5 +195,90 @@ def test_the_drawings_print(demo: Path) -> None:
                 assert page.locator(".fs-explore svg").is_visible()
                 page.goto(base + "locations/baghdad/")
                 assert page.locator("figure.fs-map svg").is_visible()
+        finally:
+            chromium.close()
+
+
+# Map tiles, off by default, on in a copy of the demo: from a made-up host whose requests
+# the browser never sends (page.route answers them). The attribution holds characters
+# overrides/main.html must escape in its <meta>.
+TILE_HOST = "https://tiles.example"
+TILE_URL = re.compile(r"https://tiles\.example/(\d+)/(\d+)/(\d+)\.png")
+ATTRIBUTION = '© OpenStreetMap contributors <"&">'
+PIXEL = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
+)
+
+
+@pytest.fixture(scope="module")
+def tiled_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_project(tmp_path_factory.mktemp("tiles") / "project")
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "\nextra:" not in text  # else the option below would need merging into it
+    option = f"""
+        extra:
+          factsheets:
+            map_tiles:
+              url: "{TILE_HOST}/{{z}}/{{x}}/{{y}}.png"
+              attribution: '{ATTRIBUTION}'
+    """
+    config.write_text(text + textwrap.dedent(option), encoding="utf-8")
+    return build(root)
+
+
+def test_the_map_has_no_tiles_unless_the_site_turns_them_on(demo: Path) -> None:
+    assert "fs-map-tiles" not in (demo / "map" / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_map_draws_tiles_when_the_site_turns_them_on(tiled_demo: Path) -> None:
+    fetched: list[tuple[int, int, int]] = []
+
+    def answer(route: Any) -> None:
+        found = TILE_URL.fullmatch(route.request.url)
+        assert found, route.request.url
+        fetched.append((int(found[1]), int(found[2]), int(found[3])))
+        route.fulfill(status=200, content_type="image/png", body=PIXEL)
+
+    tiles = ".fs-explore .fs-tiles image"
+    hrefs = "images => images.map(i => i.getAttribute('href'))"
+    with playwright.sync_playwright() as driver:
+        chromium = driver.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            for base in serve(tiled_demo):
+                tab = Browser(chromium.new_page(viewport={"width": 1280, "height": 900}), base)
+                tab.page.route(TILE_HOST + "/**", answer)
+                box = tab.open("map/")
+                assert box.get_attribute("data-error") is None
+                meta = tab.page.locator('meta[name="fs-map-tiles-attribution"]')
+                assert meta.get_attribute("content") == ATTRIBUTION
+                tab.page.wait_for_function(f"() => document.querySelector({tiles!r})")
+
+                # Tiles of one zoom level, in the world, under every place's mark.
+                drawn = tab.page.locator(tiles).evaluate_all(hrefs)
+                assert drawn and all(TILE_URL.fullmatch(href) for href in drawn)
+                assert fetched and len({z for z, _, _ in fetched}) == 1
+                assert all(0 <= x < 2**z and 0 <= y < 2**z for z, x, y in fetched)
+                places = data(tiled_demo, "map.json")["places"]
+                marks = tab.page.locator(".fs-explore a.fs-mark").count()
+                counts = tab.page.locator(".fs-explore .fs-cluster text").evaluate_all(
+                    "texts => texts.map(t => t.textContent)"
+                )
+                assert marks + sum(int(count) for count in counts) == len(places)
+                after = box.locator(".fs-explore-after").inner_text()
+                assert "Map tiles: " + ATTRIBUTION in after
+                assert "loaded from tiles.example" in after
+                # The tile host is the only other host asked for anything.
+                assert tab.elsewhere() and all(u.startswith(TILE_HOST) for u in tab.elsewhere())
+
+                # Zooming in loads the tiles of a deeper level.
+                level = fetched[0][0]
+                tab.page.get_by_role("button", name="Zoom in", exact=True).click()
+                tab.page.get_by_role("button", name="Zoom in", exact=True).click()
+                tab.page.wait_for_function(
+                    f"() => [...document.querySelectorAll({tiles!r})]"
+                    f".some(i => Number(new URL(i.getAttribute('href')).pathname.split('/')[1]) > {level})"
+                )
+                assert any(z > level for z, _, _ in fetched)
         finally:
             chromium.close()
