@@ -16,7 +16,7 @@ from .search import chromium, serve
 PAGES = ("map", "timeline", "network")
 _STATE = (
     "JSON.stringify((() => { const b = document.querySelector('.fs-explore');"
-    " if (!b) return {missing: true};"
+    " if (!b) return document.readyState === 'complete' ? {missing: true} : null;"
     " return {since: b.dataset.since, drawn: b.dataset.drawn, error: b.dataset.error}; })())"
 )
 
@@ -33,8 +33,9 @@ def first_draw(site: Path, *, runs: int = 3, timeout: float = 60.0) -> dict[str,
             for _ in range(runs):
                 tab.call("Page.navigate", url="about:blank")
                 tab.call("Network.clearBrowserCache")
-                tab.call("Page.navigate", url=f"{base}{page}/")
-                state = _wait(tab, timeout, base)
+                url = f"{base}{page}/"
+                tab.call("Page.navigate", url=url)
+                state = _wait(tab, timeout, url)
                 if state.get("error") or state.get("missing"):
                     raise RuntimeError(f"{page}: {state.get('error') or 'no drawing on the page'}")
                 samples.append(float(state["since"]))
@@ -47,12 +48,13 @@ def first_draw(site: Path, *, runs: int = 3, timeout: float = 60.0) -> dict[str,
     return found
 
 
-def _wait(tab: Any, timeout: float, base: str) -> dict[str, Any]:
+def _wait(tab: Any, timeout: float, url: str) -> dict[str, Any]:
+    """The drawing's state once the page at `url` (not the one before it) has one."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         reply = tab.call(
             "Runtime.evaluate",
-            expression=f"location.href.startsWith({json.dumps(base)}) ? {_STATE} : 'null'",
+            expression=f"location.href === {json.dumps(url)} ? {_STATE} : 'null'",
         )
         state = json.loads(reply.get("result", {}).get("value") or "null")
         if isinstance(state, dict) and (

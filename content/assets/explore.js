@@ -425,6 +425,8 @@
       return lines;
     }
 
+    const MAX_NAMED = 25;
+
     function placeMark(p, x, y) {
       const n = (p.events || []).length;
       const a = s('a', {
@@ -489,6 +491,7 @@
       const order = found.filter((g) => g.members)
         .sort((a, b) => Math.floor(a.y / CELL) - Math.floor(b.y / CELL) || a.x - b.x);
       let drawn = 0;
+      const named = [];
       for (const { members: group } of order) {
         if (group.length > 1) { clusterMark(group); drawn++; continue; }
         const { site, x, y } = group[0];
@@ -496,9 +499,18 @@
         const ring = n > 1 ? 7 + 2.2 * n : 0;
         site.places.forEach((p, i) => {
           const angle = (i / n) * 2 * Math.PI - Math.PI / 2;
-          placeMark(p, x + ring * Math.cos(angle), y + ring * Math.sin(angle));
+          const at = [x + ring * Math.cos(angle), y + ring * Math.sin(angle)];
+          placeMark(p, at[0], at[1]);
+          if (n === 1) named.push([p, at]);
           drawn++;
         });
+      }
+      // A few marks read better named; many names would only cover each other. The
+      // names are drawn for the eye (each mark's own name is its accessible name).
+      if (named.length <= MAX_NAMED) {
+        for (const [p, [x, y]] of named) {
+          s('text', { class: 'fs-mark-name', x: (x + 9).toFixed(1), y: (y + 4).toFixed(1), 'aria-hidden': 'true' }, marks, p.name);
+        }
       }
       return drawn;
     }

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 
 from . import lexicon
-from .found import Entity, Found, key
+from .found import Entity, Found, key, known_entity
 from .known import Token, capitalised, tokens
 from .proposals import Known
 
@@ -107,7 +107,7 @@ class Describer:
                 self.found.add(found[0], *span)
             elif known is not None and not found:
                 said = self.text[span[0] : span[1]]
-                self.found.add(self._known_entity(known, said, span), *span)
+                self.found.add(known_entity(known, span, said), *span)
 
     def _facility(self, head: str, words: set[str]) -> Known | None:
         """The one facility the site knows whose name's head noun is `head` and whose
@@ -121,18 +121,6 @@ class Describer:
             )
         ]
         return matching[0] if len(matching) == 1 else None
-
-    def _known_entity(self, entity: Known, said: str, span: tuple[int, int]) -> Entity:
-        return Entity(
-            "id:" + entity.id,
-            entity.section,
-            entity.name,
-            entity.kind or "",
-            span,
-            f"known: {entity.source} names it {entity.name!r}; the text says {said!r}",
-            known=entity,
-            anonymous=entity.anonymous,
-        )
 
     def facilities_and_members(self, words: list[Token]) -> None:
         if not words:
@@ -161,7 +149,7 @@ class Describer:
                 {w.key for w in described[:-1]} | {w.key for w in tokens(place.entity.name)},
             )
             if known is not None:  # "the container terminal at Harrow Quay": the site's
-                self.found.add_around(self._known_entity(known, phrase, span), *span)
+                self.found.add_around(known_entity(known, span, phrase), *span)
                 continue
             entity = Entity(
                 key(phrase),

@@ -32,6 +32,23 @@ class Entity:
     place: gazetteer.Place | None = None
 
 
+def known_entity(entity: Known, span: tuple[int, int], said: str) -> Entity:
+    """A mention of an entity another summary defines, which the draft reuses by id."""
+    why = f"known: {entity.source} names it {said!r}"
+    if said.casefold() not in (name.casefold() for name in entity.names):
+        why = f"known: {entity.source} names it {entity.name!r}; the text says {said!r}"
+    return Entity(
+        "id:" + entity.id,
+        entity.section,
+        entity.name,
+        entity.kind or "",
+        span,
+        why,
+        known=entity,
+        anonymous=entity.anonymous,
+    )
+
+
 @dataclass(frozen=True)
 class Mention:
     start: int

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from ..sources.text import SourceText
 from . import gazetteer, lexicon
 from .descriptions import Describer
-from .found import Entity, Found, is_credits, key
+from .found import Entity, Found, is_credits, key, known_entity
 from .known import Names, Token, capitalised, tokens
 from .proposals import Known
 
@@ -164,19 +164,7 @@ class _Finder:
 
     def _known(self, words: list[Token], start: int, end: int, entity: Known, name: str) -> None:
         span = (words[start].start, words[end - 1].end)
-        self.found.add(
-            Entity(
-                "id:" + entity.id,
-                entity.section,
-                entity.name,
-                entity.kind or "",
-                span,
-                f"known: {entity.source} names it {name!r}",
-                known=entity,
-                anonymous=entity.anonymous,
-            ),
-            *span,
-        )
+        self.found.add(known_entity(entity, span, name), *span)
 
     def _name(self, words: list[Token], start: int, end: int) -> None:
         run = words[start:end]

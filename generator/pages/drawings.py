@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -29,15 +28,12 @@ WIDTH, HEIGHT = 640, 360
 
 
 def href(from_path: str, to_path: str, anchor: str = "") -> str:
-    """The link from one page of `content/` to another (or to a file, such as data)."""
-    here = page_url(from_path)
+    """The link from one page of `content/` to another (or to a file, such as data): up
+    to the site's root, then down (pages are at most two folders deep; no need to find
+    the shortest path)."""
     there = page_url(to_path) if to_path.endswith(".md") else to_path
-    relative = posixpath.relpath(there or ".", here or ".")
-    if there.endswith("/") and relative != ".":
-        relative += "/"
-    elif relative == ".":
-        relative = "./"
-    return relative + (f"#{anchor}" if anchor else "")
+    link = "../" * page_url(from_path).count("/") + there
+    return (link or "./") + (f"#{anchor}" if anchor else "")
 
 
 def _attr(text: str) -> str:
@@ -128,18 +124,20 @@ def locator(page: str, marks: Sequence[Mark], title: str, least: float = 14.0) -
     for country in world.countries():
         if not view.sees(country.box):
             continue
-        d = " ".join(_ring(view, ring) for ring in country.rings)
-        paths.append(f'<path class="fs-land" d="{d}"><title>{_attr(country.name)}</title></path>')
+        d = " ".join(path for ring in country.rings if (path := _ring(view, ring)))
+        if not d:
+            continue
+        paths.append(f'<path d="{d}"/>')
     dots = [_dot(page, view, mark) for mark in marks]
     notes = [
         f"<li>{_text(m.name)}: {_text(m.position.provenance)}</li>"
         for m in sorted(marks, key=lambda m: m.name)
     ]
     return Md(
-        f'<figure class="fs-drawing fs-map">\n'
+        f'<figure class="fs-drawing fs-map" data-pagefind-ignore="all">\n'
         f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" role="group"><title>{escape_text(title)}</title>'
         f'<rect class="fs-sea" width="{WIDTH}" height="{HEIGHT}"/>'
-        + "".join(paths)
+        + f'<g class="fs-land">{"".join(paths)}</g>'
         + "".join(dots)
         + "</svg>\n<figcaption><ul>"
         + "".join(notes)
@@ -149,15 +147,52 @@ def locator(page: str, marks: Sequence[Mark], title: str, least: float = 14.0) -
 
 
 def _ring(view: _View, ring: world.Ring) -> str:
-    points = []
-    last = None
-    for lon, lat in ring:
-        x, y = view.xy(lon, lat)
+    """A country's outline as a path, cut to the drawing's box (a large country would
+    otherwise weigh most of the page), in whole units."""
+    points = _clipped([view.xy(lon, lat) for lon, lat in ring])
+    kept: list[str] = []
+    for x, y in points:
         point = f"{x:.0f} {y:.0f}"
-        if point != last:
-            points.append(point)
-            last = point
-    return "M" + "L".join(points) + "Z"
+        if not kept or kept[-1] != point:
+            kept.append(point)
+    return "M" + "L".join(kept) + "Z" if len(kept) >= 3 else ""
+
+
+_EDGE = 8.0
+"""How far outside the drawing's box outlines are cut: the box's border stays unseen."""
+
+
+def _clipped(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The polygon cut to the drawing's box, one side after the other (Sutherland and
+    Hodgman): a point inside a side is kept, and where an edge crosses it, the crossing."""
+    sides = (
+        (0, -_EDGE, True),
+        (0, WIDTH + _EDGE, False),
+        (1, -_EDGE, True),
+        (1, HEIGHT + _EDGE, False),
+    )
+    for axis, limit, above in sides:
+        if not points:
+            break
+        cut: list[tuple[float, float]] = []
+        for index, point in enumerate(points):
+            before = points[index - 1]
+            if _inside(point, axis, limit, above) != _inside(before, axis, limit, above):
+                share = (limit - before[axis]) / (point[axis] - before[axis])
+                cut.append(
+                    (
+                        before[0] + share * (point[0] - before[0]),
+                        before[1] + share * (point[1] - before[1]),
+                    )
+                )
+            if _inside(point, axis, limit, above):
+                cut.append(point)
+        points = cut
+    return points
+
+
+def _inside(point: tuple[float, float], axis: int, limit: float, above: bool) -> bool:
+    return point[axis] >= limit if above else point[axis] <= limit
 
 
 def _dot(page: str, view: _View, mark: Mark) -> str:
@@ -242,7 +277,7 @@ def strip(page: str, moments: Sequence[Moment], title: str) -> Md:
         else ""
     )
     return Md(
-        f'<figure class="fs-drawing fs-strip">\n'
+        f'<figure class="fs-drawing fs-strip" data-pagefind-ignore="all">\n'
         f'<svg viewBox="0 0 {WIDTH} {height}" role="group"><title>{escape_text(title)}</title>'
         + ticks
         + "".join(marks)
@@ -314,7 +349,7 @@ def web(page: str, name: str, ties: Sequence[Tie], title: str) -> Md:
         f'y="{cy + 26:.0f}" text-anchor="middle">{_text(name)}</text></g>'
     )
     return Md(
-        f'<figure class="fs-drawing fs-web">\n'
+        f'<figure class="fs-drawing fs-web" data-pagefind-ignore="all">\n'
         f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" role="group"><title>{escape_text(title)}</title>'
         + "".join(lines)
         + centre

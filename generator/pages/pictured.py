@@ -31,7 +31,7 @@ class Pictured:
             why = shown(self.kb.unplaced.get(location.id, "no position"))
             return Md(f'<p class="fs-unplaced">Not on the map: {_text(why)}.</p>')
         # Enough around it to see where it is: its neighbours, for a country.
-        least = 30.0 if location.kind in ("country", "sea", "region") else 14.0
+        least = 20.0 if location.kind in ("country", "sea", "region") else 14.0
         name = shown(location.name)
         mark = drawings.Mark(location.name, position, None, name)
         return drawings.locator(self.page.path, [mark], f"Map: where {name} is", least)

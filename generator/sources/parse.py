@@ -102,7 +102,7 @@ def validated(data: object | None) -> Summary | None:
         return None  # parsed again by parse_summary, which reports each error with its line
 
 
-def _construct(raw: str, shown: str, problems: Problems) -> tuple[yaml.Node, object] | None:
+def construct(raw: str, shown: str, problems: Problems) -> tuple[yaml.Node, object] | None:
     """The YAML document's node and data, or None with its problems reported."""
     node = _parse_yaml(raw, shown, problems)
     if node is None:
@@ -116,7 +116,7 @@ def _construct(raw: str, shown: str, problems: Problems) -> tuple[yaml.Node, obj
 
 
 def parse_summary(raw: str, shown: str, problems: Problems) -> Summary | None:
-    parsed = _construct(raw, shown, problems)
+    parsed = construct(raw, shown, problems)
     if parsed is None:
         return None
     node, data = parsed
@@ -124,7 +124,7 @@ def parse_summary(raw: str, shown: str, problems: Problems) -> Summary | None:
         return Summary.model_validate(data)
     except ValidationError as error:
         for item in error.errors():
-            problems.add(shown, *_describe(node, item))
+            problems.add(shown, *describe(node, item))
         problems.unverified_ids.update(_ids_in(data))
         return None
 
@@ -272,23 +272,28 @@ def field_name(path: FieldPath) -> str:
     return out
 
 
-def _describe(node: yaml.Node, error: ErrorDetails) -> tuple[int | None, str | None, str]:
-    """Turn one pydantic error into (line, field, message) in an editor's terms."""
+SUMMARY_SHAPE = "a summary must be a mapping with source, actors, locations, events and statements"
+
+
+def describe(
+    node: yaml.Node,
+    error: ErrorDetails,
+    model: type[BaseModel] = Summary,
+    shape: str = SUMMARY_SHAPE,
+) -> tuple[int | None, str | None, str]:
+    """Turn one pydantic error of a file read as `model` into (line, field, message) in an
+    editor's terms; `shape` says what the whole file must be."""
     path = tuple(p for p in error["loc"] if isinstance(p, int | str) and not _is_internal(p))
     kind = error["type"]
     value = error.get("input")
     if kind == "extra_forbidden":
         message = f"unknown field {path[-1]!r}"
-        suggestion = difflib.get_close_matches(str(path[-1]), _fields_at(path[:-1]), n=1)
+        suggestion = difflib.get_close_matches(str(path[-1]), _fields_at(path[:-1], model), n=1)
         if suggestion:
             message += f"; did you mean {suggestion[0]!r}?"
         return line_of(node, path, key=True), field_name(path), message
     if kind == "model_type" and not path:
-        return (
-            1,
-            None,
-            "a summary must be a mapping with source, actors, locations, events and statements",
-        )
+        return 1, None, shape
     if kind == "missing":
         return line_of(node, path), field_name(path), "required field is missing"
     if kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == SLUG_PATTERN:
@@ -311,9 +316,8 @@ def _is_internal(part: str | int) -> bool:
     return isinstance(part, str) and ("[" in part or part.startswith(("function-", "str")))
 
 
-def _fields_at(path: FieldPath) -> list[str]:
-    """Field names of the model at `path`, for "did you mean" suggestions."""
-    model: type[BaseModel] = Summary
+def _fields_at(path: FieldPath, model: type[BaseModel]) -> list[str]:
+    """Field names of the model at `path` in `model`, for "did you mean" suggestions."""
     for part in path:
         if isinstance(part, int):
             continue

@@ -27,12 +27,12 @@ import yaml
 from pydantic import Field, ValidationError, model_validator
 from pydantic_core import ErrorDetails
 
-from ..common.errors import Problems, clip
+from ..common.errors import Problems
 from ..common.project import display_path
 from . import gazetteer
 from .load import Loaded, read_text
-from .parse import FieldPath, _construct, field_name, line_of
-from .schema import SLUG_PATTERN, Slug, Strict, Text
+from .parse import FieldPath, construct, describe, field_name, line_of
+from .schema import Slug, Strict, Text
 
 PLACES_FILE = "places.yaml"
 """Its name in `seeds/`."""
@@ -117,7 +117,7 @@ def load_places(
     raw = read_text(path, root or project_seeds.parent, problems)
     if raw is None:
         return Places(shown)
-    parsed = _construct(raw, shown, problems)
+    parsed = construct(raw, shown, problems)
     if parsed is None:
         return Places(shown)
     node, data = parsed
@@ -190,41 +190,10 @@ def _pinned(
 
 def _describe(node: yaml.Node, error: ErrorDetails) -> tuple[int | None, str | None, str]:
     """One pydantic error as (line, field, message), in an editor's terms."""
-    path: FieldPath = tuple(
-        p for p in error["loc"] if isinstance(p, int) or (isinstance(p, str) and "[" not in p)
-    )
-    kind = error["type"]
-    value = error.get("input")
-    if kind == "extra_forbidden":
-        message = f"unknown field {path[-1]!r}"
-        close = difflib.get_close_matches(str(path[-1]), _fields_at(path[:-1]), n=1)
-        if close:
-            message += f"; did you mean {close[0]!r}?"
-        return line_of(node, path, key=True), field_name(path), message
-    if kind == "model_type" and not path:
-        return 1, None, f"must be a mapping with `format: {FORMAT}` and `places`, a list of places"
-    if path == ("format",):
-        message = f"{value!r} is not a format this version reads: write `format: {FORMAT}`"
-    elif kind == "missing":
-        message = "required field is missing"
-    elif kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == SLUG_PATTERN:
-        message = f"{value!r} is not a valid id: use lower-case letters, digits and hyphens"
-    elif kind == "value_error":
-        message = str(error["ctx"]["error"])
-    else:
-        message = error["msg"]
-        if not isinstance(value, dict | list) and value is not None:
-            message += f" (got {clip(repr(value), 120)})"
-    return line_of(node, path), field_name(path) or None, message
-
-
-def _fields_at(path: FieldPath) -> list[str]:
-    """The fields of the model at `path`, for "did you mean" suggestions."""
-    names = [part for part in path if isinstance(part, str)]
-    if not names:
-        return list(PlacesFile.model_fields)
-    if names == ["places"]:
-        return list(PlaceEntry.model_fields)
-    if names == ["places", "position"]:
-        return list(Point.model_fields)
-    return []
+    if tuple(error["loc"]) == ("format",):
+        message = (
+            f"{error.get('input')!r} is not a format this version reads: write `format: {FORMAT}`"
+        )
+        return line_of(node, ("format",)), "format", message
+    shape = f"must be a mapping with `format: {FORMAT}` and `places`, a list of places"
+    return describe(node, error, PlacesFile, shape)

@@ -5,13 +5,10 @@ opens the right page, and no page asks another host for anything."""
 from __future__ import annotations
 
 import base64
-import functools
-import http.server
 import json
 import re
 import shutil
 import textwrap
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +17,7 @@ from urllib.parse import urljoin
 import pytest
 from conftest import ROOT, copy_project
 
+from bench.search import serve
 from generator.cli import main
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -46,23 +44,6 @@ def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The five-source fixture, whose fictional places the editors placed (places.yaml)."""
     seeds = ROOT / "tests" / "fixtures" / "claims" / "seeds"
     return build(copy_project(tmp_path_factory.mktemp("claims") / "project", seeds=seeds))
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-def serve(site: Path) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 class Browser:
@@ -93,7 +74,7 @@ def browser(request: pytest.FixtureRequest) -> Iterator[tuple[Browser, Path]]:
     with playwright.sync_playwright() as driver:
         chromium = driver.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         try:
-            for base in serve(site):
+            with serve(site) as base:
                 page = chromium.new_page(viewport={"width": 1280, "height": 900})
                 yield Browser(page, base), site
         finally:
@@ -187,7 +168,7 @@ def test_the_drawings_print(demo: Path) -> None:
     with playwright.sync_playwright() as driver:
         chromium = driver.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         try:
-            for base in serve(demo):
+            with serve(demo) as base:
                 page = chromium.new_page()
                 page.goto(base + "map/")
                 page.wait_for_function("() => document.querySelector('.fs-explore').dataset.drawn")
@@ -245,7 +226,7 @@ def test_the_map_draws_tiles_when_the_site_turns_them_on(tiled_demo: Path) -> No
     with playwright.sync_playwright() as driver:
         chromium = driver.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         try:
-            for base in serve(tiled_demo):
+            with serve(tiled_demo) as base:
                 tab = Browser(chromium.new_page(viewport={"width": 1280, "height": 900}), base)
                 tab.page.route(TILE_HOST + "/**", answer)
                 box = tab.open("map/")

@@ -373,7 +373,7 @@ def test_load_all_with_a_folder_without_summary(tmp_path: Path) -> None:
 
 
 def _careful(raw: str) -> object:
-    parsed = parse._construct(raw, "", Problems())
+    parsed = parse.construct(raw, "", Problems())
     assert parsed is not None
     return parsed[1]
 
