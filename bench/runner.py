@@ -14,7 +14,14 @@ from typing import Any
 
 import yaml
 
-from generator.common.project import CATEGORY_DIRS, DATA_DIR, EXPLORE_DIRS, page_continued
+from generator.common.project import (
+    CATEGORY_DIRS,
+    DATA_DIR,
+    DOWNLOADS_DIR,
+    EXPLORE_DIRS,
+    page_continued,
+)
+from generator.data import catalogue
 from generator.data.explore import FILES
 from generator.publish.search import pagefind_command
 
@@ -297,12 +304,12 @@ def _add_source(project: Path, corpus: Corpus, options: Options) -> dict[str, An
     draft = extra_source(corpus)
     write_draft(project / "seeds", draft)
     world = corpus.world
-    # The index pages, and the Map, Timeline and Network pages and their data, list
-    # everything: any source may change them.
+    # The index pages, the Map, Timeline and Network pages and their data, and the
+    # downloads and the Data page, list everything: any source may change them.
     touched = {
         f"sources/{draft.id}.md",
-        *(f"{c}/index.md" for c in (*CATEGORY_DIRS, *EXPLORE_DIRS)),
-        *(f"{DATA_DIR}/{name}" for name in FILES),
+        *(f"{c}/index.md" for c in (*CATEGORY_DIRS, *EXPLORE_DIRS, DOWNLOADS_DIR)),
+        *(f"{DATA_DIR}/{name}" for name in (*FILES, *catalogue.FILES)),
     }
     for entity_id in referenced_ids(draft.summary):
         for category, table in (
@@ -313,7 +320,8 @@ def _add_source(project: Path, corpus: Corpus, options: Options) -> dict[str, An
             if entity_id in table:
                 touched.add(f"{category}/{entity_id}.md")
     step, changed = _generate(project, options)
-    # A page's continuation pages (actors/ana.involvement-2.md) are written with it.
+    # A page's continuation pages (actors/ana.involvement-2.md) and its JSON
+    # (actors/ana.json) are written with it.
     unexpected = sorted(
         p for p in set(changed) if p not in touched and page_continued(p) not in touched
     )

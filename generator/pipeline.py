@@ -27,6 +27,7 @@ from pathlib import Path
 from .common.errors import FactsheetsError, Problem, Problems
 from .common.progress import Progress, silent
 from .common.project import Project, display_path, page_continued
+from .data import catalogue, downloads
 from .data import explore as data
 from .draft import drafting
 from .draft.compose import compose
@@ -39,6 +40,7 @@ from .knowledge.model import KnowledgeBase
 from .output import apply, cache, files, incremental, record, write
 from .output.cache import Caches
 from .pages.render import Rendered, Renderer
+from .sources import support
 from .sources.checks import validate
 from .sources.load import SUMMARY_FILE, Loaded, digest, load_all, read_distinct, read_text
 from .sources.migrate import Migration, migrate_text
@@ -229,6 +231,9 @@ def _read(
     found = positions.resolve(kb, places)
     kb.positions, kb.unplaced = found.placed, found.unplaced
     positions.warn(kb, places, found, loaded, problems)
+    if drafts:  # `factsheets check`: what an editor should know, said once, not every run
+        for item in loaded:
+            support.undated(item, problems)
     return [item for item in loaded if item.summary.source.id in kb.sources], kb, problems.warnings
 
 
@@ -237,6 +242,7 @@ def _check(project: Project, caches: Caches, progress: Progress) -> Outcome:
     trust the record of the last run."""
     _, kb, warnings = _read(project, caches, progress, remember=False)
     renderer = Renderer(kb, project.templates)
+    _data_files(kb, renderer)  # the Data page prints their sizes
     pages = set(renderer.paths())
     for path in write.in_the_way(project.content):
         # Said as `generate` would say it, which could not write the page.
@@ -269,6 +275,7 @@ def _generate(project: Project, caches: Caches, *, force: bool, progress: Progre
     # 3. Choose the pages a change can reach. Forced runs and sites with their own
     #    templates (which may show what the record does not track) render every page.
     renderer = Renderer(kb, project.templates)
+    made = _data_files(kb, renderer)
     now = incremental.Inputs.of(loaded, code)
     usable = None if force or _has_templates(project) else last
     only = incremental.pages_to_render(usable, now, renderer, project.content, caches.summary)
@@ -278,7 +285,6 @@ def _generate(project: Project, caches: Caches, *, force: bool, progress: Progre
         #    every staged page in place (`apply`): a page an editor saved meanwhile is
         #    made again from what they saved.
         rendered = renderer.each(partial(write.settle, project.content), progress, only)
-        made = data.files(kb, renderer.site.timeline)
         decisions = _decisions(rendered)
         refused = write.refusals(decisions)
         if refused is not None:
@@ -290,8 +296,12 @@ def _generate(project: Project, caches: Caches, *, force: bool, progress: Progre
         written = {decision.path for decision in decisions}
         kept = {path for path in outputs if project.content / path not in written}
         plan = write.plan_of(project.content, decisions, kept)
-        backups = apply.apply(plan, project.root, project.content, force=force, progress=progress)
+        # Data files first: a page never links to one that is not there yet. Those beside
+        # fact sheets that went away go with them.
         write.data_files(project.content, made)
+        backups = apply.apply(plan, project.root, project.content, force=force, progress=progress)
+        recorded = last.files if last is not None else {}
+        write.delete_data(write.stale_data(project.content, made, plan.deletes, recorded))
         outputs += list(made)
 
         # 5. Record what this run produced, for the next one; a run that leaves pages
@@ -304,6 +314,15 @@ def _generate(project: Project, caches: Caches, *, force: bool, progress: Progre
                 project.root, project.content, inputs=inputs, outputs=outputs, history=history
             )
     return Outcome(plan, warnings, backups, rendered=len(decisions))
+
+
+def _data_files(kb: KnowledgeBase, renderer: Renderer) -> dict[str, str]:
+    """Every data file (what the drawings load, and the downloads) by its path under
+    `content/`. The Data page prints their sizes: the renderer is told them before it
+    renders any page."""
+    made = data.files(kb, renderer.site.timeline) | downloads.files(kb, renderer.site.timeline)
+    renderer.downloads = catalogue.listing(made)
+    return made
 
 
 def _decisions(rendered: list[Rendered[write.Decision]]) -> list[write.Decision]:

@@ -154,3 +154,13 @@ def to_html(text: str) -> str:
         ],
         extension_configs={"pymdownx.escapeall": {"hardbreak": False, "nbsp": False}},
     )
+
+
+def without_undated(output: str) -> str:
+    """`factsheets check`'s output less its warnings about sources with no publication
+    date (tests/pages/test_dating.py checks those): for tests about something else."""
+    return "".join(
+        line
+        for line in output.splitlines(keepends=True)
+        if "source.published: the source has no publication date" not in line
+    )

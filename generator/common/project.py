@@ -14,10 +14,13 @@ CATEGORY_DIRS = ("actors", "locations", "events", "statements", "sources")
 """Folders of `content/` that hold the fact sheets and their index pages."""
 EXPLORE_DIRS = ("map", "timeline", "network")
 """Folders of `content/` that hold the pages drawing the whole site (each its index.md)."""
-GENERATED_DIRS = CATEGORY_DIRS + EXPLORE_DIRS
+DOWNLOADS_DIR = "downloads"
+"""The folder of `content/` that holds the Data page (its index.md), listing the downloads."""
+GENERATED_DIRS = CATEGORY_DIRS + EXPLORE_DIRS + (DOWNLOADS_DIR,)
 """Folders of `content/` that hold generated pages."""
 DATA_DIR = "data"
-"""The folder of `content/` that holds the data files the drawings load."""
+"""The folder of `content/` that holds the data files: what the drawings load, and the
+downloads (each fact sheet's own JSON is beside it, `actors/<id>.json`)."""
 
 
 def page_url(path: str) -> str:

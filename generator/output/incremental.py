@@ -25,9 +25,10 @@ regeneration after every kind of edit.
 An index page is rendered again by the same rules, and also when it would list an
 entity it did not list, or when a changed entry names an entity it lists (it prints
 counts of what points at each). The sources index, whose coverage table counts
-everything, is always rendered. So is every page when there is no record of the last
-run, when the generator's code or templates changed, or when the site has its own
-templates (which may print data `PageContext` does not record).
+everything, and the Data page, which prints the size of each data file, are always
+rendered. So is every page when there is no record of the last run, when the
+generator's code or templates changed, or when the site has its own templates (which
+may print data `PageContext` does not record).
 """
 
 from __future__ import annotations
@@ -117,8 +118,13 @@ def pages_to_render(
     as_left = last.as_left(content)
     listed = _listed_by_index(renderer)
     # Rendered every time: the sources index's coverage table counts everything the site
-    # holds, and the Map, Timeline and Network pages list it all.
-    always = {renderer.index_pages["sources"], *renderer.explore_pages.values()}
+    # holds, the Map, Timeline and Network pages list it all, and the Data page prints the
+    # size of files made of it all.
+    always = {
+        renderer.index_pages["sources"],
+        *renderer.explore_pages.values(),
+        renderer.downloads_page,
+    }
     selected = set()
     for path in renderer.paths():
         shown = previous.pages.get(path)

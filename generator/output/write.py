@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Literal
 
 from ..common.errors import ContentNeedsAttention, FactsheetsError, InvalidInput
-from ..common.project import GENERATED_DIRS
+from ..common.project import DATA_DIR, GENERATED_DIRS
 from ..pages.page import Page
-from .files import atomic_write, stage
+from .files import flush_all, naming, stage, sync_folder
 from .markers import Broken, Existing, compose, parse, read
 
 ABSENT = "absent"
@@ -350,7 +350,8 @@ def staging(content: Path) -> Iterator[None]:
 
 
 def _clean_temporaries(content: Path) -> None:
-    for directory in _page_folders(content):
+    # data/ too: data files are staged there (`data_files`), and a killed run leaves them.
+    for directory in [*_page_folders(content), content / DATA_DIR]:
         for leftover in directory.glob(".*.tmp-*"):
             leftover.unlink(missing_ok=True)
 
@@ -358,12 +359,60 @@ def _clean_temporaries(content: Path) -> None:
 def data_files(content: Path, made: dict[str, str]) -> list[str]:
     """Write each data file (`content/`-relative path to text) whose text changed, whole
     and atomically; the paths written. Data files hold no editor's text: no markers."""
+    staged: dict[Path, Path] = {}
     written = []
-    for relative, text in made.items():
-        path = content / relative
-        if _read(path) == text:
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, text)
-        written.append(relative)
+    try:
+        for relative, text in made.items():
+            path = content / relative
+            if _read(path) == text:
+                continue
+            # Flushed all at once, as pages are: a site has a data file per fact sheet, and
+            # one flush each took seconds on thousands.
+            staged[path] = stage(path, text, flush=False)
+            written.append(relative)
+        flush_all(staged.values())
+        for path in list(staged):
+            try:
+                os.replace(staged[path], path)
+            except OSError as error:
+                raise naming(error, path) from None
+            del staged[path]
+    finally:
+        for temporary in staged.values():  # what a failure left staged
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+    for folder in sorted({(content / relative).parent for relative in written}):
+        sync_folder(folder)
     return written
+
+
+def stale_data(
+    content: Path, made: Iterable[str], deleted: Iterable[Path], recorded: Iterable[str]
+) -> list[Path]:
+    """The data files beside fact sheets (`actors/<id>.json`) no longer made whose page is
+    gone: beside a page this run `deleted`, or `recorded` as made by the last run. Any
+    other file in the generator's folders is an editor's, and stays; so does the data file
+    of a page kept because an editor wrote on it, which still links to it."""
+    beside = {page.with_suffix(".json") for page in deleted}
+    for relative in recorded:
+        folder, _, name = relative.partition("/")
+        if folder in GENERATED_DIRS and name.endswith(".json") and "/" not in name:
+            beside.add(content / relative)
+    kept = set(made)
+    return sorted(
+        path
+        for path in beside
+        if path.relative_to(content).as_posix() not in kept
+        and path.is_file()
+        and not path.with_suffix(".md").exists()
+    )
+
+
+def delete_data(paths: Iterable[Path]) -> None:
+    """Delete data files no longer made (`stale_data`)."""
+    folders = set()
+    for path in paths:
+        path.unlink(missing_ok=True)
+        folders.add(path.parent)
+    for folder in sorted(folders):
+        sync_folder(folder)

@@ -42,14 +42,14 @@ class Md(str):
 
 # Characters with a meaning anywhere in a line; the rest (# + - = : 1.) only at its start.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]|~^=$#])")
-_MD_LEADING = re.compile(r"^( ?)([#+\-:]|\d+[.)])")
+_MD_LEADING = re.compile(r"^( ?)([#+\-:!?]|\d+[.)])")
 # Fast path: text needs no escaping without special characters, whitespace other
 # than single spaces, control or directional formatting characters, a block marker (or
 # digit) at its start, or a space at its end.
 _NEEDS_ESCAPING = re.compile(
     r"[\\`*_{}\[\]|~^=$#&<>\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[^\S ]|  "
 )
-_RISKY_START = " #+-:0123456789"
+_RISKY_START = " #+-:!?0123456789"
 _WHITESPACE = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 """Control characters (C0 but tab and line feed, which are whitespace; DEL; C1) and the

@@ -21,10 +21,11 @@ import jinja2
 
 from ..common import workers
 from ..common.progress import Progress, silent
-from ..common.project import CATEGORY_DIRS, EXPLORE_DIRS
+from ..common.project import CATEGORY_DIRS, DOWNLOADS_DIR, EXPLORE_DIRS
 from ..knowledge.model import Entity, KnowledgeBase, Source, Statement
 from . import budget, labels
 from .budget import Budget
+from .dating import Dating
 from .markup import code, escape, escape_filter, joined, quoted, sentence, shown, source_text, url
 from .page import Page, PageContext, Shown, SiteData, groups, numbered
 from .pictured import Pictured
@@ -83,6 +84,9 @@ class Renderer:
         self.env.filters["join"] = _join
         # Before any page, so that workers rendering pages in parallel do not each make it.
         self.site = SiteData(kb)
+        self.downloads: Any = None
+        """What the Data page lists (`data.catalogue.Listing`): the pipeline sets it before
+        rendering, once it has made the data files (pages do not make data)."""
 
     @property
     def order(self) -> dict[str, int]:
@@ -98,6 +102,11 @@ class Renderer:
     def explore_pages(self) -> dict[str, str]:
         """The path of the Map, Timeline and Network pages, by kind."""
         return {kind: f"{kind}/index.md" for kind in EXPLORE_DIRS}
+
+    @property
+    def downloads_page(self) -> str:
+        """The path of the Data page, which lists the downloads and their sizes."""
+        return f"{DOWNLOADS_DIR}/index.md"
 
     def paths(self) -> list[str]:
         """The path of every page the site's data makes, sorted.
@@ -162,6 +171,7 @@ class Renderer:
             jobs[path] = partial(self._index_page, path, category)
         for kind, path in self.explore_pages.items():
             jobs[path] = partial(self._explore_page, path, kind)
+        jobs[self.downloads_page] = partial(self._downloads_page, self.downloads_page)
         return dict(sorted(jobs.items()))
 
     def _fact_sheet(
@@ -189,6 +199,19 @@ class Renderer:
         title = labels.explore_title(kind)
         root = "../" * path.count("/")
         return self._page(path, f"{kind}.md.j2", {"title": title}, title, budget.INDEX, root=root)
+
+    def _downloads_page(self, path: str) -> tuple[list[Page], Shown]:
+        root = "../" * path.count("/")
+        front = {"title": "Data"}
+        return self._page(
+            path,
+            "downloads.md.j2",
+            front,
+            "Data",
+            budget.INDEX,
+            root=root,
+            downloads=self.downloads,
+        )
 
     def _page(
         self,
@@ -276,6 +299,7 @@ class Renderer:
             numbered=numbered,
             statement_voice=statement_voice,
             pictured=Pictured(page),
+            dating=Dating(page),
             **context,
         )
         shown.sources.update(citation.source for citation in page.notes.numbers)

@@ -162,6 +162,22 @@ def _cited_texts(item: Loaded) -> Iterator[tuple[FieldPath, str, list[str], list
         )
 
 
+def undated(item: Loaded, problems: Problems) -> None:
+    """Warn of a source with no publication date: readers cannot tell how old its facts
+    are, and its relative dates ("on Sunday") stay unplaced."""
+    if item.summary.source.published:
+        return
+    path = ("source", "id")
+    problems.warn(
+        item.summary_file,
+        item.line_of(path),
+        "source.published",
+        'the source has no publication date: its pages say "undated source", and its '
+        'relative dates ("on Sunday") cannot be placed; add `published:` if the article '
+        "gives one",
+    )
+
+
 def named_elsewhere(loaded: list[Loaded], problems: Problems) -> None:
     """Warn where one summary leaves an actor unnamed that another names, under one id."""
     named: dict[str, tuple[str, str]] = {}

@@ -155,9 +155,10 @@ def sentences(source_page: str) -> dict[str, str]:
 
 
 def section(page: str, heading: str) -> str:
-    """The Markdown under `## heading`, up to the next heading or the footnotes."""
+    """The Markdown under `## heading`, up to the next heading, the line linking the page's
+    JSON (which ends the Sources section) or the footnotes."""
     match = re.search(
-        rf"^## {re.escape(heading)}\n\n(.*?)(?=^## |^\[\^fs-1\]: |\Z)", page, re.M | re.S
+        rf"^## {re.escape(heading)}\n\n(.*?)(?=^## |^Data: \[|^\[\^fs-1\]: |\Z)", page, re.M | re.S
     )
     assert match, f"no section {heading!r}"
     return match[1].strip()
@@ -589,7 +590,7 @@ def test_coverage_counts_on_the_sources_index(site):
     ) in page
     assert (
         "## Coverage\n\n"
-        "| | Count |\n"
+        "| What | Count |\n"
         "|:--|--:|\n"
         "| Sources | 3 |\n"
         "| Actors | 12 |\n"

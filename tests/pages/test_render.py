@@ -27,7 +27,8 @@ from generator.sources.schema import DateClaim
 HOSTILE = [
     ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
     ("[x](javascript:alert(1))", "\\[x\\](javascript:alert(1))"),
-    ("![img](https://example.org/i.png)", "!\\[img\\](https://example.org/i.png)"),
+    ("![img](https://example.org/i.png)", "\\!\\[img\\](https://example.org/i.png)"),
+    ("!!!note", "\\!!!note"),  # not an admonition
     ("<https://example.org>", "&lt;https://example.org&gt;"),
     ("<!-- hidden -->", "&lt;!-- hidden --&gt;"),
     ('<img src=x onerror="alert(1)">', '&lt;img src\\=x onerror\\="alert(1)"&gt;'),
@@ -199,6 +200,7 @@ def test_every_page_is_rendered_with_front_matter(kb: KnowledgeBase) -> None:
     assert [p.path for p in pages] == [
         "actors/ana-ruiz.md",
         "actors/index.md",
+        "downloads/index.md",
         "events/bridge-opening.md",
         "events/index.md",
         "locations/index.md",
