@@ -164,3 +164,16 @@ def without_undated(output: str) -> str:
         for line in output.splitlines(keepends=True)
         if "source.published: the source has no publication date" not in line
     )
+
+
+def untouched(folder: Path) -> dict[str, tuple[bytes, int, int]]:
+    """Every file's bytes, modification time and inode: a rewrite changes the last two."""
+    return {
+        path.relative_to(folder).as_posix(): (
+            path.read_bytes(),
+            path.stat().st_mtime_ns,
+            path.stat().st_ino,
+        )
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from conftest import ROOT, copy_project
+from conftest import ROOT, copy_project, untouched
 
 from generator.common.project import GENERATED_DIRS
 
@@ -45,7 +45,7 @@ def test_generating_from_seeds_reproduces_the_committed_content(cli, tmp_path: P
 def test_generating_twice_is_a_no_op(cli, tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project", with_content=False)
     assert cli("-C", project, "generate").exit_code == 0
-    before = snapshot(project / "content")
+    before = untouched(project / "content")
     pages = len(generated(before))
 
     result = cli("-C", project, "generate")
@@ -53,7 +53,7 @@ def test_generating_twice_is_a_no_op(cli, tmp_path: Path) -> None:
         0,
         f"Generated content/: 0 created, 0 updated, 0 deleted, {pages} unchanged.\n",
     )
-    assert snapshot(project / "content") == before
+    assert untouched(project / "content") == before
 
     # Without the record of the last run, every page is compared, and still none is written.
     shutil.rmtree(project / ".factsheets")
@@ -62,17 +62,4 @@ def test_generating_twice_is_a_no_op(cli, tmp_path: Path) -> None:
         0,
         f"Generated content/: 0 created, 0 updated, 0 deleted, {pages} unchanged.\n",
     )
-    assert snapshot(project / "content") == before
-
-
-def snapshot(folder: Path) -> dict[str, tuple[bytes, int, int]]:
-    """Every file's bytes, modification time and inode: a rewrite changes the last two."""
-    return {
-        path.relative_to(folder).as_posix(): (
-            path.read_bytes(),
-            path.stat().st_mtime_ns,
-            path.stat().st_ino,
-        )
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
+    assert untouched(project / "content") == before

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import HARBOUR, HARBOUR_SUMMARY, ROOT, FictionalProject, copy_project
+from conftest import HARBOUR, HARBOUR_SUMMARY, ROOT, FictionalProject, copy_project, untouched
 
 from generator import pipeline
 from generator.common.project import DATA_DIR, Project
@@ -373,33 +373,20 @@ def test_the_data_page_is_in_the_navigation() -> None:
 # --- Runs --------------------------------------------------------------------------------
 
 
-def snapshot(folder: Path) -> dict[str, tuple[bytes, int, int]]:
-    """Every file's bytes, modification time and inode: a rewrite changes the last two."""
-    return {
-        path.relative_to(folder).as_posix(): (
-            path.read_bytes(),
-            path.stat().st_mtime_ns,
-            path.stat().st_ino,
-        )
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
-
-
 def test_a_run_with_nothing_to_do_writes_nothing(cli, tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project", with_content=False)
     assert cli("-C", project, "generate").exit_code == 0
-    before = snapshot(project / "content")
+    before = untouched(project / "content")
     for step in ("fast path", "without the record"):
         result = cli("-C", project, "generate")
         assert result.output.startswith("Generated content/: 0 created, 0 updated, 0 deleted"), step
-        assert snapshot(project / "content") == before, step
+        assert untouched(project / "content") == before, step
         shutil.rmtree(project / ".factsheets")
     # A data file deleted by hand is made again, by the next run.
     (project / "content" / "actors" / "isis.json").unlink()
     (project / "content" / DATA_DIR / "events.csv").unlink()
     assert cli("-C", project, "generate").exit_code == 0
-    assert {p: v[0] for p, v in snapshot(project / "content").items()} == {
+    assert {p: v[0] for p, v in untouched(project / "content").items()} == {
         p: v[0] for p, v in before.items()
     }
 
@@ -442,9 +429,9 @@ def test_a_fact_sheets_json_goes_with_its_entity(fictional: FictionalProject, cl
     assert "ana-ruiz" not in account["actors"]
     check_the_data_page(content)
     # And nothing to do after.
-    before = snapshot(content)
+    before = untouched(content)
     assert cli("-C", root, "generate").output.startswith("Generated content/: 0 created, 0 updated")
-    assert snapshot(content) == before
+    assert untouched(content) == before
 
 
 def test_a_json_the_last_run_made_goes_even_when_its_page_went_first(
