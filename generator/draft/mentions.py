@@ -89,11 +89,11 @@ class _Finder:
             self._known(words, match.start, match.end, entity, match.name)
             for i in range(match.start, match.end):
                 taken[i] = True
-            if entity.kind in ("state", "country") and self._people_of(words, match.end):
+            noun_at = self._people_of(words, match.end)
+            if entity.kind in ("state", "country") and noun_at is not None:
                 # "Castellane security officials": people of a country the site knows.
                 span = (words[match.start].start, words[match.end - 1].end)
-                noun = words[match.end + 1 if self._modifier(words, match.end) else match.end]
-                self._group(match.name, entity.name, noun, span)
+                self._group(match.name, entity.name, words[noun_at], span)
         index = 0
         while index < len(words):
             if taken[index] or not capitalised(words[index]):
@@ -222,8 +222,8 @@ class _Finder:
         demonym = gazetteer.demonym_of(name, self.countries) if len(run) == 1 else None
         country = self._place(name)
         nation = demonym or (country.name if country and country.kind == "country" else None)
-        if self._people_of(words, end, person=nation is not None):
-            noun_at = end + 1 if self._modifier(words, end) else end
+        noun_at = self._people_of(words, end, person=nation is not None)
+        if noun_at is not None:
             if not self._possessive_at(words, noun_at + 1):
                 self._group(name, nation, words[noun_at], span)
             elif country is not None and country.kind == "country":
@@ -303,14 +303,15 @@ class _Finder:
             what = "an acronym" if first.text.isupper() else "a capitalised word"
             self._actor(name, "organization", span, f"{what}, {name!r}; check its kind")
 
-    def _people_of(self, words: list[Token], at: int, person: bool = True) -> bool:
-        """Whether words[at:] describe people or a group ("officials", "security forces",
-        with `person` also one person: "parliament member")."""
+    def _people_of(self, words: list[Token], at: int, person: bool = True) -> int | None:
+        """Where the noun is, when words[at:] describe people or a group ("officials",
+        "security forces", with `person` also one person: "parliament member")."""
         noun_at = at + 1 if self._modifier(words, at) else at
         if noun_at >= len(words) or not words[noun_at].text.islower():
-            return False
+            return None
         noun = words[noun_at].key
-        return noun in lexicon.GROUP_NOUNS or (person and noun in lexicon.PERSON_NOUNS)
+        group = noun in lexicon.GROUP_NOUNS or (person and noun in lexicon.PERSON_NOUNS)
+        return noun_at if group else None
 
     def _modifier(self, words: list[Token], at: int) -> bool:
         """Whether words[at] is a lower-case word between a name and the people it

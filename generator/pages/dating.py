@@ -17,10 +17,16 @@ class Dating:
 
     def __init__(self, page: PageContext) -> None:
         self.page = page
+        self._read: dict[str, tuple[list[tuple[str, str]], int]] = {}
 
     def _sources(self, entity_id: str) -> tuple[list[tuple[str, str]], int]:
         """(publication date, source id) of the dated sources behind an entity, oldest
-        first; and how many are undated."""
+        first; and how many are undated. Read once: both rows of the infobox ask."""
+        if entity_id not in self._read:
+            self._read[entity_id] = self._dates(entity_id)
+        return self._read[entity_id]
+
+    def _dates(self, entity_id: str) -> tuple[list[tuple[str, str]], int]:
         kb = self.page.kb
         dated, undated = [], 0
         for source_id in self.page.site.index.sources_of(entity_id):

@@ -13,8 +13,9 @@ from . import drawings, labels
 from .markup import Md, shown
 from .page import PageContext
 
-UNCERTAIN = frozenset(("suspected", "claimed", "alleged", "denied", "disputed", "reported"))
-"""Certainties drawn as dashed lines: a source does not assert the relation as a fact."""
+ASSERTED = frozenset(("stated", "confirmed"))
+"""Certainties drawn as solid lines; any other (suspected, claimed, alleged, denied) is
+dashed: the source does not assert the relation as a fact."""
 
 
 class Pictured:
@@ -29,7 +30,7 @@ class Pictured:
         position = self.kb.positions.get(location.id)
         if position is None:
             why = shown(self.kb.unplaced.get(location.id, "no position"))
-            return Md(f'<p class="fs-unplaced">Not on the map: {_text(why)}.</p>')
+            return Md(f'<p class="fs-unplaced">Not on the map: {drawings.escape_text(why)}.</p>')
         # Enough around it to see where it is: its neighbours, for a country.
         least = 20.0 if location.kind in ("country", "sea", "region") else 14.0
         name = shown(location.name)
@@ -53,7 +54,7 @@ class Pictured:
         drawn = drawings.locator(self.page.path, marks, f"Map: where {shown(event.name)} happened")
         if missing:
             note = "Not on the map: " + "; ".join(missing) + "."
-            return Md(f'{drawn}\n<p class="fs-unplaced">{_text(note)}</p>')
+            return Md(f'{drawn}\n<p class="fs-unplaced">{drawings.escape_text(note)}</p>')
         return drawn
 
     def _mark(self, place: Location, position: Position) -> drawings.Mark:
@@ -122,7 +123,7 @@ class Pictured:
     ) -> drawings.Tie:
         self.page.shown.entities.add(other_id)
         other = self.kb.actors[other_id]
-        uncertain = certainty in UNCERTAIN
+        uncertain = certainty not in ASSERTED
         label = f"{words} ({certainty})" if uncertain else words
         return drawings.Tie(
             other.name,
@@ -132,7 +133,3 @@ class Pictured:
             not uncertain,
             shared_events=anchor == "involvement",
         )
-
-
-def _text(value: str) -> str:
-    return drawings.escape_text(value)
