@@ -235,22 +235,45 @@ def migrate(obj: Context, check: bool) -> None:
 
 @main.command("build")
 @click.option("--force", is_flag=True, help="As for `generate --force`.")
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="Build a copy readable from the disk (pages at x.html rather than x/): "
+    "open site/index.html in a browser, no server needed.",
+)
 @click.pass_obj
-def build_site(obj: Context, force: bool) -> None:
+def build_site(obj: Context, force: bool, offline: bool) -> None:
     """Generate content/, build the site with `mkdocs build --strict`, then index it for search.
 
-    The search index (Pagefind) is written into the site's pagefind/ folder. Search
-    needs the site served over HTTP, e.g. `python -m http.server -d site`.
+    The search index (Pagefind) is written into the site's pagefind/ folder. Read the
+    site served over HTTP, e.g. `python -m http.server -d site`: opened from the disk,
+    its links show folders. With --offline its pages open from the disk; search and the
+    Map, Timeline and Network drawings still need it served.
     """
     _generate(obj, force=force)
     project = obj.project
     started = time.perf_counter()
-    build.build_site(project, verbosity=obj.verbosity)
-    obj.say(
-        f"Built the site in {time.perf_counter() - started:.1f} s: "
-        f"open {project.site / 'index.html'}; search needs it served over HTTP: "
-        f"python -m http.server -d {project.site}"
-    )
+    build.build_site(project, verbosity=obj.verbosity, offline=offline)
+    for line in built_message(project.site, time.perf_counter() - started, offline=offline):
+        obj.say(line)
+
+
+def built_message(site: Path, seconds: float, *, offline: bool) -> list[str]:
+    """What `factsheets build` says when the site is built: how to open it."""
+    # http.server's own address; the pages are found from the root (a folder's index.html).
+    serve = f"python -m http.server -d {site}, then open http://127.0.0.1:8000/"
+    if offline:
+        return [
+            f"Built the site in {seconds:.1f} s, readable from the disk: "
+            f"open {site / 'index.html'} in a browser.",
+            f"Search and the Map, Timeline and Network drawings need it served: {serve}",
+        ]
+    return [
+        f"Built the site in {seconds:.1f} s. Serve it to read it: {serve} "
+        "(`factsheets serve` is a live preview, without search).",
+        "Opened from the disk its links show folders: `factsheets build --offline` "
+        "builds a copy readable from the disk.",
+    ]
 
 
 @main.command()

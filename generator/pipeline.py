@@ -241,7 +241,7 @@ def _check(project: Project, caches: Caches, progress: Progress) -> Outcome:
     """What a generation would change, comparing every page with its file: CI must not
     trust the record of the last run."""
     _, kb, warnings = _read(project, caches, progress, remember=False)
-    renderer = Renderer(kb, project.templates)
+    renderer = _renderer(project, kb)
     _data_files(kb, renderer)  # the Data page prints their sizes
     pages = set(renderer.paths())
     for path in write.in_the_way(project.content):
@@ -262,6 +262,8 @@ def _generate(project: Project, caches: Caches, *, force: bool, progress: Progre
     code += " publish_drafts" if project.publish_drafts else ""
     # The editors' positions are no source's: a change to them may move any page's map.
     code += " places " + cache.file_digest(project.seeds / PLACES_FILE)
+    # What mkdocs.yml tells the About page, and whether the home page is ours to write.
+    code += " about " + project.about.fingerprint() + (" home" if project.home_is_ours else "")
     inputs = code + cache.fingerprint(project.seeds)
     last = record.read(project.root)
     if not force and last is not None:
@@ -274,7 +276,7 @@ def _generate(project: Project, caches: Caches, *, force: bool, progress: Progre
 
     # 3. Choose the pages a change can reach. Forced runs and sites with their own
     #    templates (which may show what the record does not track) render every page.
-    renderer = Renderer(kb, project.templates)
+    renderer = _renderer(project, kb)
     made = _data_files(kb, renderer)
     now = incremental.Inputs.of(loaded, code)
     usable = None if force or _has_templates(project) else last
@@ -314,6 +316,12 @@ def _generate(project: Project, caches: Caches, *, force: bool, progress: Progre
                 project.root, project.content, inputs=inputs, outputs=outputs, history=history
             )
     return Outcome(plan, warnings, backups, rendered=len(decisions))
+
+
+def _renderer(project: Project, kb: KnowledgeBase) -> Renderer:
+    """The pages of this project's site: with its templates, what its mkdocs.yml says for
+    the About page, and its home page's section when the home page is the generator's."""
+    return Renderer(kb, project.templates, about=project.about, home=project.home_is_ours)
 
 
 def _data_files(kb: KnowledgeBase, renderer: Renderer) -> dict[str, str]:

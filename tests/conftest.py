@@ -177,3 +177,27 @@ def untouched(folder: Path) -> dict[str, tuple[bytes, int, int]]:
         for path in sorted(folder.rglob("*"))
         if path.is_file()
     }
+
+
+def build_in_process(
+    root: Path, count: int, patch: pytest.MonkeyPatch, **overrides: object
+) -> Path:
+    """`mkdocs build --strict` of the project at `root` in this process (its `site/`),
+    with `count` workers building pages even for a small site; `overrides` are settings
+    of mkdocs.yml (`use_directory_urls=False`)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from generator.common import workers
+    from generator.publish import plugin as mkdocs_plugin
+
+    patch.setattr(mkdocs_plugin, "MIN_PAGES", 0)  # a small site: fork anyway
+    patch.setattr(workers, "usable_cores", lambda: count)
+    patch.chdir(root)
+    config = load_config(str(root / "mkdocs.yml"), strict=True, **overrides)
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+    return root / "site"

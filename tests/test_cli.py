@@ -22,9 +22,14 @@ SUMMARY = yaml.safe_load(
     (ROOT / "seeds" / "cbs-baghdad-drone-strike" / "summary.yaml").read_text(encoding="utf-8")
 )
 GENERATED = sorted(
-    path.relative_to(ROOT).as_posix()
-    for folder in GENERATED_DIRS
-    for path in (ROOT / "content" / folder).glob("*.md")
+    [
+        "content/index.md",  # its "at a glance" section
+        *(
+            path.relative_to(ROOT).as_posix()
+            for folder in GENERATED_DIRS
+            for path in (ROOT / "content" / folder).glob("*.md")
+        ),
+    ]
 )
 """Every generated page of the demo (relative to the project), as committed."""
 PAGES = len(GENERATED)
@@ -69,9 +74,10 @@ def test_generate_recreates_a_missing_page(cli, project: Path) -> None:
 def test_generate_verbose_lists_files_and_quiet_prints_nothing(cli, project: Path) -> None:
     # The first run renders every page; the next, only the missing page, the sources
     # index (its coverage table counts everything, so it is rendered every time), the
-    # Map, Timeline and Network pages (which list everything) and the Data page (which
-    # prints the size of files made of everything).
-    for rendered in (PAGES, 1 + 1 + len(EXPLORE_DIRS) + 1):
+    # Map, Timeline and Network pages (which list everything), the Data page (which
+    # prints the size of files made of everything), and the About and home pages (which
+    # count everything).
+    for rendered in (PAGES, 1 + 1 + len(EXPLORE_DIRS) + 1 + 2):
         (project / "content" / "actors" / "isis.md").unlink()
         result = cli("-C", project, "-v", "generate")
         assert (result.exit_code, result.output) == (

@@ -14,6 +14,9 @@
  * No library and no request to another host, unless the site turns on map tiles (see
  * "map tiles" below). Every string from the data is plain text and goes in through
  * textContent or setAttribute, never innerHTML.
+ *
+ * Opened from the disk (file://) the browser refuses to fetch the data: the container's
+ * fallback stays, saying where the same list is, with how to serve the site.
  */
 (function () {
   'use strict';
@@ -1017,13 +1020,36 @@
 
   const DRAW = { map: drawMap, timeline: drawTimeline, network: drawNetwork };
 
+  // The data links pages by the URLs MkDocs gives them by default, directory URLs:
+  // `actors/x/`, served as actors/x/index.html. The copy `factsheets build --offline` writes
+  // for reading from the disk has file URLs instead (its header says so, data-fs-file-urls):
+  // a page is at `actors/x.html` and a folder's page at `actors/index.html`. The data's
+  // pages are fact sheets, `<folder>/<id>/`, or a folder's own page.
+  const FILE_URLS = !!document.querySelector('[data-fs-file-urls]');
+  function pageURL(url) {
+    const at = url.search(/[?#]/);
+    const path = at < 0 ? url : url.slice(0, at);
+    const rest = at < 0 ? '' : url.slice(at);
+    if (!FILE_URLS || !path.endsWith('/')) return url;
+    const folder = path.indexOf('/') === path.length - 1;
+    return (folder ? path + 'index' : path.slice(0, -1)) + '.html' + rest;
+  }
+
+  // Where this page is, from the site's root (`map/` or `map/index.html`): for the way
+  // to serve the site that a page opened from the disk gives.
+  function fromRoot(root) {
+    const base = new URL(root || './', location.href).href;
+    const here = location.href.split(/[?#]/)[0];
+    return here.startsWith(base) ? here.slice(base.length) : '';
+  }
+
   async function setup(box) {
     box.dataset.init = '1';
     const t0 = performance.now();
     const kind = box.dataset.kind;
     const [what, list] = NOUN[kind] || ['drawing', 'items'];
     const root = box.dataset.root || '';
-    const link = (url) => root + (url || '');
+    const link = (url) => root + pageURL(url || '');
     let fallback = box.querySelector('.fs-explore-fallback');
     try {
       if (!DRAW[kind]) throw new Error('unknown data-kind "' + kind + '"');
@@ -1058,11 +1084,24 @@
       box.dataset.error = (err && err.message) || String(err);
       // Nothing half drawn stays: the message alone, where the fallback was.
       for (const el of box.querySelectorAll('.fs-explore-ui, .fs-explore-tip')) el.remove();
-      if (!fallback) fallback = h('p', { class: 'fs-explore-fallback' }, box);
+      if (location.protocol === 'file:') {
+        // The page's own fallback says where the same list is (the Timeline's is on another
+        // page); the reader also needs to know how to see the drawing.
+        if (!fallback) {
+          fallback = h('p', { class: 'fs-explore-fallback' }, box,
+            'The interactive ' + what + ' needs the site served over HTTP; this page lists the same ' + list + '.');
+        }
+        if (!fallback.querySelector('.fs-explore-serve')) {
+          const serve = h('span', { class: 'fs-explore-serve' }, fallback);
+          serve.append(' A page opened from the disk cannot load the ' + what + '\'s data: in the project folder, run ');
+          h('code', {}, serve, 'python -m http.server -d site');
+          serve.append(' and open http://127.0.0.1:8000/' + fromRoot(root) + '.');
+        }
+      } else {
+        if (!fallback) fallback = h('p', { class: 'fs-explore-fallback' }, box);
+        fallback.textContent = 'The ' + what + ' could not be drawn (' + box.dataset.error + '); the list below has the same ' + list + '.';
+      }
       fallback.hidden = false;
-      fallback.textContent = location.protocol === 'file:' || (err instanceof TypeError && /fetch/i.test(err.message))
-        ? 'Open the site over HTTP to see the ' + what + '; the list below has the same ' + list + '.'
-        : 'The ' + what + ' could not be drawn (' + box.dataset.error + '); the list below has the same ' + list + '.';
     }
   }
 

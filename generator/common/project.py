@@ -16,7 +16,12 @@ EXPLORE_DIRS = ("map", "timeline", "network")
 """Folders of `content/` that hold the pages drawing the whole site (each its index.md)."""
 DOWNLOADS_DIR = "downloads"
 """The folder of `content/` that holds the Data page (its index.md), listing the downloads."""
-GENERATED_DIRS = CATEGORY_DIRS + EXPLORE_DIRS + (DOWNLOADS_DIR,)
+ABOUT_DIR = "about"
+"""The folder of `content/` that holds the About page (its index.md): how the site is made."""
+HOME_PAGE = "index.md"
+"""The home page: generated (its "at a glance" section) only when it has markers or no file
+(`Project.home_is_ours`); a site's own hand-written home page is left alone."""
+GENERATED_DIRS = CATEGORY_DIRS + EXPLORE_DIRS + (DOWNLOADS_DIR, ABOUT_DIR)
 """Folders of `content/` that hold generated pages."""
 DATA_DIR = "data"
 """The folder of `content/` that holds the data files: what the drawings load, and the
@@ -49,6 +54,41 @@ def display_path(path: Path, root: Path) -> str:
 
 
 @dataclass(frozen=True)
+class About:
+    """What the About page says that only the site's editors know, from
+    `extra.factsheets.about` in mkdocs.yml."""
+
+    report_error: str | None = None
+    """Where readers report an error: an http(s) or mailto: address."""
+    licence: str | None = None
+    """The licence of the site's own text and data, as its name ("CC BY 4.0")."""
+    licence_url: str | None = None
+    """The licence's text, an http(s) address."""
+    methodology: Path | None = None
+    """A Markdown file (relative to mkdocs.yml) whose text replaces the page's own account
+    of how the site is made; the generator only reads it."""
+
+    def fingerprint(self) -> str:
+        """What a change to which renders the About page again."""
+        text = ""
+        if self.methodology is not None and self.methodology.is_file():
+            text = self.methodology.read_text(encoding="utf-8", errors="replace")
+        return repr((self.report_error, self.licence, self.licence_url, self.methodology, text))
+
+    def methodology_text(self) -> str | None:
+        """The editors' account of how the site is made, if they wrote one."""
+        if self.methodology is None:
+            return None
+        try:
+            return self.methodology.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise FactsheetsError(
+                f"{self.methodology}: extra.factsheets.about.methodology in mkdocs.yml: "
+                f"cannot be read ({getattr(error, 'strerror', None) or error})"
+            ) from None
+
+
+@dataclass(frozen=True)
 class Project:
     """The folders of one project, found from its `mkdocs.yml`."""
 
@@ -66,10 +106,25 @@ class Project:
     """Whether draft summaries (`status: draft`) are published, each page drawn from one
     under an "Unreviewed" notice: `extra: {factsheets: {publish_drafts: true}}` in
     mkdocs.yml. Otherwise drafts are checked but left out of the site."""
+    about: About = About()
+    """What the About page says that only the editors know (mkdocs.yml)."""
 
     @property
     def config_file(self) -> Path:
         return self.root / "mkdocs.yml"
+
+    @property
+    def home_is_ours(self) -> bool:
+        """Whether the generator writes the home page's "at a glance" section: when
+        `content/index.md` has the markers of a generated page, or is not there yet."""
+        home = self.content / HOME_PAGE
+        try:
+            text = home.read_text(encoding="utf-8", errors="replace")
+        except FileNotFoundError:
+            return True
+        except OSError:
+            return False  # (a folder, say: generating it says so)
+        return "\n<!-- factsheets:begin" in text
 
     def refuse_links_outside(self) -> None:
         """Refuse a project whose folders the generator writes into (`content/`, its
@@ -118,6 +173,7 @@ class Project:
             templates=root / "templates",
             site=root / str(site_dir),
             publish_drafts=_publish_drafts(config, config_file),
+            about=_about(config, config_file),
         )
 
 
@@ -133,6 +189,50 @@ def _publish_drafts(config: object, config_file: Path) -> bool:
             f"{config_file}: extra.factsheets.publish_drafts must be true or false, not {value!r}"
         )
     return value
+
+
+def _about(config: object, config_file: Path) -> About:
+    """`extra.factsheets.about` in mkdocs.yml, every value checked (all errors at once)."""
+    extra = config.get("extra") if isinstance(config, dict) else None
+    ours = extra.get("factsheets") if isinstance(extra, dict) else None
+    about = ours.get("about") if isinstance(ours, dict) else None
+    if about is None:
+        return About()
+    where = f"{config_file}: extra.factsheets.about"
+    if not isinstance(about, dict):
+        raise FactsheetsError(f"{where} must be a mapping (report_error, licence, ...)")
+    known = {"report_error", "licence", "licence_url", "methodology"}
+    errors = [f"{where}.{key}: unknown setting" for key in about if key not in known]
+    values: dict[str, str | None] = {}
+    for key in sorted(known):
+        value = about.get(key)
+        if value is not None and not (isinstance(value, str) and value.strip()):
+            errors.append(f"{where}.{key} must be text, not {value!r}")
+            value = None
+        values[key] = value.strip() if isinstance(value, str) else None
+    for key, schemes in (
+        ("report_error", ("https://", "http://", "mailto:")),
+        ("licence_url", ("https://", "http://")),
+    ):
+        value = values[key]
+        if value is not None and (
+            not value.lower().startswith(schemes) or any(c.isspace() for c in value)
+        ):
+            errors.append(
+                f"{where}.{key} must be an address starting with {' or '.join(schemes)}, not {value!r}"
+            )
+            values[key] = None
+    if values["licence_url"] and not values["licence"]:
+        errors.append(f"{where}.licence_url needs licence, the licence's name")
+    methodology = values["methodology"]
+    if errors:
+        raise FactsheetsError("\n".join(errors))
+    return About(
+        report_error=values["report_error"],
+        licence=values["licence"],
+        licence_url=values["licence_url"],
+        methodology=config_file.parent / methodology if methodology else None,
+    )
 
 
 class _LenientLoader(yaml.SafeLoader):

@@ -118,12 +118,13 @@ def pages_to_render(
     as_left = last.as_left(content)
     listed = _listed_by_index(renderer)
     # Rendered every time: the sources index's coverage table counts everything the site
-    # holds, the Map, Timeline and Network pages list it all, and the Data page prints the
-    # size of files made of it all.
+    # holds, the Map, Timeline and Network pages list it all, the Data page prints the
+    # size of files made of it all, and the About and home pages count it.
     always = {
         renderer.index_pages["sources"],
         *renderer.explore_pages.values(),
         renderer.downloads_page,
+        *renderer.overview_pages,
     }
     selected = set()
     for path in renderer.paths():

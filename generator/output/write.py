@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 from ..common.errors import ContentNeedsAttention, FactsheetsError, InvalidInput
-from ..common.project import DATA_DIR, GENERATED_DIRS
+from ..common.project import DATA_DIR, GENERATED_DIRS, HOME_PAGE
 from ..pages.page import Page
 from .files import flush_all, naming, stage, sync_folder
 from .markers import Broken, Existing, compose, parse, read
@@ -354,6 +354,10 @@ def _clean_temporaries(content: Path) -> None:
     for directory in [*_page_folders(content), content / DATA_DIR]:
         for leftover in directory.glob(".*.tmp-*"):
             leftover.unlink(missing_ok=True)
+    # And the home page's, the one page of content/'s own (the editors' other files there
+    # are never staged, so no temporary of theirs is taken).
+    for leftover in content.glob(f".{HOME_PAGE}.tmp-*"):
+        leftover.unlink(missing_ok=True)
 
 
 def data_files(content: Path, made: dict[str, str]) -> list[str]:

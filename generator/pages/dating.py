@@ -43,7 +43,7 @@ class Dating:
         dated, undated = self._sources(entity_id)
         parts = []
         if dated:
-            parts.append(_between(dated[0][0], dated[-1][0]))
+            parts.append(between(dated[0][0], dated[-1][0]))
         if undated:
             words = "undated source" if undated == 1 else "undated sources"
             parts.append(words if not dated else f"{undated} {words}")
@@ -61,7 +61,7 @@ class Dating:
         return Md(f"{escape(labels.partial_date(published))}, {link}{escape(newest)}")
 
 
-def _between(first: str, last: str) -> str:
+def between(first: str, last: str) -> str:
     """Two publication dates as one span in words ("7–9 February 2024"); partial dates
     (a month, a year) as they are."""
     if first == last:

@@ -23,14 +23,17 @@ back as it wherever a page prints it.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
 from ..knowledge.model import Attested, Citation, KnowledgeBase, Source
+from ..sources.text import TYPOGRAPHIC, Sentence, normalize
 
 Citable = Attested | Citation | Iterable[Any] | None
 """What a footnote mark can cite: a citation, a fact's, or any (nested) list of them."""
@@ -70,6 +73,8 @@ ISOLATE = ("\u2068", "\u2069")
 def plain(text: str) -> str:
     """Text with control characters as spaces, runs of whitespace as one space, and no
     directional formatting characters (see the module's description)."""
+    if text.isascii() and text.isprintable() and "  " not in text:
+        return text  # the common case, and nothing to do: no control, no run of spaces
     return _folded(_DIRECTIONAL.sub("", text))
 
 
@@ -151,6 +156,11 @@ def code(value: str) -> Md:
     text = plain(str(value)).strip()
     if not text:
         return Md("")
+    if "<" in text or "&" in text:
+        # Inside an HTML block read as Markdown (md_in_html: a fact sheet's box), "<&#"
+        # in a code span opens a tag for its HTML parser, and every block after it comes
+        # out mangled: the element instead, its text escaped as any value is.
+        return Md(f"<code>{escape(text)}</code>")
     fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
     # Python-Markdown strips spaces inside the fences: one either side lets the value
     # start or end with a backtick without merging it into the fence.
@@ -221,9 +231,80 @@ def quoted(text: str) -> Md:
 
 
 def sentence_target(citation: Citation) -> str:
-    """A link to the sentence a citation quotes, on its source's page (from any
-    generated page: all sit one folder deep)."""
-    return f"../sources/{citation.source}.md#{citation.sentence.anchor}"
+    """A link to the words a citation quotes, on its source's page (from any generated
+    page: all sit one folder deep)."""
+    return f"../sources/{citation.source}.md#{quote_anchor(citation.sentence, citation.quote)}"
+
+
+def quote_anchor(sentence: Sentence, quote: str) -> str:
+    """The anchor of a quote's words in its sentence on the source's page: made of where
+    they are (`p3-s1-q12-40`), so that it stays the same whatever else the page cites;
+    the sentence's own anchor when they cannot be found in the sentence as shown."""
+    found = quote_span(sentence.text, quote)
+    return f"{sentence.anchor}-q{found[0]}-{found[1]}" if found else sentence.anchor
+
+
+@lru_cache(maxsize=1 << 16)
+def quote_span(sentence: str, quote: str) -> tuple[int, int] | None:
+    """Where a quote starting in this sentence is in it as readers see it (`shown`): the
+    range of characters, up to the sentence's end for a quote that goes on into the next.
+
+    Quotes are matched as `text.normalize` has them (typographic marks plain, whitespace
+    folded, capitals too if need be); None when the sentence is not in composed form (the
+    offsets would not be the page's) or the quote is not found.
+    """
+    text = shown(sentence)
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        return None
+    wanted = normalize(quote)
+    if (text.isascii() and text.isprintable() and "  " not in text) or not _FOLDED_DIFFERS.search(
+        text
+    ):  # the common case: the text is as `normalize` has it
+        at = text.find(wanted)
+        if at >= 0 and wanted:
+            return at, at + len(wanted)
+    folded, where = _folded_with_offsets(text)
+    if not wanted:
+        return None
+    at = folded.find(wanted)
+    if at < 0:
+        match = re.search(re.escape(wanted), folded, re.IGNORECASE)
+        at = match.start() if match else -1
+    end = at + len(wanted)
+    if at < 0:  # a quote running on into the next sentence: this one's end is its start
+        at = next(
+            (
+                p
+                for p in range(len(folded))
+                if folded[p] != " " and wanted.startswith(folded[p:].rstrip())
+            ),
+            -1,
+        )
+        end = len(folded.rstrip())
+    if at < 0 or end <= at:
+        return None
+    return where[at], where[end - 1] + 1
+
+
+_FOLDED_DIFFERS = re.compile("[" + "".join(map(chr, TYPOGRAPHIC)) + r"]|\s\s|[^\S ]")
+"""What `normalize` would change in a text (but for its composed form): typographic marks,
+runs of whitespace, whitespace other than a space."""
+
+
+def _folded_with_offsets(text: str) -> tuple[str, list[int]]:
+    """The text as `normalize` folds it (but for its composed form, already checked), and
+    where each of its characters is in the text."""
+    chars: list[str] = []
+    where: list[int] = []
+    for index, original in enumerate(text):
+        for char in original.translate(TYPOGRAPHIC):  # "…" is "...": three for one
+            if char.isspace():
+                if chars and chars[-1] == " ":
+                    continue
+                char = " "
+            chars.append(char)
+            where.append(index)
+    return "".join(chars), where
 
 
 _DEFINITION_EXTRA = 60
@@ -286,9 +367,18 @@ def _unprintable(c: str) -> bool:
     return unicodedata.category(c)[0] in "CZ"
 
 
-def source_text(source: Source) -> Md:
+def source_text(
+    source: Source, quotes: dict[str, list[str]], cited: dict[str, tuple[int, str]]
+) -> Md:
     """The source's text as an HTML block: a paragraph per paragraph, each sentence
-    wrapped in its anchor.
+    wrapped in its anchor, with the words each quote takes from it marked, and after it a
+    link to the facts that cite it.
+
+    `quotes` and `cited` are by sentence anchor: the quotes citing it, and how many facts
+    do and where they are listed. A citation's footnote leads to its quote's anchor (see
+    `quote_anchor`), an empty element before the words: the style sheet lights up the
+    sentence and, by the number of the quote among the sentence's (up to
+    `QUOTES_MARKED`), its words. No script: it works printed, and from the disk.
 
     HTML rather than Markdown: the text is shown exactly as received (but for the rules of
     `shown`), so there is nothing for Markdown to do, and converting it was half the cost
@@ -296,11 +386,48 @@ def source_text(source: Source) -> Md:
     """
     paragraphs: dict[int, list[str]] = {}
     for sentence in source.text.sentences:
-        text = html.escape(shown(sentence.text), quote=False)
-        paragraphs.setdefault(sentence.paragraph, []).append(
-            f'<span class="fs-sentence" id="{sentence.anchor}">'
-            f'<a class="fs-anchor" href="#{sentence.anchor}" title="Link to this sentence">'
-            f"{sentence.label}</a> {text}</span>"
+        anchor = sentence.anchor
+        marks, words = _quoted_words(sentence, quotes.get(anchor, ()))
+        html_sentence = (
+            f'<span class="fs-sentence" id="{anchor}">{marks}'
+            f'<a class="fs-anchor" href="#{anchor}" title="Link to this sentence">'
+            f"{sentence.label}</a> {words}</span>"
         )
+        if anchor in cited:
+            count, listed = cited[anchor]
+            html_sentence += (
+                f' <a class="fs-cited" href="#{listed}">cited by {count} '
+                f"fact{'s' if count != 1 else ''}</a>"
+            )
+        paragraphs.setdefault(sentence.paragraph, []).append(html_sentence)
     body = "\n".join(f"<p>{' '.join(sentences)}</p>" for sentences in paragraphs.values())
     return Md(f'<div class="fs-source">\n{body}\n</div>')
+
+
+QUOTES_MARKED = 24
+"""How many of a sentence's quotes have their words marked (the style sheet has a rule
+for each number); a sentence quoted more often lights up whole for the others."""
+
+
+def _quoted_words(sentence: Sentence, quotes: Iterable[str]) -> tuple[str, str]:
+    """The anchors of the sentence's quotes, and its text with each quote's words in
+    elements classed by the quote's number."""
+    text = shown(sentence.text)
+    spans = sorted({span for quote in quotes if (span := quote_span(sentence.text, quote))})
+    if not spans:
+        return "", html.escape(text, quote=False)
+    marks = []
+    for number, (start, end) in enumerate(spans, 1):
+        numbered = f" fs-qa{number}" if number <= QUOTES_MARKED else ""
+        marks.append(f'<span class="fs-qa{numbered}" id="{sentence.anchor}-q{start}-{end}"></span>')
+    cuts = sorted({0, len(text), *(i for span in spans for i in span)})
+    words = []
+    for start, end in itertools.pairwise(cuts):
+        piece = html.escape(text[start:end], quote=False)
+        inside = [
+            f"fs-q{number}"
+            for number, (first, last) in enumerate(spans, 1)
+            if first <= start and end <= last and number <= QUOTES_MARKED
+        ]
+        words.append(f'<span class="{" ".join(inside)}">{piece}</span>' if inside else piece)
+    return "".join(marks), "".join(words)

@@ -26,6 +26,7 @@ from ..knowledge.model import (
     Event,
     Facts,
     KnowledgeBase,
+    Source,
     Statement,
 )
 from ..knowledge.timeline import chronological
@@ -43,7 +44,9 @@ from .markup import (
     sentence,
     sentence_target,
     shown,
+    source_text,
 )
+from .supported import Cited, facts_of
 
 
 @dataclass(frozen=True)
@@ -404,6 +407,18 @@ class PageContext:
     def cited_from(self, source_id: str, category: str) -> list[Entity]:
         """Entities of a category with at least one fact from the source."""
         return self.site.index.by_source.get((source_id, category), [])
+
+    def supported(self, source_id: str) -> list[Cited]:
+        """Every fact the source supports, by the sentence it cites."""
+        return facts_of(self, source_id)
+
+    def source_text(self, source: Source, cited: list[Cited]) -> Md:
+        """The source's text, each sentence linking to the facts citing it (`cited`)."""
+        return source_text(
+            source,
+            {item.sentence.anchor: item.quotes for item in cited},
+            {item.sentence.anchor: (item.count, item.anchor) for item in cited},
+        )
 
     # --- Entities and their relations ---------------------------------------------------
 

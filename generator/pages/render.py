@@ -21,12 +21,12 @@ import jinja2
 
 from ..common import workers
 from ..common.progress import Progress, silent
-from ..common.project import CATEGORY_DIRS, DOWNLOADS_DIR, EXPLORE_DIRS
+from ..common.project import ABOUT_DIR, CATEGORY_DIRS, DOWNLOADS_DIR, EXPLORE_DIRS, HOME_PAGE, About
 from ..knowledge.model import Entity, KnowledgeBase, Source, Statement
-from . import budget, labels
+from . import budget, dating, labels, meta, overview
 from .budget import Budget
 from .dating import Dating
-from .markup import code, escape, escape_filter, joined, quoted, sentence, shown, source_text, url
+from .markup import Md, code, escape, escape_filter, joined, quoted, sentence, shown, url
 from .page import Page, PageContext, Shown, SiteData, groups, numbered
 from .pictured import Pictured
 
@@ -58,8 +58,19 @@ class Renderer:
     so pages can be rendered in any order, in any process.
     """
 
-    def __init__(self, kb: KnowledgeBase, site_templates: Path | None = None) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        site_templates: Path | None = None,
+        *,
+        about: About | None = None,
+        home: bool = False,
+    ) -> None:
         self.kb = kb
+        self.about = about or About()
+        """What the About page says that only the editors know (mkdocs.yml)."""
+        self.home = home
+        """Whether the home page's "at a glance" section is the generator's to write."""
         loaders: list[jinja2.BaseLoader] = []
         if site_templates is not None and site_templates.is_dir():
             loaders.append(jinja2.FileSystemLoader(site_templates))
@@ -107,6 +118,11 @@ class Renderer:
     def downloads_page(self) -> str:
         """The path of the Data page, which lists the downloads and their sizes."""
         return f"{DOWNLOADS_DIR}/index.md"
+
+    @property
+    def overview_pages(self) -> list[str]:
+        """The About page and, when it is ours, the home page: both count the whole site."""
+        return [f"{ABOUT_DIR}/index.md", *([HOME_PAGE] if self.home else [])]
 
     def paths(self) -> list[str]:
         """The path of every page the site's data makes, sorted.
@@ -172,6 +188,9 @@ class Renderer:
         for kind, path in self.explore_pages.items():
             jobs[path] = partial(self._explore_page, path, kind)
         jobs[self.downloads_page] = partial(self._downloads_page, self.downloads_page)
+        jobs[f"{ABOUT_DIR}/index.md"] = partial(self._about_page, f"{ABOUT_DIR}/index.md")
+        if self.home:
+            jobs[HOME_PAGE] = self._home_page
         return dict(sorted(jobs.items()))
 
     def _fact_sheet(
@@ -213,6 +232,41 @@ class Renderer:
             downloads=self.downloads,
         )
 
+    def _about_page(self, path: str) -> tuple[list[Page], Shown]:
+        """How the site is made, from what it holds and what its editors set."""
+        text = self.about.methodology_text()
+        undated = sum(not source.meta.published for source in self.kb.sources.values())
+        return self._page(
+            path,
+            "about.md.j2",
+            {"title": "About"},
+            "About",
+            budget.INDEX,
+            about=self.about,
+            report_error=overview.report_link(self.about.report_error),
+            # The editors' own Markdown, as trusted as their notes below a page's markers.
+            methodology=None if text is None else Md(text.strip()),
+            drafts=len(self.site.drafts),
+            undated=undated,
+            placed_by=overview.positions(self.kb),
+            reported=dating.between,
+        )
+
+    def _home_page(self) -> tuple[list[Page], Shown]:
+        """The home page's "at a glance" section: counts, key events, main actors."""
+        [home], shown = self._page(
+            HOME_PAGE,
+            "home.md.j2",
+            {},  # (no title: the theme titles the home page with the site's name)
+            "Home",
+            budget.INDEX,
+            key_events=overview.key_events(self.site),
+            main_actors=overview.main_actors(self.site),
+            placed=len(self.kb.positions),
+            reported=dating.between,
+        )
+        return [Page(home.path, home.front_matter, overview.at_root(home.body))], shown
+
     def _page(
         self,
         path: str,
@@ -246,7 +300,15 @@ class Renderer:
             # work for a large page, and wasted on the cuts that did not fit.
             page = PageContext(self.site, path, name, limits, cuts, making_parts=True)
             body = self._render(page, template, context)
-        source = context.get("source")
+        entity, source = context.get("entity"), context.get("source")
+        # What the page's <head> says of it (`meta.py`), from this rendering (which knows
+        # what its sections listed) and before any notice goes above its opening paragraph.
+        if entity is not None:
+            front = {**front, **meta.fact_sheet(page, entity)}
+        elif source is not None:
+            front = {**front, **meta.source_page(source)}
+        else:
+            front = {**front, **meta.index_page(body)}
         notice = page.unreviewed(page.shown.sources, source.id if source else None)
         if notice:  # under the title, which every page opens with
             title, _, rest = body.partition("\n")
@@ -291,7 +353,8 @@ class Renderer:
             backlinks=self.site.index,
             page_path=page.path,
             groups=groups,
-            source_text=source_text,
+            source_text=page.source_text,
+            supported=page.supported,
             cited_from=page.cited_from,
             by_speaker=page.by_speaker,
             stats=self.site.stats,

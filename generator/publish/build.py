@@ -3,6 +3,11 @@
 The site is built whole in a folder beside `site/` (`.site.build-*`), indexed there, and
 only then swapped in: a build that fails, or is killed, leaves the previous site as it
 was, and a reader never sees a site without its search index.
+
+`offline` builds the copy read from the disk (file:// addresses): MkDocs' directory URLs
+(`actors/x/`, which a web server answers with `actors/x/index.html`) would show a folder
+listing there, so pages get file URLs (`actors/x.html`) instead, and the plugin
+(`plugin.py`) rewrites the links that raw HTML wrote for directory URLs.
 """
 
 from __future__ import annotations
@@ -27,16 +32,16 @@ from ..common.project import Project, display_path
 from .search import index_for_search
 
 
-def build_site(project: Project, *, verbosity: int = 0) -> None:
+def build_site(project: Project, *, verbosity: int = 0, offline: bool = False) -> None:
     """The site in `site/`: pages by MkDocs, search index by Pagefind; raises on failure,
-    leaving `site/` as it was."""
+    leaving `site/` as it was. `offline`: with file URLs, readable from the disk."""
     site = project.site.resolve() if project.site.is_symlink() else project.site
     _clear_leftovers(site)
     kept = (
         f" {display_path(project.site, project.root)}/ is left as it was." if site.is_dir() else ""
     )
     with _building(site) as building:
-        status = run_mkdocs_build(project, show_info=verbosity >= 1, site=building)
+        status = run_mkdocs_build(project, show_info=verbosity >= 1, site=building, offline=offline)
         if status != 0:
             raise FactsheetsError(f"the site build failed (mkdocs exited with {status}).{kept}")
         try:
@@ -56,9 +61,11 @@ def build_site(project: Project, *, verbosity: int = 0) -> None:
             ) from None
 
 
-def run_mkdocs_build(project: Project, *, show_info: bool = False, site: Path | None = None) -> int:
-    """`mkdocs build --strict` (into `site` if given), showing its warnings and errors
-    (its progress too if asked).
+def run_mkdocs_build(
+    project: Project, *, show_info: bool = False, site: Path | None = None, offline: bool = False
+) -> int:
+    """`mkdocs build --strict` (into `site` if given; with file URLs if `offline`),
+    showing its warnings and errors (its progress too if asked).
 
     Not `mkdocs --quiet`: that drops warnings before strict mode counts them, and a
     broken link written by hand would then pass unnoticed.
@@ -66,6 +73,9 @@ def run_mkdocs_build(project: Project, *, show_info: bool = False, site: Path | 
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project.config_file)]
     if site is not None:
         command += ["--site-dir", str(site)]
+    if offline:
+        # Whatever mkdocs.yml says: a copy for the disk needs file URLs.
+        command.append("--no-directory-urls")
     with subprocess.Popen(
         command,
         cwd=project.root,

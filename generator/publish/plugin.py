@@ -26,7 +26,9 @@ main process.
 A worker that dies (killed for lack of memory, say) fails the build at once.
 
 The plugin also folds the blank space the theme's templates leave between the lines of
-every page (`compact_theme`).
+every page (`compact_theme`), and, in a build with file URLs (`use_directory_urls:
+false`, as `factsheets build --offline` makes), rewrites the links raw HTML wrote for
+directory URLs (`file_urls`).
 
 Warnings a worker logs (broken links, say) are logged again by the main process when
 the page is reached, so `--strict` counts them and they appear in page order.
@@ -39,12 +41,15 @@ byte-identical.
 from __future__ import annotations
 
 import hashlib
+import html
 import logging
+import posixpath
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote
 
 from mkdocs.commands.build import get_context
 from mkdocs.config import config_options as c
@@ -54,6 +59,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
+from mkdocs.utils import get_relative_url
 
 from ..common import workers
 
@@ -117,6 +123,8 @@ class ParallelRender(BasePlugin[ParallelConfig]):  # type: ignore[no-untyped-cal
         self._prebuilt: _PrebuiltPages | None = None
         self._reconverted: list[str] = []
         """Pages whose Markdown a plugin changed after the workers converted it."""
+        self._file_urls: dict[str, str] | None = None
+        """With file URLs: each page's URL by its directory URL (`file_urls`)."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self._serve = command == "serve"
@@ -172,6 +180,14 @@ class ParallelRender(BasePlugin[ParallelConfig]):  # type: ignore[no-untyped-cal
         self._reconverted.append(page.file.src_uri)
         page.render(config, files)
 
+    @event_priority(-100)  # last: links other plugins wrote in the HTML too
+    def on_page_content(self, content: str, /, *, page: Page, config: Any, files: Files) -> str:
+        if config.use_directory_urls:
+            return content
+        if self._file_urls is None:  # once per build: no page is added after the nav
+            self._file_urls = file_urls(files)
+        return to_file_urls(content, page.file, self._file_urls)
+
     @event_priority(-100)  # last: the environment as every other plugin left it
     def on_env(self, env: Any, /, *, config: Any, files: Files) -> Any:
         # The pages MkDocs' loop builds, in its order, as `build()` lists them.
@@ -224,9 +240,11 @@ class ParallelRender(BasePlugin[ParallelConfig]):  # type: ignore[no-untyped-cal
         self._converted = {}
         self._nav = None
         self._prebuilt = None
+        self._file_urls = None
         self._close()
 
     def on_build_error(self, *, error: Exception) -> None:
+        self._file_urls = None
         self._close()
 
     def on_shutdown(self) -> None:
@@ -391,6 +409,78 @@ def compact_theme(html: str) -> str:
         return html  # not a page of the theme's: nothing is known about it
     head, article, tail = html[:start], html[start:end], html[end:]
     return _THEME_BLANKS.sub("\n", head) + article + _THEME_BLANKS.sub("\n", tail)
+
+
+# --- file URLs ------------------------------------------------------------------------
+#
+# MkDocs rewrites the links of Markdown (`[x](../y.md)`) for the URLs it gives pages, but
+# not those in raw HTML, which the page's author writes by hand: ours (the drawings of
+# `pages/drawings.py`, the index pages' and the Search page's) are written for directory
+# URLs, MkDocs' default, where `actors/x.md` is at `actors/x/`. Built with file URLs it
+# is at `actors/x.html`, one folder up, and a folder's page at `actors/index.html`: a
+# link written for directory URLs that leads to a page is rewritten to the page's file,
+# relative to where the page now is. Nothing else is touched: a link MkDocs rewrote
+# never ends in `/`, and any other link (a data file, an anchor, another site) is left
+# as written.
+
+_LINK = re.compile(
+    r"""(\s(?:xlink:)?(?:href|src)=)(?:"([^"?#]*/)([?#][^"]*)?"|'([^'?#]*/)([?#][^']*)?')"""
+)
+"""A link in HTML whose path ends in `/`, as a directory URL's does: an `href` or `src`
+attribute (SVG's `xlink:href` too), in either quotes; its path, then its query or
+fragment if any. (Only these: the pages' many other links cost no call.)"""
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def file_urls(files: Files) -> dict[str, str]:
+    """Each page's URL with file URLs (`actors/x.html`, `actors/index.html`) by the one
+    it would have with directory URLs (`actors/x/`, `actors/`; the home page's is ``),
+    unquoted."""
+    urls = {}
+    for file in files.documentation_pages():
+        directory_url = _directory_url(file)
+        if directory_url is not None:
+            urls[directory_url] = file.url
+    return urls
+
+
+def to_file_urls(html_text: str, file: File, urls: dict[str, str]) -> str:
+    """The page's HTML with each relative link written for directory URLs that leads to a
+    page of the site (`urls`, from `file_urls`) rewritten to that page's file, relative
+    to this page's file (`file.url`)."""
+    here = _directory_url(file)
+    if here is None:
+        return html_text
+
+    def rewrite(found: re.Match[str]) -> str:
+        double = found[2] is not None
+        path, rest = (found[2], found[3]) if double else (found[4], found[5])
+        if path.startswith("/") or _SCHEME.match(path):
+            return found[0]
+        target = posixpath.normpath(posixpath.join(here, unquote(html.unescape(path))))
+        if target == ".." or target.startswith("../"):  # above the site
+            return found[0]
+        url = urls.get("" if target == "." else f"{target}/")
+        if url is None:  # not a page: a folder of files, or a page not built
+            return found[0]
+        link = html.escape(get_relative_url(url, file.url), quote=True) + (rest or "")
+        quote = '"' if double else "'"
+        return f"{found[1]}{quote}{link}{quote}"
+
+    return _LINK.sub(rewrite, html_text)
+
+
+def _directory_url(file: File) -> str | None:
+    """Where a page would be with directory URLs (`actors/x/`; the home page ``), as
+    `file_urls` keys it; None for a page a plugin gave another kind of file."""
+    stem = file.dest_uri.removesuffix(".html")
+    if stem == file.dest_uri:
+        return None
+    folder, _, name = stem.rpartition("/")
+    if name == "index":
+        return f"{folder}/" if folder else ""
+    return f"{stem}/"
 
 
 def _install(page: Page, converted: Converted, files: Files) -> None:

@@ -13,7 +13,7 @@ from functools import cache
 from rapidfuzz import fuzz
 
 # Editors type straight quotes and hyphens; articles use typographic ones.
-_TYPOGRAPHIC = str.maketrans(
+TYPOGRAPHIC = str.maketrans(
     {
         "\u2018": "'",
         "\u2019": "'",
@@ -45,9 +45,11 @@ def normalize(text: str) -> str:
     """The form quotes are compared in: composed (NFC, so "é" typed as "e" and an accent is
     "é"), typographic quotes and dashes plain, whitespace folded (no-break spaces too:
     U+00A0, U+202F and U+2007 are whitespace)."""
+    if text.isascii() and text.isprintable() and "  " not in text:
+        return text.strip()  # the common case: no typographic mark, no whitespace to fold
     if not text.isascii():  # ASCII is NFC already, and checking is not free on long texts
         text = unicodedata.normalize("NFC", text)
-    return _SPACE.sub(" ", text.translate(_TYPOGRAPHIC)).strip()
+    return _SPACE.sub(" ", text.translate(TYPOGRAPHIC)).strip()
 
 
 def code_point(char: str) -> str:

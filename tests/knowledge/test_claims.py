@@ -15,6 +15,7 @@ To regenerate its committed content/ after a reviewed change:
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 from pathlib import Path
@@ -335,9 +336,19 @@ def test_a_description_whose_names_no_quote_states_is_warned_about() -> None:
 
 def test_a_rank_before_a_name_does_not_end_a_sentence(page) -> None:
     source = page("sources/cpa-2031-05-06-harrow-quay-live.md")
-    assert re.search(r"Lt\. Col\. Mara Venn, a spokeswoman", source)
+    # Sentence ¶7.1 as readers see it (up to the next sentence or the paragraph's end),
+    # without the elements marking its quotes: "Lt." and "Col." do not end it.
+    [sentence] = re.findall(
+        r'<span class="fs-sentence" id="p7-s1">(.*?)(?=<span class="fs-sentence"|</p>)', source
+    )
+    shown = html.unescape(re.sub(r"<[^>]*>", "", sentence))
+    assert shown.startswith("¶7.1 Lt. Col. Mara Venn, a spokeswoman for the defence ministry")
     venn = page("actors/mara-venn.md")
-    assert re.search(r"\[\^fs-\d+\]: “[^”]*Mara Venn[^”]*” — \[.+, ¶7\.1\]", venn)
+    assert re.search(
+        r"\[\^fs-\d+\]: “[^”]*Mara Venn[^”]*” — \[.+, ¶7\.1\]"
+        r"\(\.\./sources/cpa-2031-05-06-harrow-quay-live\.md#p7-s1-q\d+-\d+\)",
+        venn,
+    )
 
 
 def test_one_statement_under_two_ids_is_reported_as_a_likely_duplicate(tmp_path: Path) -> None:

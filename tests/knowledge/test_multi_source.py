@@ -26,6 +26,7 @@ import re
 import shutil
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,7 @@ from conftest import to_html
 
 from generator.cli import main
 from generator.pages import budget
+from generator.sources.text import normalize
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 """The repository: its seeds/ and content/ are the demo project."""
@@ -132,9 +134,13 @@ def plain(text: str) -> str:
 
 FOOTNOTE = re.compile(
     r"^\[\^fs-(?P<n>\d+)\]: “(?P<quote>.*)” — \[(?P<title>.*), ¶(?P<p>\d+)\.(?P<s>\d+)\]"
-    r"\(\.\./sources/(?P<source>[a-z0-9-]+)\.md#(?P<anchor>[a-z0-9-]+)\)$",
+    r"\(\.\./sources/(?P<source>[a-z0-9-]+)\.md"
+    r"#(?P<anchor>(?P<sentence>p\d+-s\d+)(?:-q(?P<start>\d+)-(?P<end>\d+))?)\)$",
     re.MULTILINE,
 )
+"""A footnote definition. Its link leads to the quote's own anchor on the source's page
+(`p1-s1-q76-139`: the sentence's anchor, then where the quoted words are in the sentence as
+shown), or to the sentence's anchor when the words cannot be found in it."""
 
 
 def footnotes(page: str) -> dict[str, re.Match]:
@@ -142,16 +148,94 @@ def footnotes(page: str) -> dict[str, re.Match]:
     return {m["n"]: m for m in FOOTNOTE.finditer(page)}
 
 
-SENTENCE = re.compile(
-    r'<span class="fs-sentence" id="(?P<anchor>p\d+-s\d+)"><a class="fs-anchor" '
-    r'href="#(?P=anchor)" title="Link to this sentence">¶(?P<p>\d+)\.(?P<s>\d+)</a> '
-    r"(?P<text>.*?)</span>"
-)
+class SourceText(HTMLParser):
+    """A source page's text: each sentence's words as the page shows them (without its
+    ¶ label), by anchor; the sentence every anchor inside one is in; and the words each
+    quote's anchor (`fs-qaN`) lights up (those classed `fs-qN`)."""
+
+    def __init__(self, source_page: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.sentences: dict[str, str] = {}
+        self.within: dict[str, str] = {}
+        self.numbers: dict[str, int] = {}
+        self.marked: dict[tuple[str, int], str] = {}
+        self._sentence: str | None = None
+        self._open: list[list[int]] = []  # the quote numbers of each element open in it
+        self._label = False
+        self.feed(source_page)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        classes = (found.get("class") or "").split()
+        anchor = found.get("id") or ""
+        if self._sentence is None:
+            if tag == "span" and "fs-sentence" in classes:
+                assert anchor not in self.sentences, f"two sentences {anchor}"
+                self._sentence, self.sentences[anchor], self.within[anchor] = anchor, "", anchor
+            return
+        if anchor:
+            self.within[anchor] = self._sentence
+        if "fs-qa" in classes:
+            self.numbers[anchor] = next(
+                (int(c[5:]) for c in classes if re.fullmatch(r"fs-qa\d+", c)), 0
+            )
+        self._label = "fs-anchor" in classes
+        self._open.append([int(c[4:]) for c in classes if re.fullmatch(r"fs-q\d+", c)])
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._sentence is None:
+            return
+        if not self._open:  # the sentence's own end: its words follow "¶1.1 "
+            words = self.sentences[self._sentence]
+            assert words.startswith(" "), self._sentence
+            self.sentences[self._sentence] = words[1:]
+            self._sentence = None
+            return
+        self._open.pop()
+        self._label = False
+
+    def handle_data(self, data: str) -> None:
+        if self._sentence is None or self._label:
+            return
+        self.sentences[self._sentence] += data
+        for number in {n for numbers in self._open for n in numbers}:
+            key = (self._sentence, number)
+            self.marked[key] = self.marked.get(key, "") + data
 
 
 def sentences(source_page: str) -> dict[str, str]:
-    """A source page's sentences (plain text), by anchor."""
-    return {m["anchor"]: unescape(m["text"]) for m in SENTENCE.finditer(source_page)}
+    """A source page's sentences (plain text, as shown), by anchor."""
+    return SourceText(source_page).sentences
+
+
+def folded(text: str) -> str:
+    """Text as quotes are matched to sentences: as `normalize` has it, capitals too."""
+    return normalize(text).lower()
+
+
+def leads_to_its_quote(source: SourceText, note: re.Match, quote: str) -> bool:
+    """Whether a footnote's link leads to an anchor of its source's page that is in the
+    sentence the footnote names, and, when it is the quote's own anchor, whether that
+    anchor is where the quote is in the sentence and lights up its words. (The quote's
+    words may run on into the next sentence: then they are marked up to this one's end.)
+    The sentence's own anchor is the target only when the quote is not in the sentence."""
+    sentence = note["sentence"]
+    if source.within.get(note["anchor"]) != sentence:
+        return False
+    text = source.sentences[sentence]
+    if note["start"] is None:
+        return folded(quote) not in folded(text)
+    start, end = int(note["start"]), int(note["end"])
+    words = text[start:end]
+    whole = folded(words) == folded(quote)
+    runs_on = not text[end:].strip() and folded(quote).startswith(folded(words))
+    marked = source.numbers[note["anchor"]]
+    return (
+        bool(words.strip())
+        and (whole or runs_on)
+        and (not marked or source.marked.get((sentence, marked)) == words)
+    )
 
 
 def section(page: str, heading: str) -> str:
@@ -179,10 +263,12 @@ def figure_rows(page: str, label: str) -> list[list[str]]:
 
 
 def cited(page: str, cell: str) -> list[tuple[str, str, str]]:
-    """(source id, anchor, quote) of every footnote mark in a piece of the page."""
+    """(source id, the anchor of the sentence linked to, quote) of every footnote mark in a
+    piece of the page. (`test_every_footnote_links_to_the_sentence_holding_its_quote`
+    checks each link leads to the quote in that sentence.)"""
     notes = footnotes(page)
     return [
-        (notes[n]["source"], notes[n]["anchor"], unescape(notes[n]["quote"]))
+        (notes[n]["source"], notes[n]["sentence"], unescape(notes[n]["quote"]))
         for n in re.findall(r"\[\^fs-(\d+)\]", cell)
     ]
 
@@ -429,6 +515,7 @@ def quote_starts_in(source_page: str, anchor: str, quote: str) -> bool:
 
 
 def test_every_footnote_links_to_the_sentence_holding_its_quote(site):
+    texts = {source: SourceText(site[f"sources/{source}.md"]) for source in TITLES}
     count = 0
     for path, page in site.items():
         definitions = [line for line in page.splitlines() if line.startswith("[^")]
@@ -438,11 +525,16 @@ def test_every_footnote_links_to_the_sentence_holding_its_quote(site):
         for note in notes.values():
             source_page = site[f"sources/{note['source']}.md"]
             anchor = f"p{note['p']}-s{note['s']}"
-            assert note["anchor"] == anchor
-            assert f'id="{anchor}"' in source_page
+            assert note["sentence"] == anchor  # the sentence its label names
+            assert f'id="{note["anchor"]}"' in source_page
             assert note["title"] == TITLES[note["source"]]
             quote = unescape(note["quote"])
             assert quote_starts_in(source_page, anchor, quote), f"{path}: {quote!r} not at {anchor}"
+            assert leads_to_its_quote(texts[note["source"]], note, quote), (
+                f"{path}: {note['anchor']} is not where {quote!r} is"
+            )
+            # Every quote of the fixture is found in its sentence: each has its anchor.
+            assert note["start"] is not None, f"{path}: {quote!r} has no anchor of its own"
             count += 1
     assert count > 100
 
@@ -694,12 +786,20 @@ def test_the_fixture_site_builds_with_footnotes_linking_to_sentence_anchors(tmp_
     )
     assert built.returncode == 0, built.stderr
     event = (tmp_path / "site" / "events" / "kessa-ford-shelling" / "index.html").read_text("utf-8")
-    quote = "“killing 12 people, according to the Valdorian Interior Ministry” — "
+    words = "killing 12 people, according to the Valdorian Interior Ministry"
+    quote = f"“{words}” — "
     notes = re.findall(r'<li id="fn:fs-\d+">\s*<p>(.*?)</p>', event, re.S)
     (note,) = [n for n in notes if quote in n]
-    assert f'href="../../sources/{LEDGER}/#p1-s1"' in note
-    source = (tmp_path / "site" / "sources" / LEDGER / "index.html").read_text("utf-8")
-    assert 'id="p1-s1"' in source
+    # The link leads to the quote's own anchor in the sentence, which lights up its words.
+    link = re.search(
+        rf'href="\.\./\.\./sources/{LEDGER}/#(?P<anchor>(?P<sentence>p1-s1)'
+        r'-q(?P<start>\d+)-(?P<end>\d+))"',
+        note,
+    )
+    assert link, note
+    source = SourceText((tmp_path / "site" / "sources" / LEDGER / "index.html").read_text("utf-8"))
+    assert leads_to_its_quote(source, link, words)
+    assert source.marked[("p1-s1", source.numbers[link["anchor"]])] == words
 
 
 # --- The demo stays the article and nothing else -----------------------------------------------

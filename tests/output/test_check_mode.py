@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import copy_project
 
+from generator.common.project import HOME_PAGE
+
 SUMMARY = "seeds/cbs-baghdad-drone-strike/summary.yaml"
 STALE_ERROR = "Error: content/ is not up to date with seeds/; run `factsheets generate`.\n"
 CONFLICT_ERROR = (
@@ -36,9 +38,12 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def generated_pages(root: Path) -> int:
+    """The pages with a generated section: those of the generated folders, and the home
+    page (its "at a glance" section)."""
+    content = root / "content"
     return sum(
         1
-        for path in (root / "content").glob("*/*.md")
+        for path in [*content.glob("*/*.md"), content / HOME_PAGE]
         if path.read_text(encoding="utf-8").count("<!-- factsheets:begin") == 1
     )
 
@@ -85,13 +90,15 @@ def test_stale_content_fails_and_lists_the_files_without_writing(project, cli):
     assert result.exit_code == 3
     assert result.output.splitlines() == [
         "  created: content/events/baghdad-funeral.md",
+        "  updated: content/about/index.md",  # it counts the site's actors
         "  updated: content/actors/index.md",
         "  updated: content/actors/iran.md",
         "  updated: content/downloads/index.md",  # the data files' sizes changed
+        "  updated: content/index.md",  # its "at a glance" section counts them too
         "  updated: content/sources/cbs-baghdad-drone-strike.md",
         "  updated: content/sources/index.md",
         "  deleted: content/actors/palestinian-people.md",
-        f"Checked content/: 1 created, 5 updated, 1 deleted, {pages - 6} unchanged "
+        f"Checked content/: 1 created, 7 updated, 1 deleted, {pages - 8} unchanged "
         "(would be changed)",
         STALE_ERROR.rstrip("\n"),
     ]
@@ -170,7 +177,13 @@ def test_check_on_an_empty_content_folder_lists_every_page(tmp_path, cli):
 
     assert result.exit_code == 3
     created = [line for line in result.output.splitlines() if line.startswith("  created: ")]
-    assert len(created) == generated_pages(copy_project(tmp_path / "demo"))
+    # Every generated page but the home page, copied with the hand-written pages (its "at a
+    # glance" section as committed, up to date).
+    assert len(created) == generated_pages(copy_project(tmp_path / "demo")) - 1
+    assert (
+        f"Checked content/: {len(created)} created, 0 updated, 0 deleted, 1 unchanged "
+        "(would be changed)\n"
+    ) in result.output
     assert "  created: content/actors/iran.md" in created
     assert "  created: content/sources/index.md" in created
     assert result.output.endswith(STALE_ERROR)

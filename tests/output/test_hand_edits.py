@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from conftest import copy_project, snapshot
 
+from generator.common.project import HOME_PAGE
+
 SUMMARY = "seeds/cbs-baghdad-drone-strike/summary.yaml"
 PAGE = "content/actors/iran.md"
 OLD_DESCRIPTION = "    description: Denied any involvement in the attacks carried out by the groups it supports.\n"
@@ -65,10 +67,12 @@ def lines(output: str) -> list[str]:
 
 
 def generated_pages(root: Path) -> int:
-    """How many pages in content/ carry the generator's markers."""
+    """How many pages in content/ carry the generator's markers: those of the generated
+    folders, and the home page (its "at a glance" section)."""
+    content = root / "content"
     return sum(
         1
-        for path in (root / "content").glob("*/*.md")
+        for path in [*content.glob("*/*.md"), content / HOME_PAGE]
         if path.read_text(encoding="utf-8").count("<!-- factsheets:begin") == 1
     )
 

@@ -296,7 +296,11 @@ def test_a_page_without_front_matter_is_refused_until_put_right(cli: Cli, root: 
     # Doing as it says.
     assert_left_as_edited(cli, root, "---\n---\n" + preamble + block + NOTES)
     existing = force(cli, root)
-    assert (existing.front, existing.preamble, existing.tail) == (front[4:-4], preamble, NOTES)
+    # The front matter as generated, with the changed description (its meta description
+    # and JSON-LD say it).
+    filled = front[4:-4].replace(OLD, NEW)
+    assert filled.count(NEW) == 2
+    assert (existing.front, existing.preamble, existing.tail) == (filled, preamble, NOTES)
 
 
 @pytest.mark.parametrize("cut", ["first line", "both lines"])

@@ -11,7 +11,7 @@ import pytest
 from conftest import copy_project, snapshot
 
 from generator import pipeline
-from generator.common.project import Project
+from generator.common.project import HOME_PAGE, Project
 from generator.data import catalogue, explore
 from generator.data.account import FACT_SHEETS
 from generator.output import cache, record
@@ -43,7 +43,9 @@ def test_a_run_records_what_it_produced_in_one_file_of_two_lines(demo: Project) 
     assert set(json.loads(head)) == {"inputs", "listing", "files"}
     assert set(json.loads(tail)) == {"code", "sources", "pages"}
     pages = sorted(path for path in last.files if path.endswith(".md"))
-    assert pages == sorted(last.listing)  # the demo's pages are all generated
+    # The demo's pages are all generated (the home page, out of the generated folders'
+    # listing, for its "at a glance" section).
+    assert pages == sorted([*last.listing, HOME_PAGE])
     # The data files: in data/, and each fact sheet's JSON beside it.
     data = [f"data/{name}" for name in (*explore.FILES, *catalogue.FILES)]
     beside = [
@@ -64,7 +66,9 @@ def test_a_run_with_nothing_to_do_parses_only_the_first_line(demo: Project) -> N
 
     outcome = pipeline.generate(demo)
 
-    pages = [path for path in before if "/" in path and path.endswith(".md")]  # no index.md
+    # The generated pages: the generated folders' (not the hand-written tags.md, search.md)
+    # and the home page, whose "at a glance" section is generated.
+    pages = [path for path in before if ("/" in path and path.endswith(".md")) or path == HOME_PAGE]
     assert (outcome.rendered, outcome.plan.unchanged) == (0, len(pages))
     assert snapshot(demo.content) == before
 

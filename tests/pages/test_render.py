@@ -197,7 +197,10 @@ def page(pages: list[Page], path: str) -> Page:
 
 def test_every_page_is_rendered_with_front_matter(kb: KnowledgeBase) -> None:
     pages = render(kb)
+    # (Without the home page: `render` leaves it to the site, as a hand-written home page
+    # is; tests/pages/test_overview.py.)
     assert [p.path for p in pages] == [
+        "about/index.md",
         "actors/ana-ruiz.md",
         "actors/index.md",
         "downloads/index.md",
@@ -213,16 +216,51 @@ def test_every_page_is_rendered_with_front_matter(kb: KnowledgeBase) -> None:
         "statements/index.md",
         "timeline/index.md",
     ]
+    article = {
+        "@type": "NewsArticle",
+        "headline": "Bridge opens between two towns",
+        "publisher": {"@type": "Organization", "name": "Harbour News"},
+        "datePublished": "2031-05-03",
+    }
+    # What the page's <head> says of it (pages/meta.py; tests/publish/test_machine_readable.py).
     assert page(pages, "actors/ana-ruiz.md").front_matter == {
         "title": "Ana Ruiz",
         "tags": ["Person"],
         "search": {"boost": 2},
+        "description": "Mayor who opened the bridge.",
+        "json_ld": {
+            "@context": "https://schema.org",
+            "@type": "WebPage",
+            "mainEntity": {
+                "@type": "Person",
+                "name": "Ana Ruiz",
+                "alternateName": ["Ruiz"],
+                "description": "Mayor who opened the bridge.",
+            },
+            "citation": [article],
+        },
     }
     assert page(pages, "sources/harbour-news.md").front_matter == {
         "title": "Bridge opens between two towns",
         "tags": ["Source"],
+        "description": "The text of “Bridge opens between two towns”, Harbour News, 3 May 2031, "
+        "sentence by sentence, and the facts cited from it.",
+        "json_ld": {
+            "@context": "https://schema.org",
+            "@type": "WebPage",
+            "mainEntity": {**article, "inLanguage": "en"},
+        },
     }
-    assert page(pages, "events/index.md").front_matter == {"title": "Events"}
+    assert page(pages, "about/index.md").front_matter == {
+        "title": "About",
+        "description": "This site tells what 1 source, published 3 May 2031, reports: 1 actor, "
+        "2 locations, 1 event and 1 statement, every fact with the words of the source that…",
+    }
+    assert page(pages, "events/index.md").front_matter == {
+        "title": "Events",
+        "description": "Every event the sources report, as a timeline. Events with a date come "
+        "in date order; events the sources do not date are placed after the events they respond…",
+    }
 
 
 # --- Footnotes ---------------------------------------------------------------
@@ -246,11 +284,11 @@ def test_footnotes_are_numbered_in_order_of_first_use_and_deduplicated(kb: Knowl
     assert notes.cite(None) == ""
     assert notes.definitions().splitlines() == [
         "[^fs-1]: “opened on 2 May 2031” — "
-        "[Bridge opens between two towns, ¶1.1](../sources/harbour-news.md#p1-s1)",
+        "[Bridge opens between two towns, ¶1.1](../sources/harbour-news.md#p1-s1-q46-66)",
         "[^fs-2]: “between Port Vell” — "
-        "[Bridge opens between two towns, ¶1.1](../sources/harbour-news.md#p1-s1)",
+        "[Bridge opens between two towns, ¶1.1](../sources/harbour-news.md#p1-s1-q15-32)",
         "[^fs-3]: “and Sandholm opened” — "
-        "[Bridge opens between two towns, ¶1.1](../sources/harbour-news.md#p1-s1)",
+        "[Bridge opens between two towns, ¶1.1](../sources/harbour-news.md#p1-s1-q33-52)",
     ]
 
 
@@ -267,20 +305,20 @@ def test_adjacent_footnote_marks_are_visibly_separated(kb: KnowledgeBase) -> Non
     assert between[1:] != ""
 
 
-def test_footnotes_link_to_the_sentence_of_each_quote(kb: KnowledgeBase) -> None:
+def test_footnotes_link_to_the_words_of_each_quote(kb: KnowledgeBase) -> None:
     body = page(render(kb), "actors/ana-ruiz.md").body
     definitions = [line for line in body.splitlines() if line.startswith("[^")]
     assert definitions == [
         # An alias is cited where the source uses it, in the source's own words.
-        "[^fs-1]: “Ruiz” — [Bridge opens between two towns, ¶1.2](../sources/harbour-news.md#p1-s2)",
+        "[^fs-1]: “Ruiz” — [Bridge opens between two towns, ¶1.2](../sources/harbour-news.md#p1-s2-q10-14)",
         "[^fs-2]: “Mayor Ana Ruiz” — "
-        "[Bridge opens between two towns, ¶1.2](../sources/harbour-news.md#p1-s2)",
+        "[Bridge opens between two towns, ¶1.2](../sources/harbour-news.md#p1-s2-q0-14)",
         "[^fs-3]: “opened on 2 May 2031” — "
-        "[Bridge opens between two towns, ¶1.1](../sources/harbour-news.md#p1-s1)",
+        "[Bridge opens between two towns, ¶1.1](../sources/harbour-news.md#p1-s1-q46-66)",
         "[^fs-4]: “Mayor Ana Ruiz cut the ribbon” — "
-        "[Bridge opens between two towns, ¶1.2](../sources/harbour-news.md#p1-s2)",
+        "[Bridge opens between two towns, ¶1.2](../sources/harbour-news.md#p1-s2-q0-29)",
         "[^fs-5]: “Ruiz said the protest was small.” — "
-        "[Bridge opens between two towns, ¶2.2](../sources/harbour-news.md#p2-s2)",
+        "[Bridge opens between two towns, ¶2.2](../sources/harbour-news.md#p2-s2-q0-32)",
     ]
     # Each page numbers its own footnotes from 1, and every reference has a definition.
     for rendered in render(kb):
@@ -311,10 +349,12 @@ def test_an_editors_footnote_cannot_take_the_place_of_a_citation(kb: KnowledgeBa
 def test_the_source_page_has_an_anchor_for_every_sentence(kb: KnowledgeBase) -> None:
     body = page(render(kb), "sources/harbour-news.md").body
     for anchor, label in [("p1-s1", "¶1.1"), ("p1-s2", "¶1.2"), ("p1-s3", "¶1.3")]:
-        assert (
-            f'<span class="fs-sentence" id="{anchor}"><a class="fs-anchor" href="#{anchor}" '
-            f'title="Link to this sentence">{label}</a>'
-        ) in body
+        # (Before the label, the anchors of the sentence's quotes, if any.)
+        assert re.search(
+            f'<span class="fs-sentence" id="{anchor}">(<span class="fs-qa[^"]*" id="[^"]+"></span>)*'
+            f'<a class="fs-anchor" href="#{anchor}" title="Link to this sentence">{label}</a>',
+            body,
+        )
     assert '<span class="fs-sentence" id="p2-s2">' in body
 
 
@@ -340,9 +380,11 @@ def test_the_source_page_keeps_the_sources_paragraphs_apart(kb: KnowledgeBase) -
     ]
 
 
-def test_the_source_page_lists_cited_facts_one_block_per_category(kb: KnowledgeBase) -> None:
+def test_the_source_page_lists_the_fact_sheets_citing_it_one_block_per_category(
+    kb: KnowledgeBase,
+) -> None:
     html_page = to_html(page(render(kb), "sources/harbour-news.md").body)
-    cited = html_page[html_page.index("Facts cited from this source") :]
+    cited = html_page[html_page.index("Fact sheets citing this source") :]
     blocks = [b for _, b in re.findall(r"<(p|li)>(.*?)</\1>", cited, re.DOTALL)]
     assert [re.sub(r"<[^>]+>", "", block) for block in blocks] == [
         "Actors (1): Ana Ruiz",
@@ -364,7 +406,7 @@ def test_links_between_pages(kb: KnowledgeBase) -> None:
     assert renderer.link("bridge-opening") == "[Opening of the bridge](../events/bridge-opening.md)"
     # A statement has no page: its link goes to the sentence that reports it.
     assert renderer.link("ruiz-protest-small") == (
-        "[The protest was small.](../sources/harbour-news.md#p2-s2)"
+        "[The protest was small.](../sources/harbour-news.md#p2-s2-q0-32)"
     )
     assert renderer.link("no-such-id") == "no-such-id"
 
@@ -464,7 +506,7 @@ def test_a_site_template_overrides_the_generators(fictional) -> None:
         "[Ana Ruiz](../actors/ana-ruiz.md) and \\*\\*not bold\\*\\*[^fs-1]\n"
         "\n"
         "[^fs-1]: “Mayor Ana Ruiz” — "
-        "[Bridge opens between two towns, ¶1.2](../sources/harbour-news.md#p1-s2)\n"
+        "[Bridge opens between two towns, ¶1.2](../sources/harbour-news.md#p1-s2-q0-14)\n"
     )
     # Templates the site does not override come from the generator.
     assert page(pages, "locations/port-vell.md") == page(render(kb), "locations/port-vell.md")

@@ -42,6 +42,7 @@ from pydantic import TypeAdapter
 from generator.cli import main
 from generator.knowledge.figures import EARLY_WORDS
 from generator.pages import markup
+from generator.pages.meta import DESCRIPTION_LENGTH
 from generator.pages.page import Page as RenderedPage
 from generator.pages.render import render
 from generator.sources import schema
@@ -134,7 +135,9 @@ def summary(values: dict[str, str], url: str) -> dict:
                 "id": "l1",
                 "name": v["location_name"],
                 "aliases": [v["location_alias"]],
-                "kind": "city",
+                # A region: the gazetteer places countries and cities only, so a random
+                # name that is a real city's ("Ho") adds no map the harmless page lacks.
+                "kind": "region",
                 "description": v["location_description"],
                 "quote": v["quote_location"],
             }
@@ -231,7 +234,7 @@ def second_summary(values: dict[str, str]) -> dict:
             },
         ],
         "locations": [
-            {"id": "l1", "name": v["location_name"], "kind": "city", "quote": v["quote_location"]}
+            {"id": "l1", "name": v["location_name"], "kind": "region", "quote": v["quote_location"]}
         ],
         "events": [
             {
@@ -377,8 +380,13 @@ class Page(HTMLParser):
         self._svg = 0  # inside a drawing, <title> names a mark, not the page
         self._script: list | None = None
         self._source_depth = 0
+        self._facts_depth = 0
+        """Inside a source's table of facts (from <h2 id="fs-facts"> to the next <h3>): its
+        elements and text are checked, not their number, which follows the sentences."""
 
     def _token(self, token: tuple) -> None:
+        if self._facts_depth:
+            return  # a row per sentence and fact sheet: as many as the text has
         self.skeleton.append(token)
         if self._region:
             self.region_skeleton.append(token)
@@ -393,6 +401,10 @@ class Page(HTMLParser):
                 self._source_depth += 1
             return
         self.elements.append(element)
+        if tag == "h2" and ("id", "fs-facts") in attrs:
+            self._facts_depth = 1
+        elif tag == "h3":
+            self._facts_depth = 0
         self._token(("<" + tag, tuple(sorted(name for name, _ in attrs))))
         if tag == "div" and ("class", "fs-source") in attrs:
             self._source_depth = 1
@@ -564,6 +576,8 @@ def check_attributes(built: Built, page: Page, base: Baseline, region_only: bool
                 check_link(built, page, element.tag, name, value, base)
             elif name in ("id", "for"):
                 assert SAFE_ID.fullmatch(value), f"{page.path}: <{element.tag} {name}={value!r}>"
+            elif name == "content" and head_key(element) is not None:
+                continue  # a description or a title, from the data: check_head reads it
             else:
                 assert value in base.attribute_values[element.tag, name], (
                     f"{page.path}: <{element.tag} {name}={value!r}> comes from the data"
@@ -576,10 +590,19 @@ def check_source_text(built: Built, page: Page) -> None:
         attrs = dict(element.attrs)
         if element.tag == "p":
             assert attrs == {}
-        elif element.tag == "span":
-            assert attrs.get("class") == "fs-sentence", element
+        elif element.tag == "span" and attrs.get("class") == "fs-sentence":
             assert re.fullmatch(r"p\d+-s\d+", attrs.get("id") or ""), element
             assert set(attrs) == {"class", "id"}, element
+        elif element.tag == "span" and "id" in attrs:  # a quote's anchor
+            assert re.fullmatch(r"fs-qa(?: fs-qa\d+)?", attrs.get("class") or ""), element
+            assert re.fullmatch(r"p\d+-s\d+-q\d+-\d+", attrs["id"]), element
+            assert set(attrs) == {"class", "id"}, element
+        elif element.tag == "span":  # quoted words
+            assert re.fullmatch(r"fs-q\d+(?: fs-q\d+)*", attrs.get("class") or ""), element
+            assert set(attrs) == {"class"}, element
+        elif element.tag == "a" and attrs.get("class") == "fs-cited":
+            assert re.fullmatch(r"#facts-p\d+-s\d+", attrs.get("href") or ""), element
+            assert set(attrs) == {"class", "href"}, element
         elif element.tag == "a":
             assert attrs.get("class") == "fs-anchor", element
             assert re.fullmatch(r"#p\d+-s\d+", attrs.get("href") or ""), element
@@ -660,6 +683,101 @@ def difference(got: list[tuple], want: list[tuple]) -> str:
     return f"at element {index}: got {got[index : index + 3]}, expected {want[index : index + 3]}"
 
 
+# The head: a page's description and title, in <meta> tags for search engines and
+# OpenGraph, and its schema.org JSON-LD (generator/pages/meta.py), are the only places
+# outside the article where a value of the data may be an attribute's value or a
+# script's text. There each must read exactly as the value (as a reader sees it), where
+# the same page built from harmless strings has the harmless value.
+
+HEAD_CONTENT = re.compile(r"description|og:.*|twitter:.*")
+"""<meta name=...> or <meta property=...> whose `content` may come from the data."""
+JSON_LD = ("type", "application/ld+json")
+
+
+def head_key(element: Element) -> str | None:
+    """The name or property of a <meta> whose content may come from the data."""
+    attrs = dict(element.attrs)
+    key = attrs.get("name") or attrs.get("property")
+    if element.tag != "meta" or key is None or not HEAD_CONTENT.fullmatch(key):
+        return None
+    return key
+
+
+def not_json_ld(scripts: list[tuple]) -> list[tuple]:
+    return [script for script in scripts if JSON_LD not in script[1]]
+
+
+def hostile_form(harmless: str, built: Built) -> str:
+    """A head value of the harmless site with each harmless value replaced by the one it
+    stands for: a description as the fact sheet prints it (as a sentence), any other as
+    it is; what a reader sees of it (`visible`)."""
+    if harmless == f"https://{HOST}/harmless":
+        return built.url
+    for name in FIELDS:
+        value = stored(name, built.values[name])
+        if name.endswith("_description"):
+            harmless = harmless.replace(as_sentence(HARMLESS[name]), as_sentence(value))
+        harmless = harmless.replace(HARMLESS[name], value)
+    return visible(harmless)
+
+
+def reads_as(got: str, harmless: str, built: Built, where: str, trimmed: bool) -> None:
+    """`got` reads as the hostile form of `harmless`; a description may be cut short,
+    after a word, with an ellipsis."""
+    wanted, seen = hostile_form(harmless, built), visible(got)
+    if trimmed and seen != wanted:
+        assert len(got) <= DESCRIPTION_LENGTH, f"{where}: {len(got)} characters"
+        assert seen.endswith("…") and wanted.startswith(seen[:-1].rstrip()), (
+            f"{where}: {seen!r} is not the start of {wanted!r}"
+        )
+        return
+    assert seen == wanted, f"{where}: reads {seen!r} where it must read {wanted!r}"
+
+
+def check_head(built: Built, page: Page, expected: Page) -> None:
+    def contents(page: Page) -> dict[str, str]:
+        found = {}
+        for element in page.elements:
+            key = head_key(element)
+            if key is not None:
+                assert key not in found, f"{page.path}: two <meta> {key}"
+                found[key] = dict(element.attrs).get("content") or ""
+        return found
+
+    got, want = contents(page), contents(expected)
+    assert got.keys() == want.keys(), f"{page.path}: <meta> tags differ"
+    for key, value in got.items():
+        trimmed = key.endswith("description")
+        reads_as(value, want[key], built, f"{page.path} <meta {key}>", trimmed)
+    scripts = [script[2] for script in page.scripts if JSON_LD in script[1]]
+    harmless = [script[2] for script in expected.scripts if JSON_LD in script[1]]
+    assert len(scripts) == len(harmless), f"{page.path}: JSON-LD scripts differ"
+    for text, harmless_text in zip(scripts, harmless, strict=True):
+        # Jinja's |tojson writes <, >, & and ' as \u escapes: nothing closes the script.
+        assert not re.search(r"[<>&']", text), f"{page.path}: JSON-LD with markup characters"
+        check_json(json.loads(text), json.loads(harmless_text), built, f"{page.path} JSON-LD")
+
+
+def check_json(got: object, want: object, built: Built, where: str) -> None:
+    """The same JSON as the harmless site's, each harmless value replaced (`reads_as`)."""
+    if isinstance(want, dict):
+        assert isinstance(got, dict) and got.keys() == want.keys(), f"{where}: keys differ"
+        for key in want:
+            check_json(got[key], want[key], built, f"{where}.{key}")
+    elif isinstance(want, list):
+        assert isinstance(got, list) and len(got) == len(want), f"{where}: lengths differ"
+        for index, (one, other) in enumerate(zip(got, want, strict=True)):
+            check_json(one, other, built, f"{where}[{index}]")
+    elif isinstance(want, str):
+        assert isinstance(got, str), where
+        if not where.endswith("description"):
+            # Names, headlines: plain text, as a reader sees it, and nothing else.
+            assert got == visible(got), f"{where}: {got!r} is not plain text"
+        reads_as(got, want, built, where, trimmed=where.endswith("description"))
+    else:
+        assert got == want, where
+
+
 def check_whole_site(built: Built, base: Baseline) -> None:
     """Every page, theme included: title, header, tags page, 404; and the search index."""
     pages = read_site(built.site)
@@ -668,7 +786,8 @@ def check_whole_site(built: Built, base: Baseline) -> None:
         assert page.skeleton == expected.skeleton, (
             f"{path or 'index'}: markup differs {difference(page.skeleton, expected.skeleton)}"
         )
-        assert page.scripts == expected.scripts, f"{path}: scripts differ"
+        assert not_json_ld(page.scripts) == not_json_ld(expected.scripts), f"{path}: scripts differ"
+        check_head(built, page, expected)
         assert not page.tags_in_title, f"{path}: elements in <title>: {page.tags_in_title}"
         check_attributes(built, page, base, region_only=False)
         if path in TITLES:
@@ -1009,6 +1128,23 @@ READ_BACK_FOLDERS = ("1-harmless-zq90z", "2-harmless-zq91z")
 READ_BACK_FILE = "harmless-zq92z.txt"
 _LABEL = re.compile(r"¶\d+\.\d+")
 _SOURCE_TEXT = re.compile(r'<div class="fs-source">.*?</div>', re.S)
+_FACTS_TABLE = re.compile(r'<h2 id="fs-facts">.*?(?=<h3)', re.S)
+"""A source's facts, a row per sentence and fact sheet: grouped as the text's sentences
+are, so compared fact by fact (`_fact_lines`)."""
+
+
+def _without_text(html: str) -> str:
+    return _FACTS_TABLE.sub("", _SOURCE_TEXT.sub("", html))
+
+
+def _fact_lines(html: str) -> list[str]:
+    """Each fact of a source's table of facts, with its fact sheet, as HTML."""
+    lines = []
+    for div in _FACTS_TABLE.findall(html):
+        for row in re.findall(r"<tr>(.*?)</tr>", div, re.S)[1:]:
+            cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+            lines += [f"{cells[1]} | {fact}" for fact in re.split(r"<br ?/?>", cells[2])]
+    return lines
 
 
 def reads(text: str) -> str:
@@ -1079,7 +1215,7 @@ def test_the_read_back_baseline_prints_every_field(harmless_pages) -> None:
 
 def expected_text(harmless_html: str, values: dict[str, str], url: str, paths: list[str]) -> str:
     """A harmless page's text with each harmless value replaced by what a reader must see."""
-    text = _page_text(_SOURCE_TEXT.sub("", harmless_html))
+    text = _page_text(_without_text(harmless_html))
     for name, value in values.items():
         for harmless, wanted in _printed_forms(name, value):
             text = text.replace(harmless, wanted)
@@ -1106,7 +1242,7 @@ def check_read_back(
     paths = [f"seeds/{folders[0]}/{file}", f"seeds/{folders[1]}/source.txt"]
     for path, (_, html) in pages.items():
         want = _LABEL.sub("¶", expected_text(harmless[path][1], values, url, paths))
-        got = _LABEL.sub("¶", _page_text(_SOURCE_TEXT.sub("", html)))
+        got = _LABEL.sub("¶", _page_text(_without_text(html)))
         if got != want:
             at = next(
                 (i for i, (a, b) in enumerate(zip(got, want, strict=False)) if a != b), len(got)
@@ -1116,10 +1252,18 @@ def check_read_back(
                 f"  {want[max(0, at - 80) : at + 80]!r}"
             )
         if path.startswith("sources/src"):
+            # Its facts: every one as the harmless page has it, values read back.
+            harmless_facts = _fact_lines(harmless[path][1])
+            assert harmless_facts, path
+            assert {_page_text(line) for line in _fact_lines(html)} == {
+                expected_text(line, values, url, paths) for line in harmless_facts
+            }, path
             # The source's text, sentence by sentence, as the same rules show it.
             [div] = _SOURCE_TEXT.findall(html)
             sentences = split_sentences(source_text(values))
             shown = " ".join(f"{s.label} {reads(s.text)}" for s in sentences)
+            # (Without the links after sentences to the facts citing them.)
+            div = re.sub(r'<a class="fs-cited" href="#[^"]*">[^<]*</a>', "", div)
             assert _page_text(div) == " ".join(shown.split()), path
         if path == "sources/src.md":
             hrefs = [

@@ -9,8 +9,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, copy_project
-from mkdocs.commands.build import build, get_files
+from conftest import ROOT, build_in_process, copy_project
+from mkdocs.commands.build import get_files
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
@@ -22,16 +22,7 @@ MULTI = ROOT / "tests" / "fixtures" / "multi"
 
 def mkdocs_build(root: Path, count: int, monkeypatch: pytest.MonkeyPatch) -> Path:
     """`mkdocs build --strict` in-process, with this many workers building pages."""
-    monkeypatch.setattr(mkdocs_plugin, "MIN_PAGES", 0)  # the demo is small; fork anyway
-    monkeypatch.setattr(workers, "usable_cores", lambda: count)
-    monkeypatch.chdir(root)
-    config = load_config(str(root / "mkdocs.yml"), strict=True)
-    config.plugins.on_startup(command="build", dirty=False)
-    try:
-        build(config)
-    finally:
-        config.plugins.on_shutdown()
-    return root / "site"
+    return build_in_process(root, count, monkeypatch)
 
 
 def tree(site: Path) -> dict[str, bytes]:

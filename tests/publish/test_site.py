@@ -9,6 +9,7 @@ The site is built once for the whole module, from a copy of the demo project.
 from __future__ import annotations
 
 import gzip
+import html
 import json
 import re
 import shutil
@@ -25,12 +26,20 @@ from conftest import ROOT, copy_project
 from bench import search as browser
 from generator.cli import main
 from generator.publish.search import PAGEFIND_EXCLUDE
-from generator.sources.text import split_sentences
+from generator.sources.text import normalize, split_sentences
 
 FACT_SHEET_DIRS = ("actors", "locations", "events", "sources")
 SEED = ROOT / "seeds" / "cbs-baghdad-drone-strike"
 SUMMARY = yaml.safe_load((SEED / "summary.yaml").read_text(encoding="utf-8"))
-FOOTNOTE_LINK = re.compile(r'href="((?:\.\./)+)sources/([a-z0-9-]+)/#(p\d+-s\d+)"')
+FOOTNOTE_LINK = re.compile(r'href="((?:\.\./)+)sources/([a-z0-9-]+)/#(p\d+-s\d+(?:-q\d+-\d+)?)"')
+"""A link to a source's sentence: to the words a quote takes from it (`p1-s1-q45-74`: the
+sentence's anchor, then where the words are in the sentence as shown), or to the sentence."""
+FOOTNOTE = re.compile(
+    r'<li id="fn:fs-\d+">\s*<p>“(?P<quote>.*?)” — <a href="\.\./\.\./sources/(?P<source>[a-z0-9-]+)/'
+    r'#(?P<anchor>(?P<sentence>p(?P<p>\d+)-s(?P<s>\d+))(?:-q(?P<start>\d+)-(?P<end>\d+))?)">'
+    r"[^<]*, ¶(?P=p)\.(?P=s)</a>"
+)
+"""A footnote of a built page: its quote, and the link to it, labelled with its sentence."""
 CHROMIUM = shutil.which("chromium") or browser.CHROMIUM
 
 
@@ -92,6 +101,91 @@ class _Body(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self.stack and self.stack[-1] == (True, False):
             self.text.append(data)
+
+
+class SourceText(HTMLParser):
+    """A built source page's text: each sentence's words as the page shows them (without
+    its ¶ label), by anchor; the sentence every anchor inside one is in; and the words each
+    quote's anchor (`fs-qaN`) lights up (those classed `fs-qN`)."""
+
+    def __init__(self, page: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.sentences: dict[str, str] = {}
+        self.within: dict[str, str] = {}
+        self.numbers: dict[str, int] = {}
+        self.marked: dict[tuple[str, int], str] = {}
+        self._sentence: str | None = None
+        self._open: list[list[int]] = []  # the quote numbers of each element open in it
+        self._label = False
+        self.feed(page)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        classes = (found.get("class") or "").split()
+        anchor = found.get("id") or ""
+        if self._sentence is None:
+            if tag == "span" and "fs-sentence" in classes:
+                assert anchor not in self.sentences, f"two sentences {anchor}"
+                self._sentence, self.sentences[anchor], self.within[anchor] = anchor, "", anchor
+            return
+        if anchor:
+            self.within[anchor] = self._sentence
+        if "fs-qa" in classes:
+            self.numbers[anchor] = next(
+                (int(c[5:]) for c in classes if re.fullmatch(r"fs-qa\d+", c)), 0
+            )
+        self._label = "fs-anchor" in classes
+        self._open.append([int(c[4:]) for c in classes if re.fullmatch(r"fs-q\d+", c)])
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._sentence is None:
+            return
+        if not self._open:  # the sentence's own end: its words follow "¶1.1 "
+            words = self.sentences[self._sentence]
+            assert words.startswith(" "), self._sentence
+            self.sentences[self._sentence] = words[1:]
+            self._sentence = None
+            return
+        self._open.pop()
+        self._label = False
+
+    def handle_data(self, data: str) -> None:
+        if self._sentence is None or self._label:
+            return
+        self.sentences[self._sentence] += data
+        for number in {n for numbers in self._open for n in numbers}:
+            key = (self._sentence, number)
+            self.marked[key] = self.marked.get(key, "") + data
+
+
+def folded(text: str) -> str:
+    """Text as quotes are matched to sentences: as `normalize` has it, capitals too."""
+    return normalize(text).lower()
+
+
+def leads_to_its_quote(source: SourceText, note: re.Match, quote: str) -> bool:
+    """Whether a footnote's link leads to an anchor of its source's page that is in the
+    sentence the footnote names, and, when it is the quote's own anchor, whether that
+    anchor is where the quote is in the sentence and lights up its words. (The quote's
+    words may run on into the next sentence: then they are marked up to this one's end.)
+    The sentence's own anchor is the target only when the quote is not in the sentence."""
+    sentence = note["sentence"]
+    if source.within.get(note["anchor"]) != sentence:
+        return False
+    text = source.sentences[sentence]
+    if note["start"] is None:
+        return folded(quote) not in folded(text)
+    start, end = int(note["start"]), int(note["end"])
+    words = text[start:end]
+    whole = folded(words) == folded(quote)
+    runs_on = not text[end:].strip() and folded(quote).startswith(folded(words))
+    marked = source.numbers[note["anchor"]]
+    return (
+        bool(words.strip())
+        and (whole or runs_on)
+        and (not marked or source.marked.get((sentence, marked)) == words)
+    )
 
 
 def body(page: Path) -> _Body:
@@ -168,7 +262,9 @@ def test_the_header_search_box_and_the_search_page(site: Path) -> None:
     assert '<form class="fs-search" action="../../search/" method="get"' in sheet
     assert 'name="q"' in sheet and "search_index.json" not in sheet
     page = (site / "search" / "index.html").read_text(encoding="utf-8")
-    for bundle in ('href="../pagefind/pagefind-ui.css"', 'src="../pagefind/pagefind-ui.js"'):
+    # Loaded from the site's root, which the page reads from the theme: the same in a
+    # build with file URLs (tests/publish/test_offline.py), where the page is search.html.
+    for bundle in ('pagefind + "pagefind-ui.css"', 'pagefind + "pagefind-ui.js"'):
         assert bundle in page
     for name in ("pagefind-ui.css", "pagefind-ui.js"):
         assert (site / "pagefind" / name).is_file(), name
@@ -283,7 +379,16 @@ def test_without_an_index_the_search_page_says_what_to_do(site: Path, tmp_path: 
 
 
 def test_every_footnote_links_to_an_anchored_sentence_of_its_source(site: Path) -> None:
-    anchors: dict[str, set[str]] = {}
+    """Every footnote leads to the words it quotes, in the sentence its label names, on its
+    source's page; and every link to a source's sentence leads to an anchor of that page."""
+    texts: dict[str, SourceText] = {}
+
+    def text_of(source: str) -> SourceText:
+        if source not in texts:
+            page = (site / "sources" / source / "index.html").read_text("utf-8")
+            texts[source] = SourceText(page)
+        return texts[source]
+
     links = 0
     for url in fact_sheets():
         if url.startswith("sources/"):
@@ -293,18 +398,30 @@ def test_every_footnote_links_to_an_anchored_sentence_of_its_source(site: Path) 
         assert found, f"{url} has no footnote linking to a source sentence"
         for up, source, anchor in found:
             assert up == "../../", f"{url}: footnote link does not reach sources/ ({up})"
-            if source not in anchors:
-                source_page = (site / "sources" / source / "index.html").read_text("utf-8")
-                anchors[source] = set(re.findall(r'id="(p\d+-s\d+)"', source_page))
-            assert anchor in anchors[source], f"{url} links to missing {source}#{anchor}"
+            assert anchor in text_of(source).within, f"{url} links to missing {source}#{anchor}"
+        notes = list(FOOTNOTE.finditer(page))
+        assert len(notes) == page.count('<li id="fn:fs-'), f"{url}: a footnote has another shape"
+        for note in notes:
+            quote = html.unescape(note["quote"])
+            assert leads_to_its_quote(text_of(note["source"]), note, quote), (
+                f"{url}: {note['source']}#{note['anchor']} is not where {quote!r} is"
+            )
             links += 1
     assert links > 100
 
 
 def test_a_fact_sheet_cites_the_exact_sentence(site: Path) -> None:
+    """Footnotes lead to where the words are in the sentence as the source has it."""
     page = (site / "events" / "baghdad-drone-strike" / "index.html").read_text(encoding="utf-8")
-    assert 'href="../../sources/cbs-baghdad-drone-strike/#p1-s1"' in page
-    assert 'href="../../sources/cbs-baghdad-drone-strike/#p2-s1"' in page
+    text = (SEED / "source.txt").read_text(encoding="utf-8")
+    sentences = {sentence.anchor: sentence.text for sentence in split_sentences(text)}
+    for anchor, quote in (
+        ("p1-s1", "the overnight US drone strike"),
+        ("p2-s1", "the strike was carried out in response to attacks on U.S. service members"),
+    ):
+        start = sentences[anchor].index(quote)
+        target = f"{anchor}-q{start}-{start + len(quote)}"
+        assert f'“{quote}” — <a href="../../sources/cbs-baghdad-drone-strike/#{target}"' in page
 
 
 def test_the_source_page_anchors_every_sentence_of_the_text(site: Path) -> None:
