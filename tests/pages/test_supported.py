@@ -4,11 +4,10 @@ many facts cite it, and following a citation lights up the words it quotes."""
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import FictionalProject, to_html
+from conftest import FictionalProject, SourceText, to_html
 
 from generator.knowledge.model import Actor, Event, Facts, Location, Statement
 from generator.pages import markup, supported
@@ -72,46 +71,11 @@ def source_page(project: FictionalProject) -> str:
     return page.body
 
 
-class _Marked(HTMLParser):
-    """The words each quote marks in its sentence (by sentence and the quote's number
-    there), and the quotes' anchors."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.anchors: dict[str, tuple[str, int]] = {}
-        self.words: dict[tuple[str, int], str] = {}
-        self._sentence = ""
-        self._open: list[list[int]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        found = dict(attrs)
-        classes = (found.get("class") or "").split()
-        if "fs-sentence" in classes:
-            self._sentence = found.get("id") or ""
-        if "fs-qa" in classes and found.get("id"):
-            numbers = [int(c[5:]) for c in classes if c.startswith("fs-qa") and c[5:].isdigit()]
-            self.anchors[found["id"] or ""] = (self._sentence, numbers[0] if numbers else 0)
-        if tag == "span":
-            self._open.append([int(c[4:]) for c in classes if re.fullmatch(r"fs-q\d+", c)])
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "span" and self._open:
-            self._open.pop()
-
-    def handle_data(self, data: str) -> None:
-        for numbers in self._open:
-            for number in numbers:
-                key = (self._sentence, number)
-                self.words[key] = self.words.get(key, "") + data
-
-
 def test_every_footnote_leads_to_an_anchor_that_marks_exactly_the_quoted_words(
     project: FictionalProject,
 ) -> None:
     kb = project.kb()
-    body = source_page(project)
-    marked = _Marked()
-    marked.feed(to_html(body))
+    source = SourceText(to_html(source_page(project)))
     citations = [
         citation
         for table in (kb.actors, kb.locations, kb.events, kb.statements)
@@ -121,8 +85,8 @@ def test_every_footnote_leads_to_an_anchor_that_marks_exactly_the_quoted_words(
     assert citations
     for citation in citations:
         anchor = markup.quote_anchor(citation.sentence, citation.quote)
-        assert anchor in marked.anchors, anchor
-        words = marked.words[marked.anchors[anchor]]
+        assert source.within[anchor] == citation.sentence.anchor, anchor
+        words = source.marked[citation.sentence.anchor, source.numbers[anchor]]
         # The quote as written in the summary, against the text as the page shows it
         # (typographic marks plain; capitals may differ): the words, or for a quote
         # running on into the next sentence, their start, up to this sentence's end.
@@ -157,9 +121,7 @@ def test_where_a_quote_is_in_its_sentence(
 def test_overlapping_quotes_each_keep_their_words(project: FictionalProject) -> None:
     """ "drone strike in Baghdad" and "the overnight US drone strike" cross: each quote's
     words are marked by its own number, wherever the other's begin or end."""
-    marked = _Marked()
-    marked.feed(to_html(source_page(project)))
-    words = set(marked.words.values())
+    words = set(SourceText(to_html(source_page(project))).marked.values())
     assert {"drone strike in Baghdad", "the overnight US drone strike"} <= words
 
 

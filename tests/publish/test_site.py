@@ -21,12 +21,12 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import ROOT, copy_project
+from conftest import ROOT, SourceText, copy_project, leads_to_its_quote
 
 from bench import search as browser
 from generator.cli import main
 from generator.publish.search import PAGEFIND_EXCLUDE
-from generator.sources.text import normalize, split_sentences
+from generator.sources.text import split_sentences
 
 FACT_SHEET_DIRS = ("actors", "locations", "events", "sources")
 SEED = ROOT / "seeds" / "cbs-baghdad-drone-strike"
@@ -101,91 +101,6 @@ class _Body(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self.stack and self.stack[-1] == (True, False):
             self.text.append(data)
-
-
-class SourceText(HTMLParser):
-    """A built source page's text: each sentence's words as the page shows them (without
-    its ¶ label), by anchor; the sentence every anchor inside one is in; and the words each
-    quote's anchor (`fs-qaN`) lights up (those classed `fs-qN`)."""
-
-    def __init__(self, page: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.sentences: dict[str, str] = {}
-        self.within: dict[str, str] = {}
-        self.numbers: dict[str, int] = {}
-        self.marked: dict[tuple[str, int], str] = {}
-        self._sentence: str | None = None
-        self._open: list[list[int]] = []  # the quote numbers of each element open in it
-        self._label = False
-        self.feed(page)
-        self.close()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        found = dict(attrs)
-        classes = (found.get("class") or "").split()
-        anchor = found.get("id") or ""
-        if self._sentence is None:
-            if tag == "span" and "fs-sentence" in classes:
-                assert anchor not in self.sentences, f"two sentences {anchor}"
-                self._sentence, self.sentences[anchor], self.within[anchor] = anchor, "", anchor
-            return
-        if anchor:
-            self.within[anchor] = self._sentence
-        if "fs-qa" in classes:
-            self.numbers[anchor] = next(
-                (int(c[5:]) for c in classes if re.fullmatch(r"fs-qa\d+", c)), 0
-            )
-        self._label = "fs-anchor" in classes
-        self._open.append([int(c[4:]) for c in classes if re.fullmatch(r"fs-q\d+", c)])
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._sentence is None:
-            return
-        if not self._open:  # the sentence's own end: its words follow "¶1.1 "
-            words = self.sentences[self._sentence]
-            assert words.startswith(" "), self._sentence
-            self.sentences[self._sentence] = words[1:]
-            self._sentence = None
-            return
-        self._open.pop()
-        self._label = False
-
-    def handle_data(self, data: str) -> None:
-        if self._sentence is None or self._label:
-            return
-        self.sentences[self._sentence] += data
-        for number in {n for numbers in self._open for n in numbers}:
-            key = (self._sentence, number)
-            self.marked[key] = self.marked.get(key, "") + data
-
-
-def folded(text: str) -> str:
-    """Text as quotes are matched to sentences: as `normalize` has it, capitals too."""
-    return normalize(text).lower()
-
-
-def leads_to_its_quote(source: SourceText, note: re.Match, quote: str) -> bool:
-    """Whether a footnote's link leads to an anchor of its source's page that is in the
-    sentence the footnote names, and, when it is the quote's own anchor, whether that
-    anchor is where the quote is in the sentence and lights up its words. (The quote's
-    words may run on into the next sentence: then they are marked up to this one's end.)
-    The sentence's own anchor is the target only when the quote is not in the sentence."""
-    sentence = note["sentence"]
-    if source.within.get(note["anchor"]) != sentence:
-        return False
-    text = source.sentences[sentence]
-    if note["start"] is None:
-        return folded(quote) not in folded(text)
-    start, end = int(note["start"]), int(note["end"])
-    words = text[start:end]
-    whole = folded(words) == folded(quote)
-    runs_on = not text[end:].strip() and folded(quote).startswith(folded(words))
-    marked = source.numbers[note["anchor"]]
-    return (
-        bool(words.strip())
-        and (whole or runs_on)
-        and (not marked or source.marked.get((sentence, marked)) == words)
-    )
 
 
 def body(page: Path) -> _Body:
