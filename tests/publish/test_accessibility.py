@@ -49,6 +49,10 @@ PAGES = [
     "map/",
     "timeline/",
     "network/",
+    "about/",
+    "downloads/",
+    # A footnote's target: the sentence and the quoted words lit up.
+    "sources/cbs-baghdad-drone-strike/#p1-s3-q19-41",
 ]
 
 WIDTHS = {"desktop": 1280, "phone": 390}
