@@ -27,6 +27,7 @@ from . import pipeline
 from .common.errors import ContentNeedsAttention, escape_controls
 from .common.progress import silent, terminal_bar
 from .common.project import Project, display_path
+from .data.catalogue import size_text
 from .draft.drafting import source_block
 from .output.cache import Caches
 from .output.write import Plan
@@ -62,7 +63,11 @@ class Context:
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list every file written.")
-@click.version_option(package_name="factsheets")
+@click.version_option(
+    package_name="factsheets",
+    # The summary format too: what summaries this version reads and writes (`migrate`).
+    message=f"%(prog)s %(version)s (summary format {FORMAT})",
+)
 @click.pass_context
 def main(ctx: click.Context, root: Path, quiet: bool, verbose: bool) -> None:
     """Turn structured summaries of news articles into a searchable fact-sheet site.
@@ -379,6 +384,40 @@ def draft(
         f"Drafted {display_path(path, project.root)}: {counts}, every quote found in the text. "
         "Review it, delete its `status: draft` line to publish it, and run `factsheets check`."
     )
+
+
+@main.command()
+@click.option(
+    "--backups",
+    is_flag=True,
+    help="Also remove the backups of edited pages (.factsheets/backups/).",
+)
+@click.pass_obj
+def clean(obj: Context, backups: bool) -> None:
+    """Remove the caches, the record of the last run and the built site.
+
+    Everything removed is made again by the next run; content/ and seeds/ are never
+    touched, nor the backups of pages edited by hand unless --backups is given.
+    """
+    project = obj.project
+    removed, kept = pipeline.clean(project, backups=backups)
+    for item in removed:
+        obj.say(
+            f"Removed {display_path(item.path, project.root)}: "
+            f"{plural(item.files, 'file')}, {size_text(item.size, exact=False)}",
+            level=1,
+        )
+    total = sum(item.size for item in removed)
+    obj.say(
+        f"Removed what the next run makes again: {size_text(total, exact=False)}."
+        if removed
+        else "Nothing to remove."
+    )
+    if kept is not None:
+        obj.say(
+            f"Kept {display_path(kept.path, project.root)}/ ({plural(kept.files, 'file')}): "
+            "the backups of edited pages; `factsheets clean --backups` removes them."
+        )
 
 
 @main.command()

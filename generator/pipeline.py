@@ -15,9 +15,11 @@ from `content/` afterwards, by `publish/` (`factsheets build` and `serve`, in cl
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import gc
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,8 +40,10 @@ from .knowledge.duplicates import LikelyDuplicate, likely_duplicates
 from .knowledge.merge import merge
 from .knowledge.model import KnowledgeBase
 from .output import apply, cache, files, incremental, record, write
-from .output.cache import Caches
+from .output.cache import CACHE_DIR, Caches
+from .output.record import RECORD_FILE
 from .pages.render import Rendered, Renderer
+from .publish import build
 from .sources import support
 from .sources.checks import validate
 from .sources.load import SUMMARY_FILE, Loaded, digest, load_all, read_distinct, read_text
@@ -203,6 +207,68 @@ def migrate(project: Project, *, check: bool = False) -> dict[str, Migration]:
     except OSError as error:  # the lock's file (each summary's are caught above)
         raise _could_not_write(error, project, "No summary was changed.") from None
     return migrations
+
+
+@dataclass(frozen=True)
+class Removed:
+    """A file or folder `clean` removed (or, for the backups, kept)."""
+
+    path: Path
+    files: int
+    size: int
+    """Bytes."""
+
+
+def clean(project: Project, *, backups: bool = False) -> tuple[list[Removed], Removed | None]:
+    """Deletes what the tool made and makes again: the caches and the record of the last
+    run (`.factsheets/`), the built site and what killed builds left beside it. Never
+    `content/`, and the backups of editors' pages only with `backups`. Returns what was
+    removed, and the backups left (None when there are none)."""
+    site = project.site
+    targets = [project.root / CACHE_DIR, project.root / RECORD_FILE]
+    if site.is_symlink():
+        # The folder it leads to is the site; the link is the user's.
+        targets.append(site.resolve())
+    else:
+        targets.append(site)
+    targets += build.leftovers(site)
+    backups_folder = project.root / files.BACKUPS
+    if backups:
+        targets.append(backups_folder)
+    removed = []
+    with files.locked(project.root):
+        for target in targets:
+            if not (target.exists() or target.is_symlink()):
+                continue
+            count, size = _measure(target)
+            try:
+                if target.is_dir() and not target.is_symlink():
+                    shutil.rmtree(target)
+                else:
+                    target.unlink()
+            except OSError as error:
+                shown = display_path(target, project.root)
+                raise FactsheetsError(
+                    f"could not remove {shown}: {error.strerror or error}"
+                ) from None
+            removed.append(Removed(target, count, size))
+    kept = None
+    if backups_folder.is_dir():
+        kept = Removed(backups_folder, *_measure(backups_folder))
+    return removed, kept
+
+
+def _measure(path: Path) -> tuple[int, int]:
+    """How many files a file or folder holds, and their bytes."""
+    if not path.is_dir() or path.is_symlink():
+        return 1, path.lstat().st_size
+    count = size = 0
+    for folder, _, names in os.walk(path):
+        for name in names:
+            with contextlib.suppress(OSError):
+                size += os.lstat(os.path.join(folder, name)).st_size
+                count += 1
+    return count, size
 
 
 def _read(

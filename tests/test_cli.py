@@ -16,7 +16,7 @@ from conftest import ROOT, without_undated
 
 from generator.cli import main
 from generator.common.project import EXPLORE_DIRS, GENERATED_DIRS
-from generator.sources.schema import json_schema
+from generator.sources.schema import FORMAT, json_schema
 
 SUMMARY = yaml.safe_load(
     (ROOT / "seeds" / "cbs-baghdad-drone-strike" / "summary.yaml").read_text(encoding="utf-8")
@@ -319,7 +319,7 @@ def test_an_unknown_option_is_a_usage_error() -> None:
 
 def test_version() -> None:
     result = factsheets("--version")
-    assert (result.exit_code, result.output) == (0, "factsheets, version 0.1.0\n")
+    assert (result.exit_code, result.output) == (0, f"factsheets 0.1.0 (summary format {FORMAT})\n")
 
 
 # --- the installed command ---------------------------------------------------------
@@ -348,7 +348,7 @@ def test_the_command_exits_with_its_code_after_all_its_output(
     assert result.returncode == code, result.stderr
     assert stderr.format(missing=missing) in result.stderr
     if code == 0:
-        assert result.stdout == "factsheets, version 0.1.0\n"
+        assert result.stdout == f"factsheets 0.1.0 (summary format {FORMAT})\n"
 
 
 def test_a_long_output_reaches_a_pipe_whole() -> None:

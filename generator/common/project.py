@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
+from mkdocs.exceptions import ConfigurationError
+from mkdocs.utils import yaml as mkdocs_yaml
 
 from .errors import FactsheetsError
 
@@ -159,19 +162,23 @@ class Project:
         config_file = root / "mkdocs.yml"
         if not config_file.is_file():
             raise FactsheetsError(f"{config_file} not found: run this inside a fact-sheet project.")
-        try:
-            # mkdocs.yml may hold !!python tags for Material's extensions; read only our keys.
-            config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_LenientLoader) or {}
-        except yaml.YAMLError as error:
-            raise FactsheetsError(f"{config_file}: not valid YAML: {error}") from None
-        docs_dir = config.get("docs_dir", "docs") if isinstance(config, dict) else "docs"
-        site_dir = config.get("site_dir", "site") if isinstance(config, dict) else "site"
+        config = read_config(config_file)
+        folders = {}
+        for key, default in (("docs_dir", "docs"), ("site_dir", "site")):
+            value = config.get(key, default)
+            if not isinstance(value, str) or not value.strip():
+                # `!ENV [NAME]` with NAME unset reads as null: no folder to write into.
+                raise FactsheetsError(
+                    f"{config_file}: {key} must name a folder, not {value!r}"
+                    + (" (an !ENV variable that is not set?)" if value is None else "")
+                )
+            folders[key] = root / value
         return cls(
             root=root,
             seeds=root / "seeds",
-            content=root / str(docs_dir),
+            content=folders["docs_dir"],
             templates=root / "templates",
-            site=root / str(site_dir),
+            site=folders["site_dir"],
             publish_drafts=_publish_drafts(config, config_file),
             about=_about(config, config_file),
         )
@@ -235,9 +242,18 @@ def _about(config: object, config_file: Path) -> About:
     )
 
 
-class _LenientLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml, turning the tags MkDocs understands (!ENV, !!python/name) into plain values."""
-
-
-_LenientLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-_LenientLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+def read_config(config_file: Path) -> dict[str, Any]:
+    """mkdocs.yml as MkDocs reads it: its `!ENV` tags, `INHERIT` from a parent file, and
+    the `!!python/name` tags of Material's extensions (MkDocs' own loader); an error, in
+    MkDocs' words, names the file."""
+    try:
+        with open(config_file, "rb") as handle:
+            config = mkdocs_yaml.yaml_load(handle)
+    except (ConfigurationError, yaml.YAMLError, ImportError, OSError) as error:
+        message = str(error).removeprefix(
+            "MkDocs encountered an error parsing the configuration file: "
+        )
+        raise FactsheetsError(f"{config_file}: {message}") from None
+    if not isinstance(config, dict):
+        raise FactsheetsError(f"{config_file}: not a mapping of settings")
+    return config

@@ -237,9 +237,10 @@ def listing(made: dict[str, str]) -> Listing:
     )
 
 
-def size_text(size: int) -> str:
-    """A size for readers: "12.3 kB (12,345 bytes)"; the bytes alone below a kilobyte."""
+def size_text(size: int, *, exact: bool = True) -> str:
+    """A size for readers: "12.3 kB (12,345 bytes)", or without `exact` "12.3 kB"; the
+    bytes alone below a kilobyte."""
     for unit, scale in (("MB", 1_000_000), ("kB", 1_000)):
         if size >= scale:
-            return f"{size / scale:.1f} {unit} ({size:,} bytes)"
+            return f"{size / scale:.1f} {unit}" + (f" ({size:,} bytes)" if exact else "")
     return f"{size:,} bytes"

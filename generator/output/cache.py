@@ -17,6 +17,7 @@ What the last run produced is `record.py`'s. Every cache is only a shortcut: del
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Callable, Hashable, Iterable
@@ -99,12 +100,36 @@ class Caches:
         """Keep the run's validated summaries in memory, and with `on_disk` for the next
         process too."""
         folder = self.root / CACHE_DIR
+        kept = set()
         for item in loaded:
             self.summary.put(item.digest, item.summary)
             if on_disk:
                 path = folder / f"{item.digest}.json"
+                kept.add(path.name)
                 if not path.exists():
                     atomic_write(path, item.summary.model_dump_json())
+        if on_disk:
+            prune(folder, kept)
+
+
+def prune(folder: Path, kept: set[str]) -> int:
+    """Deletes the summaries cached in `folder` but those named in `kept` (this run's: the
+    next run compares with them, and needs no older one); how many were deleted.
+
+    Every edit of a summary caches its new version: without this the folder would grow
+    with every edit. Another process may find one it wanted gone: it parses the YAML.
+    """
+    deleted = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        if entry.name.endswith(".json") and entry.name not in kept:
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+                deleted += 1
+    return deleted
 
 
 def stat(path: Path) -> list[int]:

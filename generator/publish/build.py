@@ -193,6 +193,15 @@ def _clear_leftovers(site: Path) -> None:
                 os.unlink(lock.lock_file)
 
 
+def leftovers(site: Path) -> list[Path]:
+    """What builds left beside `site`: their folders and lock files (for `factsheets
+    clean`; a build removes those of killed builds itself, see `_clear_leftovers`)."""
+    if not site.parent.is_dir():
+        return []
+    names = (_OLD.format(site.name), _BUILDING.format(site.name))
+    return sorted(path for name in names for path in site.parent.glob(f"{name}*"))
+
+
 def _lock_of(folder: Path) -> str:
     """The lock file of a build's folder, beside it."""
     return f"{folder}.lock"
