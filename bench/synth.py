@@ -177,12 +177,13 @@ def write_project(corpus: Corpus, out: Path) -> Path:
     (search.md included) into `out`."""
     prepare(out)
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    # The theme's overrides beside it, as in a site `factsheets new` makes.
+    config = config.replace("custom_dir: generator/skeleton/overrides", "custom_dir: overrides")
     name = f"Fact sheets: synthetic corpus of {corpus.pages:,} fact sheets"
     config = re.sub(r"(?m)^site_name:.*$", lambda _: f'site_name: "{name}"', config, count=1)
     (out / "mkdocs.yml").write_text(config, encoding="utf-8")
     # The theme overrides (theme.custom_dir): the header's search box, Pagefind's markers.
-    if (ROOT / "overrides").is_dir():
-        shutil.copytree(ROOT / "overrides", out / "overrides")
+    shutil.copytree(ROOT / "generator" / "skeleton" / "overrides", out / "overrides")
     content = out / "content"
     content.mkdir()
     for item in sorted((ROOT / "content").iterdir()):

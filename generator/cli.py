@@ -23,7 +23,7 @@ from pathlib import Path
 
 import click
 
-from . import pipeline
+from . import pipeline, skeleton
 from .common.errors import ContentNeedsAttention, escape_controls
 from .common.progress import silent, terminal_bar
 from .common.project import Project, display_path
@@ -77,6 +77,33 @@ def main(ctx: click.Context, root: Path, quiet: bool, verbose: bool) -> None:
     markers that were left alone.
     """
     ctx.obj = Context(root, -1 if quiet else (1 if verbose else 0))
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", required=True, help="The site's name, as its pages and title bar show it.")
+@click.option(
+    "--description",
+    default=skeleton.DESCRIPTION,
+    help="One sentence on the site, for its home page and search engines.",
+)
+@click.pass_obj
+def new(obj: Context, folder: Path, title: str, description: str) -> None:
+    """Start a new site in FOLDER (a new or empty folder).
+
+    Writes mkdocs.yml, the theme's overrides, the home, Search and Tags pages, an example
+    source with its summary, a README for the desk, .gitignore, requirements.txt and CI
+    workflows for GitHub Pages and GitLab Pages; then makes its content/.
+    """
+    written = skeleton.create(folder, title, description)
+    for path in written:
+        obj.say(f"  created: {display_path(folder / path, Path.cwd())}", 1)
+    obj.say(f"Started a new site in {folder} ({plural(len(written), 'file')}).")
+    _generate(Context(folder, obj.verbosity))
+    obj.say(
+        f"Next: cd {folder}, then `factsheets build` and `python -m http.server -d site`; "
+        "README.md says how to add a source."
+    )
 
 
 @main.command()

@@ -25,12 +25,25 @@ ROOT = Path(__file__).resolve().parent.parent
 """The repository: its mkdocs.yml, seeds/ and committed content/ are the demo project."""
 
 
+THEME = ROOT / "generator" / "skeleton" / "overrides"
+"""The theme's overrides (templates, style sheets, scripts) every site starts with: the
+demo's `theme.custom_dir`, copied into a new site's `overrides/`."""
+
+
+def demo_config(target: Path) -> None:
+    """The demo's mkdocs.yml in `target`, with the theme's overrides beside it, as a site
+    `factsheets new` makes has them (the demo reads them from the package)."""
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("custom_dir: generator/skeleton/overrides", "custom_dir: overrides")
+    (target / "mkdocs.yml").write_text(config, encoding="utf-8")
+    shutil.copytree(THEME, target / "overrides")
+
+
 def copy_project(target: Path, *, seeds: Path | None = None, with_content: bool = True) -> Path:
     """A copy of the demo project (mkdocs.yml, the theme's overrides/, seeds/, hand-written
     and generated content/)."""
     target.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
-    shutil.copytree(ROOT / "overrides", target / "overrides")  # mkdocs.yml's theme.custom_dir
+    demo_config(target)
     shutil.copytree(seeds or ROOT / "seeds", target / "seeds")
     if with_content:
         shutil.copytree(ROOT / "content", target / "content")
@@ -38,7 +51,6 @@ def copy_project(target: Path, *, seeds: Path | None = None, with_content: bool 
         (target / "content").mkdir()
         for name in ("index.md", "tags.md", "search.md"):
             shutil.copy(ROOT / "content" / name, target / "content" / name)
-        shutil.copytree(ROOT / "content" / "assets", target / "content" / "assets")
     return target
 
 

@@ -32,9 +32,6 @@ HAND_WRITTEN = (
     "index.md",
     "search.md",
     "tags.md",
-    "assets/factsheets.css",
-    "assets/explore.css",
-    "assets/explore.js",
 )
 ATTACK = "events/harrow-quay-drone-attack.md"
 POST = "harrow-quay-post-2031-05-05-drone-attack"

@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import SourceText, leads_to_its_quote, to_html
+from conftest import THEME, SourceText, leads_to_its_quote, to_html
 
 from generator.cli import main
 from generator.pages import budget
@@ -43,9 +43,6 @@ HAND_WRITTEN = (
     "index.md",
     "tags.md",
     "search.md",
-    "assets/factsheets.css",
-    "assets/explore.css",
-    "assets/explore.js",
 )
 GENERATED_DIRS = ("actors", "locations", "events", "sources", "statements")
 
@@ -646,7 +643,7 @@ def test_facts_cited_from_a_source_are_separate_items(site):
 
 
 def test_several_footnote_marks_are_visibly_separated(site):
-    css = (ROOT / "content" / "assets" / "factsheets.css").read_text(encoding="utf-8")
+    css = (THEME / "assets" / "factsheets.css").read_text(encoding="utf-8")
     separated_by_css = re.search(r"(sup|footnote-ref)[^{,]*\+\s*(sup|\.footnote-ref)", css)
     run_together = re.findall(r"\[\^fs-\d+\]\[\^fs-\d+\]", site[EVENT])
     assert separated_by_css or not run_together

@@ -4,10 +4,9 @@ many facts cite it, and following a citation lights up the words it quotes."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-from conftest import FictionalProject, SourceText, to_html
+from conftest import THEME, FictionalProject, SourceText, to_html
 
 from generator.knowledge.model import Actor, Event, Facts, Location, Statement
 from generator.pages import markup, supported
@@ -170,7 +169,7 @@ def test_no_kind_of_fact_is_left_out_of_a_sources_list(model: type) -> None:
 
 
 def test_the_style_sheet_marks_as_many_quotes_as_the_pages_number() -> None:
-    css = (Path(__file__).parents[2] / "content/assets/factsheets.css").read_text(encoding="utf-8")
+    css = (THEME / "assets" / "factsheets.css").read_text(encoding="utf-8")
     for number in range(1, markup.QUOTES_MARKED + 1):
         assert f".fs-qa{number}:target ~ .fs-q{number}" in css
     assert f".fs-qa{markup.QUOTES_MARKED + 1}:target" not in css
