@@ -64,6 +64,9 @@ from mkdocs.utils import get_relative_url
 from ..common import workers
 
 log = logging.getLogger("mkdocs.plugins.factsheets")
+_MKDOCS_LOGGER = Page.__module__.partition(".")[0]
+"""The logger above all that MkDocs logs: "mkdocs", or "properdocs" when ProperDocs runs
+(its `mkdocs.*` modules are its own `properdocs.*`, and "mkdocs" logs through it)."""
 
 MIN_PAGES = 200
 """Below this many pages, forking workers costs more than it saves."""
@@ -541,7 +544,7 @@ def _convert(src_uri: str) -> tuple[str, Converted | None]:
 def _captured() -> Iterator[Records]:
     """Collects what MkDocs logs, instead of printing it, while the block runs."""
     capture = _Capture()
-    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log = logging.getLogger(_MKDOCS_LOGGER)
     handlers, mkdocs_log.handlers = mkdocs_log.handlers, [capture]
     try:
         yield capture.records
