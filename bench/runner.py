@@ -15,10 +15,12 @@ from typing import Any
 import yaml
 
 from generator.common.project import (
+    ABOUT_DIR,
     CATEGORY_DIRS,
     DATA_DIR,
     DOWNLOADS_DIR,
     EXPLORE_DIRS,
+    HOME_PAGE,
     page_continued,
 )
 from generator.data import catalogue
@@ -304,11 +306,13 @@ def _add_source(project: Path, corpus: Corpus, options: Options) -> dict[str, An
     draft = extra_source(corpus)
     write_draft(project / "seeds", draft)
     world = corpus.world
-    # The index pages, the Map, Timeline and Network pages and their data, and the
-    # downloads and the Data page, list everything: any source may change them.
+    # The index pages, the Map, Timeline and Network pages and their data, the downloads
+    # and the Data page list everything, and the About and home pages count it: any
+    # source may change them.
     touched = {
         f"sources/{draft.id}.md",
-        *(f"{c}/index.md" for c in (*CATEGORY_DIRS, *EXPLORE_DIRS, DOWNLOADS_DIR)),
+        HOME_PAGE,
+        *(f"{c}/index.md" for c in (*CATEGORY_DIRS, *EXPLORE_DIRS, DOWNLOADS_DIR, ABOUT_DIR)),
         *(f"{DATA_DIR}/{name}" for name in (*FILES, *catalogue.FILES)),
     }
     for entity_id in referenced_ids(draft.summary):
