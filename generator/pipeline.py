@@ -381,6 +381,8 @@ def _generate(project: Project, caches: Caches, *, force: bool, progress: Progre
             record.save(
                 project.root, project.content, inputs=inputs, outputs=outputs, history=history
             )
+    # Only now: the run compared each summary with its last version, cached.
+    caches.prune()
     return Outcome(plan, warnings, backups, rendered=len(decisions))
 
 

@@ -32,6 +32,10 @@ def test_the_demo_uses_the_skeletons_files() -> None:
         "custom_dir: overrides", "custom_dir: generator/skeleton/overrides"
     )
     assert (ROOT / "mkdocs.yml").read_text("utf-8") == expected
+    # The lock a new site's CI installs is the one `make site` and CI install here.
+    assert (ROOT / "requirements.lock").read_bytes() == (
+        skeleton.FILES / "requirements.lock"
+    ).read_bytes(), "run `make lock`"
     for page in ("search.md", "tags.md"):
         assert (ROOT / "content" / page).read_bytes() == (
             skeleton.FILES / "content" / page
@@ -44,7 +48,7 @@ def test_new_writes_a_site_that_checks_and_builds_at_once(tmp_path: Path) -> Non
     result = factsheets("new", folder, "--title", 'The "Kessa Ford" shelling')
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0] == f"Started a new site in {folder} (18 files)."
+    assert lines[0] == f"Started a new site in {folder} (19 files)."
     assert lines[1].startswith("Generated content/: ") and " 0 deleted, 0 unchanged." in lines[1]
     assert lines[2].startswith(f"Next: cd {folder}, then `factsheets build`")
     for name in (
@@ -52,6 +56,7 @@ def test_new_writes_a_site_that_checks_and_builds_at_once(tmp_path: Path) -> Non
         ".gitignore",
         "README.md",
         "requirements.txt",
+        "requirements.lock",
         ".github/workflows/pages.yml",
         ".gitlab-ci.yml",
         "overrides/main.html",
@@ -116,7 +121,9 @@ def test_the_github_workflow_passes_actionlint_and_both_validate_then_publish(
     steps = yaml.safe_load(workflow.read_text("utf-8"))["jobs"]["build"]["steps"]
     commands = [step.get("run") for step in steps if "run" in step]
     assert commands == [
-        "pip install -r requirements.txt",
+        "python -m pip install --require-hashes -r requirements.lock\n"
+        "python -m pip install --no-deps -r requirements.txt\n"
+        "python -m pip check\n",
         "factsheets check",
         "factsheets generate --check",
         "factsheets build",
@@ -124,7 +131,9 @@ def test_the_github_workflow_passes_actionlint_and_both_validate_then_publish(
     gitlab = yaml.safe_load((skeleton.FILES / "gitlab-ci.yml").read_text("utf-8"))
     assert gitlab["pages"]["artifacts"]["paths"] == ["public"]
     assert gitlab["pages"]["before_script"] == [
-        "pip install -r requirements.txt",
+        "python -m pip install --require-hashes -r requirements.lock",
+        "python -m pip install --no-deps -r requirements.txt",
+        "python -m pip check",
         "factsheets check",
         "factsheets generate --check",
     ]
@@ -173,5 +182,5 @@ def test_the_installed_package_starts_a_site_anywhere(tmp_path: Path) -> None:
         cwd=away, env=env, capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert made.returncode == 0, made.stdout + made.stderr
-    assert made.stdout.startswith("Started a new site in story (18 files).\n")
+    assert made.stdout.startswith("Started a new site in story (19 files).\n")
     assert (away / "story" / "content" / "about" / "index.md").is_file()

@@ -82,6 +82,8 @@ class Caches:
         self.summary: Memo[str, Summary | None] = Memo(self._read_summary)
         """A summary validated before, by digest (for `load_all`'s `known`): in memory,
         else on disk; None when neither has it."""
+        self.on_disk: set[str] = set()
+        """The cached summaries this run wrote or found on disk, by file name (`prune`)."""
 
     def new_run(self) -> None:
         """Start a run: what the run before it did not use is dropped at its end."""
@@ -100,16 +102,19 @@ class Caches:
         """Keep the run's validated summaries in memory, and with `on_disk` for the next
         process too."""
         folder = self.root / CACHE_DIR
-        kept = set()
         for item in loaded:
             self.summary.put(item.digest, item.summary)
             if on_disk:
                 path = folder / f"{item.digest}.json"
-                kept.add(path.name)
+                self.on_disk.add(path.name)
                 if not path.exists():
                     atomic_write(path, item.summary.model_dump_json())
-        if on_disk:
-            prune(folder, kept)
+
+    def prune(self) -> int:
+        """Deletes the summaries cached on disk but those this run kept (`keep`), once the
+        run no longer needs the last run's (which tell what changed); how many."""
+        kept, self.on_disk = self.on_disk, set()
+        return prune(self.root / CACHE_DIR, kept) if kept else 0
 
 
 def prune(folder: Path, kept: set[str]) -> int:

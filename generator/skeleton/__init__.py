@@ -34,6 +34,7 @@ PLACED = {
     "gitlab-ci.yml": ".gitlab-ci.yml",
     "content/search.md": "content/search.md",
     "content/tags.md": "content/tags.md",
+    "requirements.lock": "requirements.lock",
 }
 """The files copied into a new site, by where they are in the package (dot files are kept
 without their dot there, so that every packaging tool ships them)."""
@@ -89,10 +90,11 @@ def create(folder: Path, title: str, description: str = DESCRIPTION) -> list[Pat
             text = text.replace("@TITLE@", " ".join(title.split()))
         written[target] = text
     written["requirements.txt"] = (
-        "# What the site's CI installs (.github/workflows/pages.yml, .gitlab-ci.yml): the\n"
-        "# version of factsheets this site was made with. If your package index does not\n"
-        "# have it, name where you install it from instead, e.g.\n"
-        "# factsheets @ git+https://github.com/<owner>/factsheets@<tag>\n"
+        "# The version of factsheets this site was made with, which its CI installs\n"
+        "# (.github/workflows/pages.yml, .gitlab-ci.yml) without its dependencies: those are\n"
+        "# requirements.lock, each at the version tested with it, its files' hashes checked.\n"
+        "# If your package index does not have it, name where you install it from instead,\n"
+        "# e.g. factsheets @ git+https://github.com/<owner>/factsheets@<tag>\n"
         f"{requirement()}\n"
     )
     # The home page: the desk's title and introduction above its "At a glance" section,
