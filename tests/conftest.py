@@ -102,6 +102,22 @@ def project(tmp_path: Path) -> Path:
     return copy_project(tmp_path / "project")
 
 
+def factsheets(*args: str | Path) -> Result:
+    """`factsheets ...` in this process, under the name users type."""
+    return CliRunner().invoke(main, [str(a) for a in args], prog_name="factsheets")
+
+
+@pytest.fixture
+def seeds_only(tmp_path: Path) -> Path:
+    """The three-source fixture's seeds and a minimal mkdocs.yml: no content/ yet, no home
+    page, no theme."""
+    root = tmp_path / "site"
+    root.mkdir()
+    shutil.copytree(ROOT / "tests" / "fixtures" / "multi" / "seeds", root / "seeds")
+    (root / "mkdocs.yml").write_text("site_name: Test\ndocs_dir: content\n", encoding="utf-8")
+    return root
+
+
 @pytest.fixture
 def cli() -> Callable[..., Result]:
     """Run `factsheets ARGS...` in-process; returns click's Result (exit_code, output)."""

@@ -3,32 +3,19 @@ summaries' cache pruned, `factsheets clean`, `factsheets --version`."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
-from conftest import ROOT
+from conftest import factsheets
 
-from generator.cli import main
 from generator.output.cache import CACHE_DIR
 from generator.sources.schema import FORMAT
 
-MULTI = ROOT / "tests" / "fixtures" / "multi"
-
-
-def factsheets(*args: str | Path) -> Result:
-    return CliRunner().invoke(main, [str(a) for a in args], prog_name="factsheets")
-
 
 @pytest.fixture
-def site(tmp_path: Path) -> Path:
-    """The three-source fixture's seeds, and a minimal mkdocs.yml."""
-    root = tmp_path / "site"
-    root.mkdir()
-    shutil.copytree(MULTI / "seeds", root / "seeds")
-    (root / "mkdocs.yml").write_text("site_name: Test\ndocs_dir: content\n", encoding="utf-8")
-    return root
+def site(seeds_only: Path) -> Path:
+    """The three-source fixture's seeds only (`conftest.seeds_only`)."""
+    return seeds_only
 
 
 def test_the_version_names_the_summary_format() -> None:

@@ -7,29 +7,19 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
-from conftest import ROOT, FictionalProject
+from conftest import ROOT, FictionalProject, factsheets
 
-from generator.cli import main
 from generator.pages import overview
 from generator.pages.page import SiteData
 
 MULTI = ROOT / "tests" / "fixtures" / "multi"
 
 
-def factsheets(*args: str | Path) -> Result:
-    return CliRunner().invoke(main, [str(a) for a in args], prog_name="factsheets")
-
-
 @pytest.fixture
-def site(tmp_path: Path) -> Path:
-    """The three-source fixture, its seeds only: no content yet, no home page."""
-    root = tmp_path / "site"
-    root.mkdir()
-    shutil.copytree(MULTI / "seeds", root / "seeds")
-    (root / "content").mkdir()
-    (root / "mkdocs.yml").write_text("site_name: Test\ndocs_dir: content\n", encoding="utf-8")
-    return root
+def site(seeds_only: Path) -> Path:
+    """The three-source fixture's seeds (`conftest.seeds_only`) and an empty content/."""
+    (seeds_only / "content").mkdir()
+    return seeds_only
 
 
 def with_about(root: Path, settings: str) -> None:
