@@ -91,6 +91,12 @@ def settle(page: Any, path: str) -> None:
         page.wait_for_selector(".pagefind-ui__result", timeout=10_000)
     elif path.startswith("search/"):
         page.wait_for_selector("#factsheets-search input")
+    # A page opened at an anchor scrolls, and the theme fades the page's title into the
+    # header: colours measured mid-fade are neither the old nor the new ones. (The fade
+    # starts on the scroll's event, a moment after the load.)
+    if "#" in path:
+        page.wait_for_timeout(300)
+    page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")
 
 
 def describe(violations: list[dict[str, Any]]) -> str:
