@@ -11,8 +11,7 @@ from pathlib import Path
 import click
 import pytest
 import yaml
-from click.testing import CliRunner, Result
-from conftest import ROOT, without_undated
+from conftest import ROOT, factsheets, without_undated
 
 from generator.cli import main
 from generator.common.project import EXPLORE_DIRS, GENERATED_DIRS
@@ -34,11 +33,6 @@ GENERATED = sorted(
 """Every generated page of the demo (relative to the project), as committed."""
 PAGES = len(GENERATED)
 COMMANDS = sorted(main.commands)
-
-
-def factsheets(*args: str | Path) -> Result:
-    """Run the command under the name users type, so usage lines read `factsheets ...`."""
-    return CliRunner().invoke(main, [str(a) for a in args], prog_name="factsheets")
 
 
 # --- generate ------------------------------------------------------------------

@@ -12,15 +12,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner, Result
-from conftest import ROOT
+from conftest import ROOT, factsheets
 
 from generator import skeleton
-from generator.cli import main
-
-
-def factsheets(*args: str | Path) -> Result:
-    return CliRunner().invoke(main, [str(a) for a in args], prog_name="factsheets")
 
 
 def test_the_demo_uses_the_skeletons_files() -> None:

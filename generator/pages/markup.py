@@ -33,7 +33,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..knowledge.model import Attested, Citation, KnowledgeBase, Source
-from ..sources.text import TYPOGRAPHIC, Sentence, normalize
+from ..sources.text import TYPOGRAPHIC, Sentence, is_plain, normalize
 
 Citable = Attested | Citation | Iterable[Any] | None
 """What a footnote mark can cite: a citation, a fact's, or any (nested) list of them."""
@@ -73,7 +73,7 @@ ISOLATE = ("\u2068", "\u2069")
 def plain(text: str) -> str:
     """Text with control characters as spaces, runs of whitespace as one space, and no
     directional formatting characters (see the module's description)."""
-    if text.isascii() and text.isprintable() and "  " not in text:
+    if is_plain(text):
         return text  # the common case, and nothing to do: no control, no run of spaces
     return _folded(_DIRECTIONAL.sub("", text))
 
@@ -257,9 +257,7 @@ def quote_span(sentence: str, quote: str) -> tuple[int, int] | None:
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         return None
     wanted = normalize(quote)
-    if (text.isascii() and text.isprintable() and "  " not in text) or not _FOLDED_DIFFERS.search(
-        text
-    ):  # the common case: the text is as `normalize` has it
+    if is_plain(text) or not _FOLDED_DIFFERS.search(text):  # as `normalize` has it
         at = text.find(wanted)
         if at >= 0 and wanted:
             return at, at + len(wanted)

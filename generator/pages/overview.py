@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from ..knowledge.model import Actor, Event, KnowledgeBase
+from .dating import between
 from .labels import plural
 from .markup import Md, url
 from .page import SiteData
@@ -63,6 +65,22 @@ _ORIGINS = {
     "gazetteer": ("position from GeoNames", "positions from GeoNames"),
     "parent": ("approximate position (its parent's)", "approximate positions (their parents')"),
 }
+
+
+@dataclass(frozen=True)
+class Published:
+    """When the site's sources were published, as the About and home pages say it."""
+
+    span: str | None
+    """"3–6 April 2031"; None when no source is dated."""
+    undated: int
+    """How many sources have no publication date."""
+
+
+def published(kb: KnowledgeBase) -> Published:
+    dates = sorted(source.meta.published for source in kb.sources.values() if source.meta.published)
+    span = between(dates[0], dates[-1]) if dates else None
+    return Published(span, len(kb.sources) - len(dates))
 
 
 def positions(kb: KnowledgeBase) -> str:

@@ -23,7 +23,7 @@ from ..common import workers
 from ..common.progress import Progress, silent
 from ..common.project import ABOUT_DIR, CATEGORY_DIRS, DOWNLOADS_DIR, EXPLORE_DIRS, HOME_PAGE, About
 from ..knowledge.model import Entity, KnowledgeBase, Source, Statement
-from . import budget, dating, labels, meta, overview
+from . import budget, labels, meta, overview
 from .budget import Budget
 from .dating import Dating
 from .markup import Md, code, escape, escape_filter, joined, quoted, sentence, shown, url
@@ -235,7 +235,6 @@ class Renderer:
     def _about_page(self, path: str) -> tuple[list[Page], Shown]:
         """How the site is made, from what it holds and what its editors set."""
         text = self.about.methodology_text()
-        undated = sum(not source.meta.published for source in self.kb.sources.values())
         return self._page(
             path,
             "about.md.j2",
@@ -247,9 +246,8 @@ class Renderer:
             # The editors' own Markdown, as trusted as their notes below a page's markers.
             methodology=None if text is None else Md(text.strip()),
             drafts=len(self.site.drafts),
-            undated=undated,
             placed_by=overview.positions(self.kb),
-            reported=dating.between,
+            published=overview.published(self.kb),
         )
 
     def _home_page(self) -> tuple[list[Page], Shown]:
@@ -263,7 +261,7 @@ class Renderer:
             key_events=overview.key_events(self.site),
             main_actors=overview.main_actors(self.site),
             placed=len(self.kb.positions),
-            reported=dating.between,
+            published=overview.published(self.kb),
         )
         return [Page(home.path, home.front_matter, overview.at_root(home.body))], shown
 

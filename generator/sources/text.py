@@ -41,11 +41,17 @@ TYPOGRAPHIC = str.maketrans(
 _SPACE = re.compile(r"\s{2,}|[^\S ]")
 
 
+def is_plain(text: str) -> bool:
+    """Whether a text is as `normalize` (and a page's `shown`) would leave it: printable
+    ASCII, no run of spaces. The common case, and a fast test."""
+    return text.isascii() and text.isprintable() and "  " not in text
+
+
 def normalize(text: str) -> str:
     """The form quotes are compared in: composed (NFC, so "é" typed as "e" and an accent is
     "é"), typographic quotes and dashes plain, whitespace folded (no-break spaces too:
     U+00A0, U+202F and U+2007 are whitespace)."""
-    if text.isascii() and text.isprintable() and "  " not in text:
+    if is_plain(text):
         return text.strip()  # the common case: no typographic mark, no whitespace to fold
     if not text.isascii():  # ASCII is NFC already, and checking is not free on long texts
         text = unicodedata.normalize("NFC", text)
