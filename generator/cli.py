@@ -486,6 +486,10 @@ def run() -> None:
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a closed pipe: nobody to tell
             stream.flush()
+    if sys.getprofile() is not None:
+        # A profiler (`python -m cProfile -m generator`) writes its results at the normal
+        # exit, which `os._exit` would skip.
+        sys.exit(code)
     os._exit(code)
 
 

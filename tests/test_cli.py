@@ -362,3 +362,15 @@ def test_every_command_is_documented_in_the_readme() -> None:
     assert not missing, (
         f"README.md does not document: {', '.join(f'`factsheets {n}`' for n in missing)}"
     )
+
+
+def test_a_profiler_gets_to_write_its_results(tmp_path: Path) -> None:
+    """The command ends with `os._exit`, which would skip cProfile's write at exit."""
+    profile = tmp_path / "run.prof"
+    command = [sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "generator"]
+    result = subprocess.run(
+        [*command, "--version"], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("factsheets ")
+    assert profile.stat().st_size > 0
