@@ -71,12 +71,19 @@ def _removed_on_failure(temporary: Path, path: Path) -> Iterator[None]:
         raise
 
 
+FLUSHED_ONE_BY_ONE = 200
+"""Up to this many staged files, `flush_all` flushes each rather than the whole system."""
+
+
 def flush_all(files: Iterable[Path]) -> None:
     """Put files written without flushing on disk, before they are renamed into place.
 
-    Where the system has it, one `sync` flushes them all (a run stages thousands of
-    pages: one fsync each cost seconds); elsewhere each is flushed in turn."""
-    if hasattr(os, "sync"):
+    A few are flushed one by one. For many, where the system has it, one `sync` flushes
+    them all (a run stages thousands of pages: one fsync each cost seconds); not for a
+    few, as it flushes everything the system has yet to write, such as the last site
+    build's hundreds of megabytes."""
+    files = list(files)
+    if len(files) > FLUSHED_ONE_BY_ONE and hasattr(os, "sync"):
         os.sync()
         return
     for path in files:

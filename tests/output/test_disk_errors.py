@@ -230,9 +230,11 @@ def test_a_run_holding_the_lock_keeps_others_out(stale: Path) -> None:
     assert (stale / PAGE).is_file()
 
 
+@pytest.mark.parametrize("one_by_one", [0, 10_000], ids=["one-sync", "fsync-each"])
 def test_pages_are_on_disk_before_they_are_renamed_and_their_folder_after(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, one_by_one: int
 ) -> None:
+    monkeypatch.setattr(files, "FLUSHED_ONE_BY_ONE", one_by_one)
     root = copy_project(tmp_path / "project", with_content=False)
     events: list[tuple[str, int, str]] = []
     real_fsync, real_replace = os.fsync, os.replace
@@ -260,6 +262,7 @@ def test_pages_are_on_disk_before_they_are_renamed_and_their_folder_after(
     ]
     pages = [page for page in pages if Path(page[2]).is_relative_to(root / "content")]
     assert len(pages) > 40
+    assert (("sync", 0, "") in events) == (one_by_one == 0)
     for at, inode, target in pages:
         flushed = ("fsync", inode, "") in events[:at] or ("sync", 0, "") in events[:at]
         assert flushed, f"{target} was not flushed before its rename"
