@@ -40,7 +40,7 @@ def build_site(project: Project, *, verbosity: int = 0, offline: bool = False) -
     kept = (
         f" {display_path(project.site, project.root)}/ is left as it was." if site.is_dir() else ""
     )
-    with _building(site) as building:
+    with _building(site, project.root / TRASH) as building:
         status = run_mkdocs_build(project, show_info=verbosity >= 1, site=building, offline=offline)
         if status != 0:
             raise FactsheetsError(f"the site build failed (mkdocs exited with {status}).{kept}")
@@ -101,10 +101,15 @@ _OLD = ".{}.old-"
 """The previous site, for a moment, where the system cannot swap two folders at once."""
 
 
+TRASH = Path(".factsheets") / "trash"
+"""Where a build puts the previous site, to be deleted after the command is done."""
+
+
 @contextlib.contextmanager
-def _building(site: Path) -> Iterator[Path]:
+def _building(site: Path, trash: Path) -> Iterator[Path]:
     """A new, empty folder beside `site` to build in, locked while this build uses it
-    and deleted afterwards (with the previous site, once swapped in its place)."""
+    and deleted afterwards (with the previous site, once swapped in its place: see
+    `_discard`)."""
     building = site.parent / f"{_BUILDING.format(site.name)}{secrets.token_hex(4)}"
     try:
         building.mkdir(parents=True)
@@ -121,9 +126,38 @@ def _building(site: Path) -> Iterator[Path]:
         with lock:
             yield building
     finally:
-        shutil.rmtree(building, ignore_errors=True)
+        _discard(building, trash)
         with contextlib.suppress(OSError):
             os.unlink(lock.lock_file)
+
+
+def _discard(folder: Path, trash: Path) -> None:
+    """Deletes a folder: a site's tens of thousands of files take seconds, so they are
+    moved into `trash` and deleted by a process of their own, which goes on after this
+    command has ended, with whatever an earlier one left there. Where the folder cannot be moved there (another file system), it is deleted here."""
+    aside = trash / folder.name
+    try:
+        trash.mkdir(parents=True, exist_ok=True)
+        folder.rename(aside)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    # Everything in the trash: what an earlier deletion left too (killed, say).
+    code = (
+        "import pathlib, shutil, sys\n"
+        "for folder in pathlib.Path(sys.argv[1]).iterdir():\n"
+        "    shutil.rmtree(folder, ignore_errors=True)\n"
+    )
+    try:
+        subprocess.Popen(
+            [sys.executable, "-c", code, str(trash)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # not stopped with this command (Ctrl-C, say)
+        )
+    except OSError:
+        shutil.rmtree(aside, ignore_errors=True)
 
 
 def _swap(building: Path, site: Path) -> None:

@@ -41,15 +41,14 @@ byte-identical.
 from __future__ import annotations
 
 import hashlib
-import html
 import logging
-import posixpath
 import re
+import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 from mkdocs.commands.build import get_context
 from mkdocs.config import config_options as c
@@ -59,9 +58,10 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
-from mkdocs.utils import get_relative_url
 
 from ..common import workers
+from . import reuse
+from .links import file_urls, to_file_urls
 
 log = logging.getLogger("mkdocs.plugins.factsheets")
 _MKDOCS_LOGGER = Page.__module__.partition(".")[0]
@@ -86,10 +86,34 @@ NOT_BUILT = "the site was not built"
 class ParallelConfig(Config):  # type: ignore[no-untyped-call]
     workers = c.Optional(c.Type(int))
     """Worker processes; default: the CPU cores this process may use. 1 turns it off."""
+    reuse = c.Type(bool, default=True)
+    """Keep each page's conversion and HTML in `.factsheets/site/`, and reuse them in the
+    next build when nothing that reaches them changed (`reuse.py`)."""
 
 
 Records = list[tuple[str, int, str]]
 """(logger, level, message) of everything a worker logged for one page."""
+
+Links = dict[str, tuple[str, bool] | None]
+"""Each path a page's links looked up: the URL of the page there and whether it is left
+out of the site, or None where there is none. A kept conversion is reused only if they
+all resolve alike."""
+
+STANDARD_CONTEXT = frozenset(
+    {
+        "nav",
+        "pages",
+        "base_url",
+        "extra_css",
+        "extra_javascript",
+        "mkdocs_version",
+        "build_date_utc",
+        "config",
+        "page",
+    }
+)
+"""What MkDocs' `get_context` gives every page's template: the rest of a page's context
+comes from plugins' `on_page_context`, and goes into its key."""
 
 
 @dataclass
@@ -106,6 +130,8 @@ class Converted:
     """Keyed by the linked file's src_uri: File objects do not survive pickling."""
     records: Records = field(default_factory=list)
     """Everything logged while converting."""
+    links: Links = field(default_factory=dict)
+    """Every page the conversion's links looked up (`_Recorder`)."""
 
 
 # The workers' view of the build, inherited through fork rather than pickled.
@@ -128,6 +154,14 @@ class ParallelRender(BasePlugin[ParallelConfig]):  # type: ignore[no-untyped-cal
         """Pages whose Markdown a plugin changed after the workers converted it."""
         self._file_urls: dict[str, str] | None = None
         """With file URLs: each page's URL by its directory URL (`file_urls`)."""
+        self._store: reuse.Store | None = None
+        self._entries: dict[str, str] = {}
+        """Where each page's conversion is kept (`reuse.conversion_entry`)."""
+        self._reused: set[str] = set()
+        """Pages whose kept conversion this build took."""
+        self._page_keys: dict[str, str] = {}
+        """The key of each page whose HTML this build renders, to keep it under."""
+        self._skipped = _Skipped()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self._serve = command == "serve"
@@ -138,11 +172,15 @@ class ParallelRender(BasePlugin[ParallelConfig]):  # type: ignore[no-untyped-cal
         self._converted = {}
         self._reconverted = []
         self._nav = nav
+        self._entries, self._reused, self._page_keys = {}, set(), {}
         pages = [
             file.src_uri
             for file in files.documentation_pages()
             if file.page is not None and self._to_build(file)
         ]
+        self._store = self._open_store(config)
+        if self._store is not None:
+            pages = self._kept_conversions(pages, config, files)
         count = self._workers(len(pages))
         if count < 2:
             return nav
@@ -164,24 +202,76 @@ class ParallelRender(BasePlugin[ParallelConfig]):  # type: ignore[no-untyped-cal
             _job = None
         return nav
 
+    def _open_store(self, config: Any) -> reuse.Store | None:
+        """The kept pages of this site, unless something forbids reusing them."""
+        if not self.config.reuse or not config.config_file_path:
+            return None
+        why = reuse.refusal(config)
+        if why:
+            log.info("factsheets: no page is reused from the last build: %s.", why)
+            return None
+        folder = Path(config.config_file_path).parent / reuse.CACHE
+        try:
+            return reuse.Store(folder)
+        except (OSError, sqlite3.Error) as error:
+            log.warning("factsheets: no page is reused: %s cannot be used: %s.", folder, error)
+            return None
+
+    def _kept_conversions(self, pages: list[str], config: Any, files: Files) -> list[str]:
+        """Takes the kept conversion of each page that has one still valid; the others."""
+        assert self._store is not None
+        try:
+            key = reuse.conversion_key(config)
+        except reuse.Unstable as error:
+            log.info("factsheets: no page is reused: a Markdown setting changes: %s.", error)
+            return pages
+        left = []
+        for src_uri in pages:
+            file = files.get_file_from_path(src_uri)
+            source = None if file is None else reuse.source_digest(file)
+            if file is None or source is None:
+                left.append(src_uri)
+                continue
+            self._entries[src_uri] = entry = reuse.conversion_entry(key, file, source)
+            kept = self._store.load_conversion(entry)
+            if isinstance(kept, Converted) and _resolve_alike(kept.links, files):
+                self._converted[src_uri] = kept
+                self._reused.add(src_uri)
+            else:
+                left.append(src_uri)
+        return left
+
     @event_priority(-100)
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: Any, files: Files) -> str:
         converted = self._converted.pop(page.file.src_uri, None)
-        if converted is not None:
+        if converted is not None or page.file.src_uri in self._entries:
             # An instance attribute shadows the method for this one call. The Markdown is
             # compared there, not here: a hook of the same priority may run after this one.
             page.render = lambda config, files: self._render(page, converted, config, files)  # type: ignore[method-assign]
         return markdown
 
-    def _render(self, page: Page, converted: Converted, config: Any, files: Files) -> None:
-        """Converts the page as `Page.render`, with the worker's result if it converted
-        this very Markdown."""
+    def _render(self, page: Page, converted: Converted | None, config: Any, files: Files) -> None:
+        """Converts the page as `Page.render`, with the worker's (or the last build's)
+        result if it converted this very Markdown; keeps a new conversion."""
         del page.render  # the page's own method again, for this and the next build
-        if page.markdown is not None and _digest(page.markdown) == converted.digest:
+        src_uri = page.file.src_uri
+        entry = self._entries.get(src_uri)
+        if page.markdown is not None and converted and _digest(page.markdown) == converted.digest:
             _install(page, converted, files)
+            if self._store is not None and entry and src_uri not in self._reused:
+                self._store.keep_conversion(entry, converted)
             return
-        self._reconverted.append(page.file.src_uri)
-        page.render(config, files)
+        self._reused.discard(src_uri)
+        if converted is not None:
+            self._reconverted.append(src_uri)
+        if self._store is None or entry is None or page.markdown is None:
+            page.render(config, files)
+            return
+        markdown, recorder = page.markdown, _Recorder(files)
+        with _captured() as records:
+            page.render(config, recorder)  # type: ignore[arg-type]
+        _replay(records)
+        self._store.keep_conversion(entry, _converted(page, markdown, records, recorder.links))
 
     @event_priority(-100)  # last: links other plugins wrote in the HTML too
     def on_page_content(self, content: str, /, *, page: Page, config: Any, files: Files) -> str:
@@ -204,28 +294,74 @@ class ParallelRender(BasePlugin[ParallelConfig]):  # type: ignore[no-untyped-cal
             and not file.inclusion.is_excluded()  # type: ignore[no-untyped-call]  # drafts are marked as built
             and self._to_build(file)
         ]
+        kept = self._kept_pages(pages, config, files, doc_files) if self._store else {}
+        pages = [src_uri for src_uri in pages if src_uri not in kept]
+        results: Iterator[tuple[str, str, str | None, Records]] = iter(())
         count = self._workers(len(pages))
-        if count < 2:
-            return env
-        why = _unsafe_to_render(config, self.on_env)
+        why = _unsafe_to_render(config, self.on_env) if count >= 2 else None
         if why:
             log.info("factsheets: MkDocs renders the page templates itself: %s.", why)
+        if count >= 2 and not why:
+            global _page_job
+            _page_job = (config, self._nav, files, doc_files, env)
+            try:
+                self._pool = workers.fork_pool(count, "rendering page templates", NOT_BUILT)
+            finally:
+                _page_job = None
+            # Ordered and lazy: the main process writes pages while the workers render.
+            chunks = max(1, min(16, len(pages) // (count * 16)))
+            results = self._pool.map(_build_page, pages, chunks)
+        elif not kept:
             return env
-        global _page_job
-        _page_job = (config, self._nav, files, doc_files, env)
-        try:
-            self._pool = workers.fork_pool(count, "rendering page templates", NOT_BUILT)
-        finally:
-            _page_job = None
-        # Ordered and lazy: the main process writes pages while the workers render.
-        chunks = max(1, min(16, len(pages) // (count * 16)))
-        self._prebuilt = _PrebuiltPages(env, pages, self._pool.map(_build_page, pages, chunks))
+        self._prebuilt = _PrebuiltPages(env, pages if self._pool else [], results)
+        self._prebuilt.kept, self._prebuilt.store = kept, self._store
+        self._skipped.attach(self._prebuilt.placed)
         return self._prebuilt
 
+    def _kept_pages(
+        self, pages: list[str], config: Any, files: Files, doc_files: Sequence[File]
+    ) -> dict[str, str]:
+        """The key of each page whose HTML the last build kept; notes the others' keys."""
+        assert self._store is not None
+        try:
+            site = reuse.render_key(config, self._nav, doc_files)
+        except reuse.Unstable as error:
+            log.info("factsheets: no page's HTML is reused: a setting changes: %s.", error)
+            return {}
+        kept = {}
+        for src_uri in pages:
+            page = _page_of(files, src_uri)
+            # The context as MkDocs' loop will make it: `reuse.refusal` let through only
+            # plugins whose `on_page_context` is a function of the page and the site.
+            context = get_context(self._nav, doc_files, config, page)
+            context = config.plugins.on_page_context(
+                context, page=page, config=config, nav=self._nav
+            )
+            extra = {name: value for name, value in context.items() if name not in STANDARD_CONTEXT}
+            key = reuse.page_key(site, page, page.meta.get("template", "main.html"), extra)
+            if key is None:
+                continue
+            if self._store.has_page(key):
+                kept[src_uri] = key
+            else:
+                self._page_keys[src_uri] = key
+        return kept
+
+    @event_priority(-100)  # last: the page as MkDocs writes it is the one kept
     def on_post_page(self, output: str, /, *, page: Page, config: Any) -> str:
-        if self._prebuilt is not None and page.file.src_uri in self._prebuilt.compacted:
-            return output  # a worker did it
-        return compact_theme(output)
+        src_uri = page.file.src_uri
+        prebuilt = self._prebuilt
+        if prebuilt is not None and src_uri in prebuilt.placed:
+            return output  # the kept page is in place: MkDocs writes nothing
+        if prebuilt is None or src_uri not in prebuilt.compacted:  # else a worker did it
+            output = compact_theme(output)
+        key = (prebuilt.kept_again.pop(src_uri, None) if prebuilt else None) or (
+            self._page_keys.pop(src_uri, None)
+        )
+        logged = prebuilt is not None and src_uri in prebuilt.logged
+        if self._store is not None and key and output.strip() and not logged:
+            self._store.keep_page(key, output.encode("utf-8", errors="xmlcharrefreplace"))
+        return output
 
     def on_post_build(self, *, config: Any) -> None:
         if self._reconverted:
@@ -235,19 +371,34 @@ class ParallelRender(BasePlugin[ParallelConfig]):  # type: ignore[no-untyped-cal
             )
             log.info(
                 "factsheets: MkDocs converted %s itself, whose Markdown a plugin changed "
-                "after the workers converted it: %s.",
+                "after it was converted ahead: %s.",
                 "1 page" if len(pages) == 1 else f"{len(pages):,} pages",
                 listed,
             )
+        if self._store is not None:
+            log.info(
+                "factsheets: reused %s conversions and %s pages kept by earlier builds in %s.",
+                f"{self._store.reused['conversions']:,}",
+                f"{self._store.reused['pages']:,}",
+                self._store.root,
+            )
+            # A dirty build leaves most pages, and their entries, alone.
+            self._store.close(prune=not self._dirty)
         self._reconverted = []
         self._converted = {}
         self._nav = None
         self._prebuilt = None
         self._file_urls = None
+        self._store = None
+        self._skipped.detach()
         self._close()
 
     def on_build_error(self, *, error: Exception) -> None:
         self._file_urls = None
+        if self._store is not None:
+            self._store.close(prune=False)  # what it kept is right all the same
+        self._store = None
+        self._skipped.detach()
         self._close()
 
     def on_shutdown(self) -> None:
@@ -271,9 +422,11 @@ class ParallelRender(BasePlugin[ParallelConfig]):  # type: ignore[no-untyped-cal
 class _PrebuiltPages:
     """The Jinja environment as MkDocs' page loop sees it while workers render pages.
 
-    Its templates return a worker's output for the page in the context, if a worker
-    rendered that page with that template; anything else (the 404 page, the sitemap, a
-    page a worker failed on) is rendered by the real template, as usual.
+    Its templates put the kept page in place (and return nothing, which MkDocs does not
+    write) for a page the last build kept (`kept`), and return a worker's output for
+    the page in the context, if a worker rendered that page with that template;
+    anything else (the 404 page, the sitemap, a page a worker failed on) is rendered by
+    the real template, as usual.
     """
 
     def __init__(
@@ -285,12 +438,32 @@ class _PrebuiltPages:
         self._ahead: dict[str, tuple[str, str | None, Records]] = {}
         self.compacted: set[str] = set()
         """Pages whose output MkDocs got from a worker, which ran `compact_theme`."""
+        self.kept: dict[str, str] = {}
+        """The key of each page whose HTML an earlier build kept."""
+        self.store: reuse.Store | None = None
+        self.placed: set[str] = set()
+        """Pages put in place from the store."""
+        self.kept_again: dict[str, str] = {}
+        """Kept pages that could not be put in place (deleted since): rendered, and kept."""
+        self.logged: set[str] = set()
+        """Pages whose rendering logged something, which a kept page would not repeat."""
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._env, name)
 
     def get_template(self, name: str, *args: Any, **kwargs: Any) -> _Template:
         return _Template(self, self._env.get_template(name, *args, **kwargs), name)
+
+    def place(self, page: Page) -> bool:
+        """Puts the page's kept HTML where MkDocs would write it, if it has some."""
+        key = self.kept.pop(page.file.src_uri, None)
+        if key is None or self.store is None:
+            return False
+        if self.store.place(key, page.file.abs_dest_path):
+            self.placed.add(page.file.src_uri)
+            return True
+        self.kept_again[page.file.src_uri] = key
+        return False
 
     def take(self, src_uri: str) -> tuple[str, str | None, Records] | None:
         """The worker's result for this page, if workers render it. They go in MkDocs'
@@ -320,15 +493,72 @@ class _Template:
 
     def render(self, context: Any) -> str:
         page = context.get("page")
+        if page is not None and self._pages.place(page):
+            return ""
         result = None if page is None else self._pages.take(page.file.src_uri)
         if result is not None:
             name, output, records = result
             if name == self._name and output is not None:
                 _replay(records)
                 self._pages.compacted.add(page.file.src_uri)
+                if records:
+                    self._pages.logged.add(page.file.src_uri)
                 return output
-        rendered: str = self._template.render(context)
+        with _captured() as records:
+            rendered: str = self._template.render(context)
+        _replay(records)
+        if records and page is not None:
+            self._pages.logged.add(page.file.src_uri)
         return rendered
+
+
+class _Skipped(logging.Filter):
+    """Leaves out MkDocs' "Page skipped" message for the pages put in place from the
+    store, for which the plugin's templates return nothing for MkDocs to write."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._placed: set[str] = set()
+        self._logger = logging.getLogger(f"{_MKDOCS_LOGGER}.commands.build")
+
+    def attach(self, placed: set[str]) -> None:
+        self._placed = placed
+        self._logger.addFilter(self)
+
+    def detach(self) -> None:
+        self._logger.removeFilter(self)
+        self._placed = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if message.startswith("Page skipped: '"):
+            return message.partition("'")[2].partition("'")[0] not in self._placed
+        return True
+
+
+class _Recorder:
+    """`Files` as one page's conversion sees them, noting every path its links look up."""
+
+    def __init__(self, files: Files) -> None:
+        self._files = files
+        self.links: Links = {}
+
+    def get_file_from_path(self, path: str) -> File | None:
+        file = self._files.get_file_from_path(path)
+        self.links[path] = _target(file)
+        return file
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._files, name)
+
+
+def _target(file: File | None) -> tuple[str, bool] | None:
+    return None if file is None else (file.url, bool(file.inclusion.is_excluded()))  # type: ignore[no-untyped-call]
+
+
+def _resolve_alike(links: Links, files: Files) -> bool:
+    """Whether every path a kept conversion's links looked up leads where it did."""
+    return all(_target(files.get_file_from_path(path)) == then for path, then in links.items())
 
 
 def _unsafe_to_convert(config: Any, on_nav: Any) -> str | None:
@@ -414,78 +644,6 @@ def compact_theme(html: str) -> str:
     return _THEME_BLANKS.sub("\n", head) + article + _THEME_BLANKS.sub("\n", tail)
 
 
-# --- file URLs ------------------------------------------------------------------------
-#
-# MkDocs rewrites the links of Markdown (`[x](../y.md)`) for the URLs it gives pages, but
-# not those in raw HTML, which the page's author writes by hand: ours (the drawings of
-# `pages/drawings.py`, the index pages' and the Search page's) are written for directory
-# URLs, MkDocs' default, where `actors/x.md` is at `actors/x/`. Built with file URLs it
-# is at `actors/x.html`, one folder up, and a folder's page at `actors/index.html`: a
-# link written for directory URLs that leads to a page is rewritten to the page's file,
-# relative to where the page now is. Nothing else is touched: a link MkDocs rewrote
-# never ends in `/`, and any other link (a data file, an anchor, another site) is left
-# as written.
-
-_LINK = re.compile(
-    r"""(\s(?:xlink:)?(?:href|src)=)(?:"([^"?#]*/)([?#][^"]*)?"|'([^'?#]*/)([?#][^']*)?')"""
-)
-"""A link in HTML whose path ends in `/`, as a directory URL's does: an `href` or `src`
-attribute (SVG's `xlink:href` too), in either quotes; its path, then its query or
-fragment if any. (Only these: the pages' many other links cost no call.)"""
-
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-
-
-def file_urls(files: Files) -> dict[str, str]:
-    """Each page's URL with file URLs (`actors/x.html`, `actors/index.html`) by the one
-    it would have with directory URLs (`actors/x/`, `actors/`; the home page's is ``),
-    unquoted."""
-    urls = {}
-    for file in files.documentation_pages():
-        directory_url = _directory_url(file)
-        if directory_url is not None:
-            urls[directory_url] = file.url
-    return urls
-
-
-def to_file_urls(html_text: str, file: File, urls: dict[str, str]) -> str:
-    """The page's HTML with each relative link written for directory URLs that leads to a
-    page of the site (`urls`, from `file_urls`) rewritten to that page's file, relative
-    to this page's file (`file.url`)."""
-    here = _directory_url(file)
-    if here is None:
-        return html_text
-
-    def rewrite(found: re.Match[str]) -> str:
-        double = found[2] is not None
-        path, rest = (found[2], found[3]) if double else (found[4], found[5])
-        if path.startswith("/") or _SCHEME.match(path):
-            return found[0]
-        target = posixpath.normpath(posixpath.join(here, unquote(html.unescape(path))))
-        if target == ".." or target.startswith("../"):  # above the site
-            return found[0]
-        url = urls.get("" if target == "." else f"{target}/")
-        if url is None:  # not a page: a folder of files, or a page not built
-            return found[0]
-        link = html.escape(get_relative_url(url, file.url), quote=True) + (rest or "")
-        quote = '"' if double else "'"
-        return f"{found[1]}{quote}{link}{quote}"
-
-    return _LINK.sub(rewrite, html_text)
-
-
-def _directory_url(file: File) -> str | None:
-    """Where a page would be with directory URLs (`actors/x/`; the home page ``), as
-    `file_urls` keys it; None for a page a plugin gave another kind of file."""
-    stem = file.dest_uri.removesuffix(".html")
-    if stem == file.dest_uri:
-        return None
-    folder, _, name = stem.rpartition("/")
-    if name == "index":
-        return f"{folder}/" if folder else ""
-    return f"{stem}/"
-
-
 def _install(page: Page, converted: Converted, files: Files) -> None:
     _replay(converted.records)
     page.content = converted.content
@@ -511,19 +669,28 @@ def _convert(src_uri: str) -> tuple[str, Converted | None]:
     assert _job is not None
     config, files = _job
     page = _page_of(files, src_uri)
+    recorder = _Recorder(files)
     with _captured() as records:
         config._current_page = page
         try:
             page.read_source(config)
             markdown = page.markdown
-            page.render(config, files)
+            page.render(config, recorder)  # type: ignore[arg-type]
         except Exception:  # converted again in the main process, which reports it properly
             return src_uri, None
         finally:
             config._current_page = None
     if markdown is None or page.content is None:  # MkDocs always sets both
         return src_uri, None
-    converted = Converted(
+    converted = _converted(page, markdown, records, recorder.links)
+    page.markdown = page.content = None  # the worker keeps nothing it has sent
+    return src_uri, converted
+
+
+def _converted(page: Page, markdown: str, records: Records, links: Links) -> Converted:
+    """What `Page.render` set on the page, with what it logged and looked up."""
+    assert page.content is not None
+    return Converted(
         digest=_digest(markdown),
         content=page.content,
         toc=page.toc,
@@ -535,9 +702,8 @@ def _convert(src_uri: str) -> tuple[str, Converted | None]:
             else {f.src_uri: links for f, links in page.links_to_anchors.items()}
         ),
         records=records,
+        links=links,
     )
-    page.markdown = page.content = None  # the worker keeps nothing it has sent
-    return src_uri, converted
 
 
 @contextmanager

@@ -88,22 +88,34 @@ def test_the_swap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exchange: boo
     site = tmp_path / "site"
     site.mkdir(mode=0o751)
     (site / "old.html").write_text("old", encoding="utf-8")
-    with build._building(site) as building:
+    trash = tmp_path / "project" / ".factsheets" / "trash"
+    with build._building(site, trash) as building:
         assert building.parent == tmp_path
         assert building.stat().st_mode & 0o777 == 0o751  # as readable as the old one
         (building / "new.html").write_text("new", encoding="utf-8")
         build._swap(building, site)
         assert snapshot(site) == {"new.html": b"new"}
         assert snapshot(building) == {"old.html": b"old"}
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["site"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["project", "site"]
+    emptied(trash)  # by a process of its own: the previous site, moved there
+
+
+def emptied(trash: Path) -> None:
+    """Waits for the trash to be emptied (a few seconds at most)."""
+    deadline = time.monotonic() + 30
+    while any(trash.iterdir()):
+        assert time.monotonic() < deadline, sorted(trash.iterdir())
+        time.sleep(0.05)
 
 
 def test_the_first_swap(tmp_path: Path) -> None:
     site = tmp_path / "site"
-    with build._building(site) as building:
+    trash = tmp_path / "trash"
+    with build._building(site, trash) as building:
         (building / "new.html").write_text("new", encoding="utf-8")
         build._swap(building, site)
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["site"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["site", "trash"]
+    emptied(trash)
     assert snapshot(site) == {"new.html": b"new"}
 
 

@@ -28,7 +28,7 @@ from mkdocs.structure.files import File, Files
 
 from bench.search import serve
 from generator.cli import main
-from generator.publish.plugin import file_urls, to_file_urls
+from generator.publish.links import file_urls, to_file_urls
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]

@@ -16,12 +16,15 @@ from mkdocs.exceptions import Abort
 
 from generator.common import workers
 from generator.publish import plugin as mkdocs_plugin
+from generator.publish import reuse
 
 MULTI = ROOT / "tests" / "fixtures" / "multi"
 
 
 def mkdocs_build(root: Path, count: int, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """`mkdocs build --strict` in-process, with this many workers building pages."""
+    """`mkdocs build --strict` in-process, with this many workers building pages, and
+    nothing kept from an earlier build (`test_reuse.py` tests what is)."""
+    shutil.rmtree(root / reuse.CACHE, ignore_errors=True)
     return build_in_process(root, count, monkeypatch)
 
 
