@@ -122,7 +122,14 @@ def test_the_github_workflow_passes_actionlint_and_both_validate_then_publish(
         "factsheets generate --check",
         "factsheets build",
     ]
+    # The build's kept pages and search index survive from one run to the next.
+    [cache] = [step for step in steps if step.get("uses", "").startswith("actions/cache@")]
+    assert cache["with"]["path"] == ".factsheets"
+    assert steps.index(cache) < next(
+        i for i, step in enumerate(steps) if step.get("run") == "factsheets build"
+    )
     gitlab = yaml.safe_load((skeleton.FILES / "gitlab-ci.yml").read_text("utf-8"))
+    assert [".factsheets/"] in [cache["paths"] for cache in gitlab["cache"]]
     assert gitlab["pages"]["artifacts"]["paths"] == ["public"]
     assert gitlab["pages"]["before_script"] == [
         "python -m pip install --require-hashes -r requirements.lock",
