@@ -43,7 +43,7 @@ from .output import apply, cache, files, incremental, record, write
 from .output.cache import CACHE_DIR, Caches
 from .output.record import RECORD_FILE
 from .pages.render import Rendered, Renderer
-from .publish import build
+from .publish import build, reuse, shards
 from .sources import support
 from .sources.checks import validate
 from .sources.load import SUMMARY_FILE, Loaded, digest, load_all, read_distinct, read_text
@@ -220,12 +220,14 @@ class Removed:
 
 
 def clean(project: Project, *, backups: bool = False) -> tuple[list[Removed], Removed | None]:
-    """Deletes what the tool made and makes again: the caches and the record of the last
-    run (`.factsheets/`), the built site and what killed builds left beside it. Never
+    """Deletes what the tool made and makes again: the caches, what site builds kept and
+    the record of the last run (`.factsheets/`), the built site and what killed builds
+    left beside it. Never
     `content/`, and the backups of editors' pages only with `backups`. Returns what was
     removed, and the backups left (None when there are none)."""
     site = project.site
-    targets = [project.root / CACHE_DIR, project.root / RECORD_FILE]
+    targets = [project.root / path for path in (CACHE_DIR, RECORD_FILE, reuse.CACHE, shards.CACHE)]
+    targets.append(project.root / build.TRASH)
     if site.is_symlink():
         # The folder it leads to is the site; the link is the user's.
         targets.append(site.resolve())

@@ -82,6 +82,9 @@ def test_clean_removes_what_the_next_run_makes_again_and_keeps_the_backups(site:
     (site / "site").mkdir()
     (site / "site" / "index.html").write_text("<p>built</p>", encoding="utf-8")
     (site / ".site.build-abc").mkdir()  # what a killed build leaves
+    for kept in ("site/pages.sqlite", "search/abc/pagefind-entry.json", "trash/old/index.html"):
+        (site / ".factsheets" / kept).parent.mkdir(parents=True)
+        (site / ".factsheets" / kept).write_text("kept by a build", encoding="utf-8")
     backups = site / ".factsheets" / "backups"
     backups.mkdir()
     (backups / "actors-x.md").write_text("an editor's page\n", encoding="utf-8")
@@ -90,17 +93,21 @@ def test_clean_removes_what_the_next_run_makes_again_and_keeps_the_backups(site:
     result = factsheets("-C", site, "-v", "clean")
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert [line.split(":")[0] for line in lines[:4]] == [
+    assert [line.split(":")[0] for line in lines[:7]] == [
         "Removed .factsheets/cache",
         "Removed .factsheets/last-run.json",
+        "Removed .factsheets/site",
+        "Removed .factsheets/search",
+        "Removed .factsheets/trash",
         "Removed site",
         "Removed .site.build-abc",
     ]
-    assert lines[4].startswith("Removed what the next run makes again: ")
-    assert lines[5] == (
+    assert lines[7].startswith("Removed what the next run makes again: ")
+    assert lines[8] == (
         "Kept .factsheets/backups/ (1 file): the backups of edited pages; "
         "`factsheets clean --backups` removes them."
     )
+    assert sorted(path.name for path in (site / ".factsheets").iterdir()) == ["backups"]
     for gone in (CACHE_DIR, ".factsheets/last-run.json", "site", ".site.build-abc"):
         assert not (site / gone).exists(), gone
     assert {p: p.read_bytes() for p in (site / "content").rglob("*") if p.is_file()} == content

@@ -226,6 +226,7 @@ class ParallelRender(BasePlugin[ParallelConfig]):  # type: ignore[no-untyped-cal
             log.info("factsheets: no page is reused: a Markdown setting changes: %s.", error)
             return pages
         left = []
+        seen: dict[str, tuple[str, bool] | None] = {}
         for src_uri in pages:
             file = files.get_file_from_path(src_uri)
             source = None if file is None else reuse.source_digest(file)
@@ -234,7 +235,7 @@ class ParallelRender(BasePlugin[ParallelConfig]):  # type: ignore[no-untyped-cal
                 continue
             self._entries[src_uri] = entry = reuse.conversion_entry(key, file, source)
             kept = self._store.load_conversion(entry)
-            if isinstance(kept, Converted) and _resolve_alike(kept.links, files):
+            if isinstance(kept, Converted) and _resolve_alike(kept.links, files, seen):
                 self._converted[src_uri] = kept
                 self._reused.add(src_uri)
             else:
@@ -556,9 +557,15 @@ def _target(file: File | None) -> tuple[str, bool] | None:
     return None if file is None else (file.url, bool(file.inclusion.is_excluded()))  # type: ignore[no-untyped-call]
 
 
-def _resolve_alike(links: Links, files: Files) -> bool:
-    """Whether every path a kept conversion's links looked up leads where it did."""
-    return all(_target(files.get_file_from_path(path)) == then for path, then in links.items())
+def _resolve_alike(links: Links, files: Files, seen: dict[str, tuple[str, bool] | None]) -> bool:
+    """Whether every path a kept conversion's links looked up leads where it did (`seen`:
+    where each path leads, filled in as pages ask: most link to the same few)."""
+    for path, then in links.items():
+        if path not in seen:
+            seen[path] = _target(files.get_file_from_path(path))
+        if seen[path] != then:
+            return False
+    return True
 
 
 def _unsafe_to_convert(config: Any, on_nav: Any) -> str | None:

@@ -380,7 +380,7 @@ class Store:
     One file, not one per page: at ten thousand pages, creating, renaming and deleting
     files cost more than the work they saved. New entries are written in batches, each
     one short transaction, so that two builds (a preview and `factsheets build`) can
-    share the file. An entry records the last build that used it (`prune`).
+    share the file. Each entry's last use is recorded apart (`prune`).
     """
 
     def __init__(self, folder: Path) -> None:
@@ -390,32 +390,35 @@ class Store:
         with self._db:
             self._db.execute("UPDATE builds SET number = number + 1")
             (self.build,) = self._db.execute("SELECT number FROM builds").fetchone()
+        self.broken = False
+        """Set when a write failed: nothing more is written."""
         self._pending: list[tuple[str, tuple[Any, ...]]] = []
         self._pending_size = 0
         self.reused = {"conversions": 0, "pages": 0}
 
     def load_conversion(self, name: str) -> Any | None:
-        row = self._db.execute("SELECT value FROM conversions WHERE name = ?", (name,)).fetchone()
+        row = self._read("SELECT value FROM conversions WHERE name = ?", name)
         if row is None:
             return None
         try:
             value = pickle.loads(row[0])
         except Exception:  # noqa: BLE001 - an entry of another version: a miss
             return None
-        self._later(_USED.format(table="conversions", key="name"), (self.build, name))
+        self._later(_USED, (name, self.build))
         self.reused["conversions"] += 1
         return value
 
     def keep_conversion(self, name: str, value: Any) -> None:
         data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        self._later("INSERT OR REPLACE INTO conversions VALUES (?, ?, ?)", (name, data, self.build))
+        self._later("INSERT OR REPLACE INTO conversions VALUES (?, ?)", (name, data))
+        self._later(_USED, (name, self.build))
 
     def has_page(self, key: str) -> bool:
-        return self._db.execute("SELECT 1 FROM pages WHERE key = ?", (key,)).fetchone() is not None
+        return self._read("SELECT 1 FROM pages WHERE key = ?", key) is not None
 
     def place(self, key: str, destination: str) -> bool:
         """Writes the kept page of this key at `destination`: False if there is none."""
-        row = self._db.execute("SELECT html FROM pages WHERE key = ?", (key,)).fetchone()
+        row = self._read("SELECT html FROM pages WHERE key = ?", key)
         if row is None:
             return False
         try:
@@ -425,25 +428,47 @@ class Store:
             file = open(destination, "wb")  # noqa: SIM115
         with file:
             file.write(row[0])
-        self._later(_USED.format(table="pages", key="key"), (self.build, key))
+        self._later(_USED, (key, self.build))
         self.reused["pages"] += 1
         return True
 
     def keep_page(self, key: str, output: bytes) -> None:
-        self._later("INSERT OR REPLACE INTO pages VALUES (?, ?, ?)", (key, output, self.build))
+        self._later("INSERT OR REPLACE INTO pages VALUES (?, ?)", (key, output))
+        self._later(_USED, (key, self.build))
 
     def close(self, *, prune: bool) -> None:
         """Writes what is left to write; with `prune`, deletes the entries that none of
         the last `KEPT_BUILDS` complete builds used."""
         self._flush()
-        if prune:
-            with self._db:
-                for table in ("conversions", "pages"):
+        if prune and not self.broken:
+            with contextlib.suppress(sqlite3.Error), self._db:
+                old = (self.build - KEPT_BUILDS,)
+                for table, key in (("conversions", "name"), ("pages", "key")):
                     self._db.execute(
-                        f"DELETE FROM {table} WHERE used <= ?",  # noqa: S608
-                        (self.build - KEPT_BUILDS,),
+                        f"DELETE FROM {table} WHERE {key} IN "  # noqa: S608
+                        "(SELECT key FROM used WHERE build <= ?)",
+                        old,
                     )
+                self._db.execute("DELETE FROM used WHERE build <= ?", old)
         self._db.close()
+
+    def _read(self, query: str, key: str) -> Any:
+        """The row the query finds, if any; None where the store cannot be read."""
+        if self.broken:
+            return None
+        try:
+            return self._db.execute(query, (key,)).fetchone()
+        except sqlite3.Error as error:
+            self._broke(error)
+            return None
+
+    def _broke(self, error: sqlite3.Error) -> None:
+        self.broken = True
+        logging.getLogger("mkdocs.plugins.factsheets").info(
+            "factsheets: the pages kept in %s cannot be used (%s): this build makes them all.",
+            self.root,
+            error,
+        )
 
     def _later(self, statement: str, values: tuple[Any, ...]) -> None:
         self._pending.append((statement, values))
@@ -454,32 +479,52 @@ class Store:
     def _flush(self) -> None:
         if not self._pending:
             return
-        with self._db:
-            for statement, values in self._pending:
-                self._db.execute(statement, values)
-        self._pending, self._pending_size = [], 0
+        pending, self._pending, self._pending_size = self._pending, [], 0
+        if self.broken:
+            return
+        try:
+            with self._db:
+                for statement, values in pending:
+                    self._db.execute(statement, values)
+        except sqlite3.Error as error:  # a full disk, say: the site is built all the same
+            self._broke(error)
 
 
 BATCH = 32 << 20
 """Bytes of new entries held before they are written: what a build's memory grows by."""
 
-_USED = "UPDATE {table} SET used = ? WHERE {key} = ?"
+_USED = "INSERT OR REPLACE INTO used VALUES (?, ?)"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS builds (number INTEGER NOT NULL);
 INSERT INTO builds SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM builds);
-CREATE TABLE IF NOT EXISTS conversions (name TEXT PRIMARY KEY, value BLOB, used INTEGER);
-CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, html BLOB, used INTEGER);
+CREATE TABLE IF NOT EXISTS conversions (name TEXT PRIMARY KEY, value BLOB);
+CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, html BLOB);
+-- The last build that used each entry, apart: updating a row rewrites all of it.
+CREATE TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY, build INTEGER) WITHOUT ROWID;
 """
 
 
+SCHEMA_VERSION = 2
+"""The layout of the store's tables: a store of another layout is made anew."""
+
+
 def _connect(path: Path) -> sqlite3.Connection:
-    """The store's database, made if missing, made again if it is not one of ours."""
+    """The store's database, made if missing, made again if it is not one of ours or
+    not of this layout."""
     for attempt in range(2):
         db = sqlite3.connect(path, timeout=120)
         try:
             db.execute("PRAGMA journal_mode = WAL")  # readers do not wait for a writer
-            db.executescript(_SCHEMA)
+            (version,) = db.execute("PRAGMA user_version").fetchone()
+            if version != SCHEMA_VERSION:
+                with db:
+                    for (table,) in db.execute(
+                        "SELECT name FROM sqlite_master WHERE type = 'table'"
+                    ).fetchall():
+                        db.execute(f'DROP TABLE "{table}"')
+                    db.executescript(_SCHEMA)
+                    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             return db
         except sqlite3.DatabaseError:
             db.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import re
 import shutil
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -196,3 +197,46 @@ def test_what_could_reach_a_page_unseen_turns_reuse_off_and_says_so(
     said = build(root, monkeypatch, caplog)
     assert f"no page is reused from the last build: {why}" in said
     assert "reused" not in said.replace("no page is reused", "")
+
+
+@pytest.mark.parametrize("kept", ["torn", "old-layout"])
+def test_a_store_that_cannot_serve_is_made_anew(
+    built: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    kept: str,
+) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(built, root)
+    store = root / reuse.CACHE / "pages.sqlite"
+    store.unlink()
+    if kept == "torn":
+        store.write_bytes(b"SQLite format 3\0" + bytes(100))
+    else:
+        with sqlite3.connect(store) as db:
+            db.execute("CREATE TABLE pages (key TEXT PRIMARY KEY, html BLOB, used INTEGER)")
+            db.execute("INSERT INTO pages VALUES ('x', 'y', 1)")
+    shutil.rmtree(root / "site")
+    assert reused(build(root, monkeypatch, caplog)) == (0, 0)
+    assert tree(root / "site") == tree(built / "site")
+    assert reused(build(root, monkeypatch, caplog))[1] > 0
+
+
+@pytest.mark.parametrize(
+    ("template", "lists_every_page"),
+    [
+        ("{% for file in pages %}{{ file.url }}{% endfor %}", True),
+        ("{{ pages | length }} pages", True),
+        ("{% for page in nav.pages %}{{ page.title }}{% endfor %}", False),
+        ("{# pages #}Every page's own title: {{ page.title }}", False),
+        ("<p>The pages of the site</p>", False),
+    ],
+)
+def test_a_template_of_the_sites_own_that_lists_every_page_is_seen(
+    tmp_path: Path, template: str, lists_every_page: bool
+) -> None:
+    (tmp_path / "partials").mkdir()
+    (tmp_path / "partials" / "footer.html").write_text(template, encoding="utf-8")
+    (tmp_path / "sitemap.xml").write_text("{% for file in pages %}{% endfor %}", encoding="utf-8")
+    assert reuse._mentions_every_page(tmp_path, {"sitemap.xml"}) is lists_every_page
