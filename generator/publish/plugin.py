@@ -40,6 +40,7 @@ byte-identical.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import re
@@ -329,7 +330,7 @@ class ParallelRender(BasePlugin[ParallelConfig]):  # type: ignore[no-untyped-cal
         except reuse.Unstable as error:
             log.info("factsheets: no page's HTML is reused: a setting changes: %s.", error)
             return {}
-        kept = {}
+        keys = {}
         for src_uri in pages:
             page = _page_of(files, src_uri)
             # The context as MkDocs' loop will make it: `reuse.refusal` let through only
@@ -340,13 +341,11 @@ class ParallelRender(BasePlugin[ParallelConfig]):  # type: ignore[no-untyped-cal
             )
             extra = {name: value for name, value in context.items() if name not in STANDARD_CONTEXT}
             key = reuse.page_key(site, page, page.meta.get("template", "main.html"), extra)
-            if key is None:
-                continue
-            if self._store.has_page(key):
-                kept[src_uri] = key
-            else:
-                self._page_keys[src_uri] = key
-        return kept
+            if key is not None:
+                keys[src_uri] = key
+        found = self._store.kept_pages(keys.values())
+        self._page_keys = {src_uri: key for src_uri, key in keys.items() if key not in found}
+        return {src_uri: key for src_uri, key in keys.items() if key in found}
 
     @event_priority(-100)  # last: the page as MkDocs writes it is the one kept
     def on_post_page(self, output: str, /, *, page: Page, config: Any) -> str:
@@ -397,7 +396,9 @@ class ParallelRender(BasePlugin[ParallelConfig]):  # type: ignore[no-untyped-cal
     def on_build_error(self, *, error: Exception) -> None:
         self._file_urls = None
         if self._store is not None:
-            self._store.close(prune=False)  # what it kept is right all the same
+            # What it kept is right all the same; the build's own error is the one to tell.
+            with contextlib.suppress(Exception):
+                self._store.close(prune=False)
         self._store = None
         self._skipped.detach()
         self._close()

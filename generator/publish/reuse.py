@@ -41,7 +41,9 @@ import re
 import sqlite3
 import sys
 import sysconfig
+import threading
 from collections.abc import Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -392,6 +394,9 @@ class Store:
             (self.build,) = self._db.execute("SELECT number FROM builds").fetchone()
         self.broken = False
         """Set when a write failed: nothing more is written."""
+        self._writer: ThreadPoolExecutor | None = None
+        self._writes: list[Future[None]] = []
+        self._slots = threading.BoundedSemaphore(IN_FLIGHT)
         self._pending: list[tuple[str, tuple[Any, ...]]] = []
         self._pending_size = 0
         self.reused = {"conversions": 0, "pages": 0}
@@ -413,24 +418,46 @@ class Store:
         self._later("INSERT OR REPLACE INTO conversions VALUES (?, ?)", (name, data))
         self._later(_USED, (name, self.build))
 
-    def has_page(self, key: str) -> bool:
-        return self._read("SELECT 1 FROM pages WHERE key = ?", key) is not None
+    def kept_pages(self, keys: Iterable[str]) -> set[str]:
+        """Those of these keys the store has a page for (one query for them all)."""
+        found = self._read(
+            "SELECT json_group_array(key) FROM pages WHERE key IN (SELECT value FROM json_each(?))",
+            json.dumps(list(keys)),
+        )
+        return set(json.loads(found[0])) if found else set()
 
     def place(self, key: str, destination: str) -> bool:
-        """Writes the kept page of this key at `destination`: False if there is none."""
+        """Writes the kept page of this key at `destination` (by the writer threads:
+        writing thousands of files waits on the disk, not on Python), False if there is
+        none. `close` waits for the writes, and raises the first that failed."""
         row = self._read("SELECT html FROM pages WHERE key = ?", key)
         if row is None:
             return False
-        try:
-            file = open(destination, "wb")  # noqa: SIM115
-        except FileNotFoundError:
-            os.makedirs(os.path.dirname(destination), exist_ok=True)
-            file = open(destination, "wb")  # noqa: SIM115
-        with file:
-            file.write(row[0])
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(WRITERS, thread_name_prefix="factsheets-write")
+        self._slots.acquire()  # a bound on the bytes waiting to be written
+        self._writes.append(self._writer.submit(self._write_page, row[0], destination))
         self._later(_USED, (key, self.build))
         self.reused["pages"] += 1
         return True
+
+    def _write_page(self, html: bytes, destination: str) -> None:
+        try:
+            try:
+                file = open(destination, "wb")  # noqa: SIM115
+            except FileNotFoundError:
+                os.makedirs(os.path.dirname(destination), exist_ok=True)
+                file = open(destination, "wb")  # noqa: SIM115
+            with file:
+                file.write(html)
+        finally:
+            self._slots.release()
+
+    def written(self) -> None:
+        """Waits for every page `place` put in place; raises the first write that failed."""
+        writes, self._writes = self._writes, []
+        for write in writes:
+            write.result()
 
     def keep_page(self, key: str, output: bytes) -> None:
         self._later("INSERT OR REPLACE INTO pages VALUES (?, ?)", (key, output))
@@ -439,6 +466,12 @@ class Store:
     def close(self, *, prune: bool) -> None:
         """Writes what is left to write; with `prune`, deletes the entries that none of
         the last `KEPT_BUILDS` complete builds used."""
+        try:
+            self.written()
+        finally:
+            if self._writer is not None:
+                self._writer.shutdown(cancel_futures=True)
+                self._writer = None
         self._flush()
         if prune and not self.broken:
             with contextlib.suppress(sqlite3.Error), self._db:
@@ -489,6 +522,11 @@ class Store:
         except sqlite3.Error as error:  # a full disk, say: the site is built all the same
             self._broke(error)
 
+
+WRITERS = 2
+"""Threads writing kept pages into the site."""
+IN_FLIGHT = 512
+"""Kept pages read and waiting to be written, at most (about 10 MB at 20 KB a page)."""
 
 BATCH = 32 << 20
 """Bytes of new entries held before they are written: what a build's memory grows by."""
