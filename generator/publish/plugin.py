@@ -41,13 +41,9 @@ byte-identical.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
-import re
 import sqlite3
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -58,16 +54,27 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
-from mkdocs.structure.toc import TableOfContents
 
 from ..common import workers
-from . import reuse
+from . import reuse, store
+from .handover import (
+    Converted,
+    PrebuiltPages,
+    Recorder,
+    Records,
+    SkippedPages,
+    as_converted,
+    captured,
+    compact_theme,
+    digest,
+    install,
+    page_of,
+    replay,
+    resolve_alike,
+)
 from .links import file_urls, to_file_urls
 
 log = logging.getLogger("mkdocs.plugins.factsheets")
-_MKDOCS_LOGGER = Page.__module__.partition(".")[0]
-"""The logger above all that MkDocs logs: "mkdocs", or "properdocs" when ProperDocs runs
-(its `mkdocs.*` modules are its own `properdocs.*`, and "mkdocs" logs through it)."""
 
 MIN_PAGES = 200
 """Below this many pages, forking workers costs more than it saves."""
@@ -92,14 +99,6 @@ class ParallelConfig(Config):  # type: ignore[no-untyped-call]
     next build when nothing that reaches them changed (`reuse.py`)."""
 
 
-Records = list[tuple[str, int, str]]
-"""(logger, level, message) of everything a worker logged for one page."""
-
-Links = dict[str, tuple[str, bool] | None]
-"""Each path a page's links looked up: the URL of the page there and whether it is left
-out of the site, or None where there is none. A kept conversion is reused only if they
-all resolve alike."""
-
 STANDARD_CONTEXT = frozenset(
     {
         "nav",
@@ -117,24 +116,6 @@ STANDARD_CONTEXT = frozenset(
 comes from plugins' `on_page_context`, and goes into its key."""
 
 
-@dataclass
-class Converted:
-    """What `Page.render` produced for one page, in a form that crosses processes."""
-
-    digest: str
-    """sha256 of the Markdown that was converted."""
-    content: str
-    toc: TableOfContents
-    title: str | None
-    anchor_ids: set[str]
-    links_to_anchors: dict[str, dict[str, str]] | None
-    """Keyed by the linked file's src_uri: File objects do not survive pickling."""
-    records: Records = field(default_factory=list)
-    """Everything logged while converting."""
-    links: Links = field(default_factory=dict)
-    """Every page the conversion's links looked up (`_Recorder`)."""
-
-
 # The workers' view of the build, inherited through fork rather than pickled.
 _job: tuple[Any, Files] | None = None
 """For conversion: the config and the files."""
@@ -150,19 +131,19 @@ class ParallelRender(BasePlugin[ParallelConfig]):  # type: ignore[no-untyped-cal
         self._converted: dict[str, Converted] = {}
         self._nav: Any = None
         self._pool: workers.Workers | None = None
-        self._prebuilt: _PrebuiltPages | None = None
+        self._prebuilt: PrebuiltPages | None = None
         self._reconverted: list[str] = []
         """Pages whose Markdown a plugin changed after the workers converted it."""
         self._file_urls: dict[str, str] | None = None
         """With file URLs: each page's URL by its directory URL (`file_urls`)."""
-        self._store: reuse.Store | None = None
+        self._store: store.Store | None = None
         self._entries: dict[str, str] = {}
         """Where each page's conversion is kept (`reuse.conversion_entry`)."""
         self._reused: set[str] = set()
         """Pages whose kept conversion this build took."""
         self._page_keys: dict[str, str] = {}
         """The key of each page whose HTML this build renders, to keep it under."""
-        self._skipped = _Skipped()
+        self._skipped = SkippedPages()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self._serve = command == "serve"
@@ -203,7 +184,7 @@ class ParallelRender(BasePlugin[ParallelConfig]):  # type: ignore[no-untyped-cal
             _job = None
         return nav
 
-    def _open_store(self, config: Any) -> reuse.Store | None:
+    def _open_store(self, config: Any) -> store.Store | None:
         """The kept pages of this site, unless something forbids reusing them."""
         if not self.config.reuse or not config.config_file_path:
             return None
@@ -213,7 +194,7 @@ class ParallelRender(BasePlugin[ParallelConfig]):  # type: ignore[no-untyped-cal
             return None
         folder = Path(config.config_file_path).parent / reuse.CACHE
         try:
-            return reuse.Store(folder)
+            return store.Store(folder)
         except (OSError, sqlite3.Error) as error:
             log.warning("factsheets: no page is reused: %s cannot be used: %s.", folder, error)
             return None
@@ -236,7 +217,7 @@ class ParallelRender(BasePlugin[ParallelConfig]):  # type: ignore[no-untyped-cal
                 continue
             self._entries[src_uri] = entry = reuse.conversion_entry(key, file, source)
             kept = self._store.load_conversion(entry)
-            if isinstance(kept, Converted) and _resolve_alike(kept.links, files, seen):
+            if isinstance(kept, Converted) and resolve_alike(kept.links, files, seen):
                 self._converted[src_uri] = kept
                 self._reused.add(src_uri)
             else:
@@ -258,8 +239,8 @@ class ParallelRender(BasePlugin[ParallelConfig]):  # type: ignore[no-untyped-cal
         del page.render  # the page's own method again, for this and the next build
         src_uri = page.file.src_uri
         entry = self._entries.get(src_uri)
-        if page.markdown is not None and converted and _digest(page.markdown) == converted.digest:
-            _install(page, converted, files)
+        if page.markdown is not None and converted and digest(page.markdown) == converted.digest:
+            install(page, converted, files)
             if self._store is not None and entry and src_uri not in self._reused:
                 self._store.keep_conversion(entry, converted)
             return
@@ -269,11 +250,11 @@ class ParallelRender(BasePlugin[ParallelConfig]):  # type: ignore[no-untyped-cal
         if self._store is None or entry is None or page.markdown is None:
             page.render(config, files)
             return
-        markdown, recorder = page.markdown, _Recorder(files)
-        with _captured() as records:
+        markdown, recorder = page.markdown, Recorder(files)
+        with captured() as records:
             page.render(config, recorder)  # type: ignore[arg-type]
-        _replay(records)
-        self._store.keep_conversion(entry, _converted(page, markdown, records, recorder.links))
+        replay(records)
+        self._store.keep_conversion(entry, as_converted(page, markdown, records, recorder.links))
 
     @event_priority(-100)  # last: links other plugins wrote in the HTML too
     def on_page_content(self, content: str, /, *, page: Page, config: Any, files: Files) -> str:
@@ -315,7 +296,7 @@ class ParallelRender(BasePlugin[ParallelConfig]):  # type: ignore[no-untyped-cal
             results = self._pool.map(_build_page, pages, chunks)
         elif not kept:
             return env
-        self._prebuilt = _PrebuiltPages(env, pages if self._pool else [], results)
+        self._prebuilt = PrebuiltPages(env, pages if self._pool else [], results)
         self._prebuilt.kept, self._prebuilt.store = kept, self._store
         self._skipped.attach(self._prebuilt.placed)
         return self._prebuilt
@@ -332,7 +313,7 @@ class ParallelRender(BasePlugin[ParallelConfig]):  # type: ignore[no-untyped-cal
             return {}
         keys = {}
         for src_uri in pages:
-            page = _page_of(files, src_uri)
+            page = page_of(files, src_uri)
             # The context as MkDocs' loop will make it: `reuse.refusal` let through only
             # plugins whose `on_page_context` is a function of the page and the site.
             context = get_context(self._nav, doc_files, config, page)
@@ -421,154 +402,6 @@ class ParallelRender(BasePlugin[ParallelConfig]):  # type: ignore[no-untyped-cal
             self._pool = None
 
 
-class _PrebuiltPages:
-    """The Jinja environment as MkDocs' page loop sees it while workers render pages.
-
-    Its templates put the kept page in place (and return nothing, which MkDocs does not
-    write) for a page the last build kept (`kept`), and return a worker's output for
-    the page in the context, if a worker rendered that page with that template;
-    anything else (the 404 page, the sitemap, a page a worker failed on) is rendered by
-    the real template, as usual.
-    """
-
-    def __init__(
-        self, env: Any, pages: list[str], results: Iterator[tuple[str, str, str | None, Records]]
-    ) -> None:
-        self._env = env
-        self._waiting = set(pages)
-        self._results = results
-        self._ahead: dict[str, tuple[str, str | None, Records]] = {}
-        self.compacted: set[str] = set()
-        """Pages whose output MkDocs got from a worker, which ran `compact_theme`."""
-        self.kept: dict[str, str] = {}
-        """The key of each page whose HTML an earlier build kept."""
-        self.store: reuse.Store | None = None
-        self.placed: set[str] = set()
-        """Pages put in place from the store."""
-        self.kept_again: dict[str, str] = {}
-        """Kept pages that could not be put in place (deleted since): rendered, and kept."""
-        self.logged: set[str] = set()
-        """Pages whose rendering logged something, which a kept page would not repeat."""
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._env, name)
-
-    def get_template(self, name: str, *args: Any, **kwargs: Any) -> _Template:
-        return _Template(self, self._env.get_template(name, *args, **kwargs), name)
-
-    def place(self, page: Page) -> bool:
-        """Puts the page's kept HTML where MkDocs would write it, if it has some."""
-        key = self.kept.pop(page.file.src_uri, None)
-        if key is None or self.store is None:
-            return False
-        if self.store.place(key, page.file.abs_dest_path):
-            self.placed.add(page.file.src_uri)
-            return True
-        self.kept_again[page.file.src_uri] = key
-        return False
-
-    def take(self, src_uri: str) -> tuple[str, str | None, Records] | None:
-        """The worker's result for this page, if workers render it. They go in MkDocs'
-        order, so it is the next result unless a plugin reordered the loop."""
-        if src_uri not in self._waiting:
-            return None
-        self._waiting.remove(src_uri)
-        while src_uri not in self._ahead:
-            try:
-                uri, name, output, records = next(self._results)
-            except StopIteration:
-                return None
-            except workers.WorkerDied as error:
-                raise PluginError(error.message) from None
-            self._ahead[uri] = (name, output, records)
-        return self._ahead.pop(src_uri)
-
-
-class _Template:
-    def __init__(self, pages: _PrebuiltPages, template: Any, name: str) -> None:
-        self._pages = pages
-        self._template = template
-        self._name = name
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._template, name)
-
-    def render(self, context: Any) -> str:
-        page = context.get("page")
-        if page is not None and self._pages.place(page):
-            return ""
-        result = None if page is None else self._pages.take(page.file.src_uri)
-        if result is not None:
-            name, output, records = result
-            if name == self._name and output is not None:
-                _replay(records)
-                self._pages.compacted.add(page.file.src_uri)
-                if records:
-                    self._pages.logged.add(page.file.src_uri)
-                return output
-        with _captured() as records:
-            rendered: str = self._template.render(context)
-        _replay(records)
-        if records and page is not None:
-            self._pages.logged.add(page.file.src_uri)
-        return rendered
-
-
-class _Skipped(logging.Filter):
-    """Leaves out MkDocs' "Page skipped" message for the pages put in place from the
-    store, for which the plugin's templates return nothing for MkDocs to write."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._placed: set[str] = set()
-        self._logger = logging.getLogger(f"{_MKDOCS_LOGGER}.commands.build")
-
-    def attach(self, placed: set[str]) -> None:
-        self._placed = placed
-        self._logger.addFilter(self)
-
-    def detach(self) -> None:
-        self._logger.removeFilter(self)
-        self._placed = set()
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if message.startswith("Page skipped: '"):
-            return message.partition("'")[2].partition("'")[0] not in self._placed
-        return True
-
-
-class _Recorder:
-    """`Files` as one page's conversion sees them, noting every path its links look up."""
-
-    def __init__(self, files: Files) -> None:
-        self._files = files
-        self.links: Links = {}
-
-    def get_file_from_path(self, path: str) -> File | None:
-        file = self._files.get_file_from_path(path)
-        self.links[path] = _target(file)
-        return file
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._files, name)
-
-
-def _target(file: File | None) -> tuple[str, bool] | None:
-    return None if file is None else (file.url, bool(file.inclusion.is_excluded()))  # type: ignore[no-untyped-call]
-
-
-def _resolve_alike(links: Links, files: Files, seen: dict[str, tuple[str, bool] | None]) -> bool:
-    """Whether every path a kept conversion's links looked up leads where it did (`seen`:
-    where each path leads, filled in as pages ask: most link to the same few)."""
-    for path, then in links.items():
-        if path not in seen:
-            seen[path] = _target(files.get_file_from_path(path))
-        if seen[path] != then:
-            return False
-    return True
-
-
 def _unsafe_to_convert(config: Any, on_nav: Any) -> str | None:
     """Why converting pages in workers could build another site than MkDocs would."""
     for extension in config.markdown_extensions:
@@ -615,9 +448,9 @@ def _build_page(src_uri: str) -> tuple[str, str, str | None, Records]:
     """In a worker: render one page's template as MkDocs' `_build_page` does."""
     assert _page_job is not None
     config, nav, files, doc_files, env = _page_job
-    page = _page_of(files, src_uri)
+    page = page_of(files, src_uri)
     name = page.meta.get("template", "main.html")
-    with _captured() as records:
+    with captured() as records:
         page.active = True
         config._current_page = page
         try:
@@ -633,52 +466,13 @@ def _build_page(src_uri: str) -> tuple[str, str, str | None, Records]:
     return src_uri, name, output, records
 
 
-_THEME_BLANKS = re.compile(r"[ \t]*\n\s*")
-
-
-def compact_theme(html: str) -> str:
-    """The page with the theme's indentation and blank lines folded to one line break.
-
-    Material's templates leave them between nearly all of its tags: 2.6 of the 11.7 KB
-    of a small fact sheet. Outside `<article>` they never matter (the theme has no
-    preformatted text there); inside, what the Markdown made is left exactly as it is,
-    and so is a page without an article.
-    """
-    start = html.find("<article")
-    end = html.find("</article>", start)
-    if start < 0 or end < 0:
-        return html  # not a page of the theme's: nothing is known about it
-    head, article, tail = html[:start], html[start:end], html[end:]
-    return _THEME_BLANKS.sub("\n", head) + article + _THEME_BLANKS.sub("\n", tail)
-
-
-def _install(page: Page, converted: Converted, files: Files) -> None:
-    _replay(converted.records)
-    page.content = converted.content
-    page.toc = converted.toc
-    page._title_from_render = converted.title
-    page.present_anchor_ids = converted.anchor_ids
-    if converted.links_to_anchors is not None:
-        linked = {uri: files.get_file_from_path(uri) for uri in converted.links_to_anchors}
-        page.links_to_anchors = {
-            file: converted.links_to_anchors[uri] for uri, file in linked.items() if file
-        }
-
-
-def _page_of(files: Files, src_uri: str) -> Page:
-    """The page of a file the build lists as one (a page in the files MkDocs built)."""
-    file = files.get_file_from_path(src_uri)
-    assert file is not None and file.page is not None
-    return file.page
-
-
 def _convert(src_uri: str) -> tuple[str, Converted | None]:
     """In a worker: read and convert one page, capturing what it logs."""
     assert _job is not None
     config, files = _job
-    page = _page_of(files, src_uri)
-    recorder = _Recorder(files)
-    with _captured() as records:
+    page = page_of(files, src_uri)
+    recorder = Recorder(files)
+    with captured() as records:
         config._current_page = page
         try:
             page.read_source(config)
@@ -690,55 +484,6 @@ def _convert(src_uri: str) -> tuple[str, Converted | None]:
             config._current_page = None
     if markdown is None or page.content is None:  # MkDocs always sets both
         return src_uri, None
-    converted = _converted(page, markdown, records, recorder.links)
+    converted = as_converted(page, markdown, records, recorder.links)
     page.markdown = page.content = None  # the worker keeps nothing it has sent
     return src_uri, converted
-
-
-def _converted(page: Page, markdown: str, records: Records, links: Links) -> Converted:
-    """What `Page.render` set on the page, with what it logged and looked up."""
-    assert page.content is not None
-    return Converted(
-        digest=_digest(markdown),
-        content=page.content,
-        toc=page.toc,
-        title=page._title_from_render,
-        anchor_ids=set(page.present_anchor_ids or ()),
-        links_to_anchors=(
-            None
-            if page.links_to_anchors is None
-            else {f.src_uri: links for f, links in page.links_to_anchors.items()}
-        ),
-        records=records,
-        links=links,
-    )
-
-
-@contextmanager
-def _captured() -> Iterator[Records]:
-    """Collects what MkDocs logs, instead of printing it, while the block runs."""
-    capture = _Capture()
-    mkdocs_log = logging.getLogger(_MKDOCS_LOGGER)
-    handlers, mkdocs_log.handlers = mkdocs_log.handlers, [capture]
-    try:
-        yield capture.records
-    finally:
-        mkdocs_log.handlers = handlers
-
-
-def _replay(records: Records) -> None:
-    for name, level, message in records:
-        logging.getLogger(name).log(level, "%s", message)
-
-
-class _Capture(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.records: Records = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append((record.name, record.levelno, record.getMessage()))
-
-
-def _digest(markdown: str) -> str:
-    return hashlib.sha256(markdown.encode("utf-8", "surrogatepass")).hexdigest()
