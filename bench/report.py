@@ -1,4 +1,5 @@
-"""The benchmark's table (sizes as columns), its targets with PASS/FAIL, and its JSON."""
+"""The benchmark's table (sizes as columns), its targets with PASS/FAIL (issue 5's, then
+issue 21's), the Hugo comparison, and its JSON."""
 
 from __future__ import annotations
 
@@ -14,11 +15,28 @@ from pathlib import Path
 from typing import Any
 
 from .runner import HTML_LIMIT
+from .site import STAGES
 
 Row = tuple[str, Callable[[dict[str, Any]], object]]
 
 PREVIEW_LIMIT = 5
 """Seconds: our reading of the issue's "shows up in the preview within a few seconds"."""
+# Issue 21's targets, at 10,000 fact sheets on 2 cores.
+EDIT_BUILD_LIMIT = 10
+"""Seconds: `factsheets build` after a one-line edit."""
+NOOP_BUILD_LIMIT = 5
+"""Seconds: `factsheets build` with nothing changed."""
+SCRATCH_BUILD_LIMIT = 45
+"""Seconds: `factsheets build` from scratch (generation, site and search index)."""
+MEMORY_LIMIT = 1536
+"""MB: the peak memory of any one process."""
+PREVIEW_EDIT_LIMIT = 2
+"""Seconds: an edit visible in the preview."""
+BUILDS = (
+    ("scratch", "from scratch"),
+    ("edit", "after a one-line edit"),
+    ("noop", "with nothing changed"),
+)
 
 
 def _kb(n: float) -> str:
@@ -39,6 +57,27 @@ def _slowest(step: dict[str, Any]) -> float:
     return max(runs)
 
 
+def _build_rows(key: str, label: str) -> list[Row]:
+    """Issue 21: one `factsheets build`, its stages and its peak memory."""
+
+    def stage(name: str) -> Callable[[dict[str, Any]], object]:
+        return lambda r: f"{r['builds'][key]['breakdown'][name]:.2f}"
+
+    return [
+        (f"factsheets build {label}, median (s)", lambda r: f"{r['builds'][key]['seconds']:.2f}"),
+        ("  generation (s)", stage("generation_s")),
+        ("  MkDocs (s)", stage("mkdocs_s")),
+        ("  search index, Pagefind (s)", stage("search_s")),
+        ("  then: new site swapped in, old deleted (s)", stage("swap_s")),
+        ("  peak memory (MB)", lambda r: f"{r['builds'][key]['peak_mb']:,.0f}"),
+        ("  peaked in", lambda r: r["builds"][key]["peak_process"]),
+    ]
+
+
+def _exit_code(code: int | None) -> str:
+    return "killed" if code is None else str(code)
+
+
 ROWS: list[Row] = [
     ("Fact sheets (actors+locations+events)", lambda r: f"{r['fact_sheets']:,}"),
     ("Sources", lambda r: f"{r['corpus']['sources']:,}"),
@@ -50,6 +89,13 @@ ROWS: list[Row] = [
     ("  of which mkdocs build (s)", lambda r: f"{r['mkdocs_build']['seconds']:.2f}"),
     ("  of which Pagefind indexing (s)", lambda r: f"{r['search_index_build']['seconds']:.2f}"),
     ("End-to-end = generation + build (s)", lambda r: f"{r['end_to_end_s']:.2f}"),
+    *(row for key, label in BUILDS for row in _build_rows(key, label)),
+    ("  the edit showed in the built page", lambda r: "yes" if r["builds"]["edit_shown"] else "NO"),
+    ("Hugo, same Markdown from scratch (s)", lambda r: f"{r['hugo']['seconds']:.2f}"),
+    ("  ours from scratch / Hugo", lambda r: f"{r['hugo']['ratio']:.1f}x"),
+    ("  MkDocs alone / Hugo", lambda r: f"{r['hugo']['mkdocs_ratio']:.1f}x"),
+    ("  Hugo peak memory (MB)", lambda r: f"{r['hugo']['peak_mb']:,.0f}"),
+    ("  Hugo HTML pages", lambda r: f"{r['hugo']['html_pages']:,}"),
     ("Peak memory, generation (MB)", lambda r: f"{r['generate']['peak_mb']:,.0f}"),
     ("Peak memory, site build (MB)", lambda r: f"{r['site_build']['peak_mb']:,.0f}"),
     ("No-op regeneration, median run (s)", lambda r: f"{r['noop']['seconds']:.2f}"),
@@ -64,6 +110,11 @@ ROWS: list[Row] = [
     ("Preview (serve): first page (s)", lambda r: f"{r['preview']['first_preview_s']:.1f}"),
     ("Preview: an edit shows, median (s)", lambda r: f"{r['preview']['seconds']:.2f}"),
     ("  slowest (s)", lambda r: f"{_slowest(r['preview']):.2f}"),
+    ("Preview: idle CPU (s per minute)", lambda r: f"{r['preview']['idle_cpu_s_per_min']:.2f}"),
+    ("Preview: stopped cleanly", lambda r: "yes" if r["preview"]["stopped_cleanly"] else "NO"),
+    ("Preview: SIGTERM, exit code", lambda r: _exit_code(r["preview"]["sigterm_exit_code"])),
+    ("  port freed", lambda r: "yes" if r["preview"]["sigterm_port_free"] else "NO"),
+    ("  processes left running", lambda r: r["preview"]["sigterm_children_left"]),
     ("HTML per fact sheet, mean (KB)", lambda r: _kb(r["html"]["mean"])),
     ("HTML per fact sheet, median (KB)", lambda r: _kb(r["html"]["median"])),
     ("HTML per fact sheet, p95 (KB)", lambda r: _kb(r["html"]["p95"])),
@@ -132,9 +183,7 @@ def targets(results: list[dict[str, Any]]) -> list[dict[str, str]]:
     checks: list[dict[str, str]] = []
 
     def check(target: str, measured: str | float | None, ok: bool | None) -> None:
-        status = "not run" if measured is None else ("PASS" if ok else "FAIL")
-        # A falsy measurement (None, or a zero that `x and f"..."` passes on) shows as "-".
-        checks.append({"target": target, "measured": str(measured or "-"), "status": status})
+        checks.append(_check("5", target, measured, ok))
 
     gen = _get(big, "generate", "seconds")
     check("10,000: generation <= 5 s", gen and f"{gen:.1f} s", gen is not None and gen <= 5)
@@ -201,6 +250,93 @@ def targets(results: list[dict[str, Any]]) -> list[dict[str, str]]:
             html["over_limit"] == 0,
         )
     return checks
+
+
+def build_targets(results: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Issue 21's targets: `factsheets build` whole, its memory, and the preview."""
+    big = next((r for r in results if r["pages"] == 10_000), None)
+    checks: list[dict[str, str]] = []
+
+    def check(target: str, measured: str | float | None, ok: bool | None) -> None:
+        checks.append(_check("21", target, measured, ok))
+
+    for key, label, limit in (
+        ("edit", "after a one-line edit", EDIT_BUILD_LIMIT),
+        ("noop", "with nothing changed", NOOP_BUILD_LIMIT),
+        ("scratch", "from scratch (generation, site, search index)", SCRATCH_BUILD_LIMIT),
+    ):
+        step = _get(big, "builds", key)
+        shown = key != "edit" or bool(_get(big, "builds", "edit_shown"))
+        measured = step and _build_text(step) + ("" if shown else "; the edit did NOT show")
+        check(
+            f"10,000: `factsheets build` {label} <= {limit} s",
+            measured,
+            step is not None and step["seconds"] <= limit and shown,
+        )
+    peak, process = _get(big, "builds", "peak_mb"), _get(big, "builds", "peak_process")
+    check(
+        "10,000: peak memory of any process in those builds <= 1.5 GB",
+        peak and f"{peak:,.0f} MB" + (f" ({process})" if process else ""),
+        peak is not None and peak <= MEMORY_LIMIT,
+    )
+    preview = _get(big, "preview")
+    edit = _slowest(preview) if preview else None
+    check(
+        f"10,000: an edit visible in the preview <= {PREVIEW_EDIT_LIMIT} s (slowest edit)",
+        edit and f"{edit:.1f} s",
+        edit is not None and edit <= PREVIEW_EDIT_LIMIT,
+    )
+    return checks
+
+
+def _build_text(step: dict[str, Any]) -> str:
+    """ "8.2 s: generation 2.0, MkDocs 5.1, search 0.9, swap 0.2 s" (the stages it could tell)."""
+    stages = step.get("breakdown") or {}
+    parts = [f"{name} {stages[key]:.1f}" for name, key in STAGES if stages.get(key) is not None]
+    return f"{step['seconds']:.1f} s" + (f": {', '.join(parts)} s" if parts else "")
+
+
+def _check(
+    issue: str, target: str, measured: str | float | None, ok: bool | None
+) -> dict[str, str]:
+    status = "not run" if measured is None else ("PASS" if ok else "FAIL")
+    # A falsy measurement (None, or a zero that `x and f"..."` passes on) shows as "-".
+    return {"issue": issue, "target": target, "measured": str(measured or "-"), "status": status}
+
+
+def sections(results: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, str]]]]:
+    """The targets, by issue: (heading, checks)."""
+    return [
+        ("Targets (issue 5)", targets(results)),
+        ("Targets (issue 21)", build_targets(results)),
+    ]
+
+
+def hugo_text(results: list[dict[str, Any]]) -> str:
+    """Hugo over the same Markdown, against our build from scratch: a line per size, or
+    why there is none."""
+    measured = [r for r in results if "seconds" in (r.get("hugo") or {})]
+    if not measured:
+        skipped = next(
+            (r["hugo"]["skipped"] for r in results if "skipped" in r.get("hugo", {})), None
+        )
+        return f"Hugo: {skipped}" if skipped else ""
+    lines = [
+        f"Hugo {measured[0]['hugo'].get('version') or ''} over the same content/ Markdown, from "
+        "scratch (minimal layouts: no theme, navigation or search index; not a target):"
+    ]
+    for r in measured:
+        found, ours = r["hugo"], r["builds"]["scratch"]
+        mkdocs = ours["breakdown"]["mkdocs_s"]
+        alone = (
+            f" (MkDocs alone {mkdocs:.1f} s, {mkdocs / found['seconds']:.1f}x)" if mkdocs else ""
+        )
+        lines.append(
+            f"  {r['pages']:,}: Hugo {found['seconds']:.2f} s, {found['peak_mb']:,.0f} MB, "
+            f"{found['html_pages']:,} pages; ours {ours['seconds']:.1f} s = "
+            f"{ours['seconds'] / found['seconds']:.1f}x Hugo{alone}"
+        )
+    return "\n".join(lines)
 
 
 def targets_text(checks: list[dict[str, str]]) -> str:

@@ -1,14 +1,18 @@
-"""The measurements for one corpus size, each step in its own child process."""
+"""The measurements for one corpus size, each step in its own child process.
+
+Generation (issue 5) from scratch, with nothing changed and after adding a source; the
+site build split in its two commands, MkDocs and Pagefind; `factsheets build` whole
+(issue 21: `site.py`), Hugo over the same Markdown (`hugo.py`); the pages' sizes; the
+preview (`preview.py`); search and drawings in Chromium (`search.py`, `drawings.py`);
+and with `--profile`, cProfile's hotspots (`profile.py`).
+"""
 
 from __future__ import annotations
 
-import io
-import pstats
 import shutil
-import sys
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +31,7 @@ from generator.data import catalogue
 from generator.data.explore import FILES
 from generator.publish.search import pagefind_command
 
-from . import drawings, preview, search
+from . import drawings, hugo, preview, search
 from .measure import (
     FACT_SHEET_DIRS,
     Run,
@@ -36,11 +40,14 @@ from .measure import (
     fact_sheet_html,
     factsheets,
     index_html,
+    median,
     mkdocs_build,
     run,
     snapshot,
     written,
 )
+from .profile import profile
+from .site import CACHE_DIR, forget_generated, measure_builds
 from .sources import referenced_ids
 from .synth import Corpus, extra_source, synthesise, write_draft, write_project
 
@@ -48,8 +55,6 @@ HTML_LIMIT = 25_000
 """The issue's target for one fact sheet's HTML: 25 KB."""
 NAV_CONFIG = "mkdocs.nav.yml"
 NAV_SITE = "site-nav"
-CACHE_DIR = ".factsheets"
-"""The generator's caches (generator/output/cache.py); deleting them must give the same result."""
 
 
 @dataclass
@@ -112,6 +117,12 @@ def measure(pages: int, options: Options, say: Say) -> dict[str, Any]:
     )
     result.update(_site_sizes(project / "site", result["fact_sheets"]))
 
+    # `factsheets build` whole, as a user runs it; then Hugo over the content/ it made.
+    result["builds"] = measure_builds(
+        project, runs=options.runs, timeout=options.timeout, say=say, pages=pages
+    )
+    result["hugo"] = _hugo(project, result["builds"], options, say, pages)
+
     if options.search:
         result["search"] = _search(project / "site", corpus, options, say, pages)
         result["drawings"] = _drawings(project / "site", options, say, pages)
@@ -142,7 +153,7 @@ def measure(pages: int, options: Options, say: Say) -> dict[str, Any]:
         f"an edit shows after {', '.join(f'{s:.1f}' for s in shown['runs'])} s"
     )
     if options.profile:
-        result["profile"] = _profile(project, options, say)
+        result["profile"] = profile(project, timeout=options.timeout, say=say)
     return result
 
 
@@ -158,9 +169,7 @@ def _median(options: Options, step: Callable[[], tuple[Run, list[str]]]) -> tupl
     for _ in range(max(1, options.runs)):
         run_, files = step()
         runs.append(run_)
-    middle = sorted(runs, key=lambda r: r.seconds)[len(runs) // 2]
-    peak = max(r.peak_mb for r in runs)
-    return replace(middle, peak_mb=peak, runs=[r.seconds for r in runs]), files
+    return median(runs), files
 
 
 def _seconds(step: Run, digits: int) -> str:
@@ -173,15 +182,8 @@ def _seconds(step: Run, digits: int) -> str:
 
 def _generate_from_scratch(project: Path, options: Options) -> tuple[Run, list[str]]:
     """A first run: no generated page, no cache."""
-    _forget_generated(project)
+    forget_generated(project)
     return _generate(project, options)
-
-
-def _forget_generated(project: Path) -> None:
-    """Remove the generated pages and the generator's caches, as before a first run."""
-    for folder in CATEGORY_DIRS:
-        shutil.rmtree(project / "content" / folder, ignore_errors=True)
-    shutil.rmtree(project / CACHE_DIR, ignore_errors=True)
 
 
 def _generate(project: Path, options: Options) -> tuple[Run, list[str]]:
@@ -338,17 +340,21 @@ def _add_source(project: Path, corpus: Corpus, options: Options) -> dict[str, An
     }
 
 
-def _profile(project: Path, options: Options, say: Say) -> dict[str, Any]:
-    """cProfile a full generation (generated pages and caches removed first): the hotspots."""
-    _forget_generated(project)
-    output = project / "generate.prof"
-    command = [sys.executable, "-m", "cProfile", "-o", str(output), "-m", "generator"]
-    step = run([*command, "-q", "generate"], project, timeout=options.timeout)
-    stream = io.StringIO()
-    stats = pstats.Stats(str(output), stream=stream)
-    stats.sort_stats("tottime").print_stats(25)
-    stats.sort_stats("cumulative").print_stats(40)
-    text = stream.getvalue()
-    (project / "generate-profile.txt").write_text(text, encoding="utf-8")
-    say(f"profile of `factsheets generate` ({step.seconds:.1f} s under cProfile):\n{text}")
-    return {"seconds": step.seconds, "file": str(output)}
+def _hugo(
+    project: Path, builds: dict[str, Any], options: Options, say: Say, pages: int
+) -> dict[str, Any]:
+    """Hugo from scratch over the same content/, against our build from scratch."""
+    found = hugo.measure(project, runs=options.runs, timeout=options.timeout)
+    if "skipped" in found:
+        say(f"[{pages:,}] Hugo: {found['skipped']}")
+        return found
+    ours, seconds = builds["scratch"], found["seconds"]
+    found["ratio"] = ours["seconds"] / seconds
+    mkdocs = ours["breakdown"]["mkdocs_s"]
+    found["mkdocs_ratio"] = mkdocs / seconds if mkdocs is not None else None
+    say(
+        f"[{pages:,}] Hugo {found['version']}: {seconds:.2f} s, {found['peak_mb']:,.0f} MB, "
+        f"{found['html_pages']:,} HTML pages from {found['markdown_pages']:,} Markdown; "
+        f"ours from scratch {found['ratio']:.1f}x that"
+    )
+    return found
