@@ -322,9 +322,13 @@ def built_message(site: Path, seconds: float, *, offline: bool) -> list[str]:
 def serve(obj: Context, dev_addr: str, dirty: bool | None) -> None:
     """Preview the site, regenerating fact sheets whenever a file in seeds/ changes.
 
-    On large sites only the pages a change rewrites are rebuilt (--dirty), so an
+    The site is built in a temporary folder and served at --dev-addr (below the path
+    of mkdocs.yml's site_url); open pages reload when a change is built. A change to
+    content/ is built too, and one to mkdocs.yml or the theme's custom_dir rebuilds every
+    page. On large sites only the pages a change rewrites are rebuilt (--dirty), so an
     edit shows within seconds; index pages may then lag until the next full build.
     The preview has no search index: search works in the site `factsheets build` writes.
+    Ctrl-C (or SIGTERM) stops it.
     """
     project = obj.project
     caches = Caches(project.root)  # kept from one regeneration to the next
@@ -336,8 +340,9 @@ def serve(obj: Context, dev_addr: str, dirty: bool | None) -> None:
         dirty=preview.dirty_by_default(project) if dirty is None else dirty,
         regenerate=lambda: _generate(obj, caches=caches),
         # Nothing was read when seeds/ had not changed: read every summary (and split
-        # their texts) while MkDocs builds the preview, so the first edit is quick too.
+        # their texts) once the preview is built, so the first edit is quick too.
         warm_up=None if first.rendered else lambda: pipeline.knowledge_base(project, caches=caches),
+        verbosity=obj.verbosity,
     )
 
 
