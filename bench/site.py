@@ -111,7 +111,10 @@ def edit_builds(project: Path, edits: int, timeout: float) -> tuple[list[Run], b
             shown = shown and new in page and (old in new or old not in page)
             before = text
     finally:
-        atomic_write(summary, original)
+        # The last edit put the text back: rewriting it would change the file's date,
+        # and the next step's no-op would be none.
+        if summary.read_text(encoding="utf-8") != original:
+            atomic_write(summary, original)
     return runs, shown
 
 
