@@ -285,7 +285,11 @@ def build_site(obj: Context, force: bool, offline: bool) -> None:
     _generate(obj, force=force)
     project = obj.project
     started = time.perf_counter()
-    build.build_site(project, verbosity=obj.verbosity, offline=offline)
+    if not build.build_site(project, verbosity=obj.verbosity, offline=offline):
+        obj.say(
+            "Nothing the site is built from changed since the last build: "
+            f"{display_path(project.site, project.root)}/ is as that build left it."
+        )
     for line in built_message(project.site, time.perf_counter() - started, offline=offline):
         obj.say(line)
 

@@ -29,14 +29,20 @@ from filelock import FileLock, Timeout
 
 from ..common.errors import FactsheetsError
 from ..common.project import Project, display_path
+from . import uptodate
 from .search import index_for_search
 
 
-def build_site(project: Project, *, verbosity: int = 0, offline: bool = False) -> None:
+def build_site(project: Project, *, verbosity: int = 0, offline: bool = False) -> bool:
     """The site in `site/`: pages by MkDocs, search index by Pagefind; raises on failure,
-    leaving `site/` as it was. `offline`: with file URLs, readable from the disk."""
+    leaving `site/` as it was. `offline`: with file URLs, readable from the disk. False
+    when the site was already the one this build would make (`uptodate.py`)."""
     site = project.site.resolve() if project.site.is_symlink() else project.site
     _clear_leftovers(site)
+    inputs = uptodate.inputs_digest(project, offline=offline)
+    if uptodate.is_current(project, site, inputs):
+        return False
+    uptodate.forget(project)
     kept = (
         f" {display_path(project.site, project.root)}/ is left as it was." if site.is_dir() else ""
     )
@@ -59,6 +65,8 @@ def build_site(project: Project, *, verbosity: int = 0, offline: bool = False) -
             raise FactsheetsError(
                 f"could not put the new site in place of {site}: {error.strerror}.{kept}"
             ) from None
+    uptodate.record(project, site, inputs)
+    return True
 
 
 def run_mkdocs_build(

@@ -262,6 +262,11 @@ def code_version() -> str:
     return _code
 
 
+def digest_of(value: Any) -> str:
+    """sha256 of a value's stable description; `Unstable` if it has none."""
+    return _digest(value)
+
+
 def _digest(value: Any) -> str:
     text = json.dumps(value, default=_stable, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()

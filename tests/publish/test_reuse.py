@@ -240,3 +240,59 @@ def test_a_template_of_the_sites_own_that_lists_every_page_is_seen(
     (tmp_path / "partials" / "footer.html").write_text(template, encoding="utf-8")
     (tmp_path / "sitemap.xml").write_text("{% for file in pages %}{% endfor %}", encoding="utf-8")
     assert reuse._mentions_every_page(tmp_path, {"sitemap.xml"}) is lists_every_page
+
+
+# --- a site already up to date ------------------------------------------------------------
+
+KEPT = "Nothing the site is built from changed since the last build"
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The three-source project, built once with `factsheets build` (search included)."""
+    root = copy_project(
+        tmp_path_factory.mktemp("published") / "project", seeds=MULTI / "seeds", with_content=False
+    )
+    result = factsheets("-C", root, "build")
+    assert result.exit_code == 0, result.output
+    assert KEPT not in result.output
+    return root
+
+
+def test_a_build_with_nothing_changed_keeps_the_site(published: Path, tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(published, root)  # file dates kept
+    before = tree(root / "site")
+    result = factsheets("-C", root, "build")
+    assert result.exit_code == 0, result.output
+    assert f"{KEPT}: site/ is as that build left it." in result.output
+    assert tree(root / "site") == before
+
+
+def _change_a_page(root: Path) -> None:
+    with (root / "content" / "about" / "index.md").open("a", encoding="utf-8") as page:
+        page.write("\nA note of the desk's.\n")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _change_a_page,
+        change_config,
+        change_template,
+        lambda root: (root / "site" / "index.html").unlink(),
+        lambda root: (root / "site" / "index.html").write_text("changed", encoding="utf-8"),
+        lambda root: (root / "pagefind.yml").write_text("exclude_selectors: [h2]\n", "utf-8"),
+    ],
+    ids=["a-page", "mkdocs-yml", "template", "site-file-gone", "site-file-changed", "pagefind"],
+)
+def test_anything_a_build_reads_or_made_changed_builds_again(
+    published: Path, tmp_path: Path, change: Callable[[Path], None]
+) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(published, root)
+    change(root)
+    result = factsheets("-C", root, "build")
+    assert result.exit_code == 0, result.output
+    assert KEPT not in result.output
+    assert "<!doctype html>" in (root / "site" / "index.html").read_text(encoding="utf-8")
