@@ -186,7 +186,7 @@ def render_key(config: Any, nav: Navigation, doc_files: Iterable[File]) -> str:
     parts: dict[str, Any] = {
         "code": code_version(),
         "config": settings,
-        "theme_files": _files_digest(own_dirs),
+        "theme_files": files_digest(own_dirs),
         "nav": _nav(nav),
     }
     rendered_anew = set(theme.static_templates)
@@ -343,7 +343,8 @@ def _installed(folder: Path) -> bool:
     return any(folder.resolve().is_relative_to(root) for root in _package_roots())
 
 
-def _files_digest(folders: list[Path]) -> str:
+def files_digest(folders: list[Path]) -> str:
+    """Every file under the folders: its path in its folder, and the digest of its bytes."""
     digest = hashlib.sha256()
     for folder in folders:
         for path in sorted(folder.rglob("*")):

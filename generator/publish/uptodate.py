@@ -23,7 +23,7 @@ from ..common.project import Project, read_config
 from . import reuse
 
 RECORD = reuse.CACHE / "built.json"
-KNOWN_PLUGINS = frozenset({"factsheets", "tags", "material/tags", "search", "material/search"})
+KNOWN_PLUGINS = reuse.REUSABLE_PLUGINS | {"search", "material/search"}
 """Plugins that read nothing but the pages, the settings and the theme."""
 
 
@@ -40,7 +40,7 @@ def inputs_digest(project: Project, *, offline: bool) -> str | None:
     custom = theme.get("custom_dir") if isinstance(theme, dict) else None
     folders = [project.content] + ([root / str(custom)] if custom else [])
     try:
-        files = [_listing_digest(folder) for folder in folders]
+        files = [reuse.files_digest([folder]) for folder in folders]
         pagefind = [
             (path.name, hashlib.sha256(path.read_bytes()).hexdigest())
             for path in sorted(root.glob("pagefind.*"))
@@ -110,16 +110,6 @@ def _only_known(config: dict[str, Any]) -> bool:
     return all(name in KNOWN_PLUGINS for name in names) and all(
         name in reuse.SAFE_EXTENSIONS for name in extensions
     )
-
-
-def _listing_digest(folder: Path) -> str:
-    """Every file under `folder`: its path and the digest of its bytes."""
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            digest.update(os.fsencode(path.relative_to(folder)) + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
 
 
 def _site_listing(site: Path) -> list[list[Any]] | None:
